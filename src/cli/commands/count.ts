@@ -1,0 +1,51 @@
+import { InputError } from '../../core/errors.js';
+import { resolveModel } from '../../core/prices/priceTable.js';
+import { countUserMessageTokens } from '../../core/tokens/estimator.js';
+import { parseFlags, writeJson, type Command } from '../command.js';
+import { readTextInput, type CliIO } from '../io.js';
+import { loadPriceTable } from '../priceTable.js';
+
+const USAGE = 'tally count --model M [FILE|-] [--json] [--jsonl] [--prices FILE]';
+
+export const countCommand: Command = {
+  summary: 'token count of a text sent as one user message',
+  async run(args, io) {
+    const { values, positionals } = parseFlags(
+      args,
+      { model: { type: 'string' }, json: { type: 'boolean' }, jsonl: { type: 'boolean' }, prices: { type: 'string' } },
+      USAGE,
+    );
+    if (values.help) return io.stdout(`usage: ${USAGE}\n`), 0;
+    if (!values.model) throw new InputError(`--model is required\nusage: ${USAGE}`);
+    if (positionals.length > 1) throw new InputError(`expected one FILE, got ${positionals.length}\nusage: ${USAGE}`);
+    const model = resolveModel(loadPriceTable(values.prices, io.env), values.model);
+    if (values.jsonl) return countJsonLines(io, model.family);
+    const text = await readTextInput(io, positionals[0]);
+    const tokens = countUserMessageTokens(text, model.family);
+    if (values.json) writeJson(io, { model: model.id, family: model.family, tokens, method: 'estimate' });
+    else io.stdout(`${tokens} tokens (${model.id}, ${model.family} tokenizer, estimated offline)\n`);
+    return 0;
+  },
+};
+
+/** One `{"id","text"}` line in, one `{"id","tokens"}` line out; a bad line is reported by number, not fatal. */
+async function countJsonLines(io: CliIO, family: Parameters<typeof countUserMessageTokens>[1]): Promise<number> {
+  const lines = (await io.readStdin()).toString('utf8').split('\n');
+  let failures = 0;
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    let record: { id?: unknown; text?: unknown };
+    try {
+      record = JSON.parse(line) as typeof record;
+    } catch {
+      failures++;
+      return io.stderr(`tally count: line ${index + 1}: not valid JSON, skipped\n`);
+    }
+    if (typeof record.text !== 'string') {
+      failures++;
+      return io.stderr(`tally count: line ${index + 1}: "text" must be a string, skipped\n`);
+    }
+    writeJson(io, { id: record.id ?? null, tokens: countUserMessageTokens(record.text, family) });
+  });
+  return failures > 0 ? 2 : 0;
+}

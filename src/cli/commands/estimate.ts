@@ -1,0 +1,66 @@
+import { InputError } from '../../core/errors.js';
+import { estimateRequest, type ContextFile, type ModelEstimate } from '../../core/estimate.js';
+import { formatTable, formatTokens, formatUsd } from '../../core/format.js';
+import { resolveModel } from '../../core/prices/priceTable.js';
+import { utcDate } from '../../core/prices/cost.js';
+import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
+import { decodeText, readFileOrThrow, readTextInput } from '../io.js';
+import { loadPriceTable } from '../priceTable.js';
+
+const USAGE =
+  'tally estimate [FILE|-] [--system FILE] [--context FILE]... [--models a,b,c] [--output-tokens N] [--cache-ttl 5m|1h] [--json] [--prices FILE]';
+
+/** A typical answer length when the user does not say. */
+const DEFAULT_OUTPUT_TOKENS = 500;
+
+export const estimateCommand: Command = {
+  summary: 'cost of a prompt on each model: first send, warm cache, no cache',
+  async run(args, io) {
+    const { values, positionals } = parseFlags(
+      args,
+      {
+        system: { type: 'string' },
+        context: { type: 'string', multiple: true },
+        models: { type: 'string' },
+        'output-tokens': { type: 'string' },
+        'cache-ttl': { type: 'string' },
+        json: { type: 'boolean' },
+        prices: { type: 'string' },
+      },
+      USAGE,
+    );
+    if (values.help) return io.stdout(`usage: ${USAGE}\n`), 0;
+    const table = loadPriceTable(values.prices, io.env);
+    const modelNames = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : ['haiku', 'sonnet', 'opus'];
+    const models = modelNames.map((name) => resolveModel(table, name));
+    const cacheTtl = values['cache-ttl'] ?? '5m';
+    if (cacheTtl !== '5m' && cacheTtl !== '1h') throw new InputError(`--cache-ttl expects 5m or 1h, got "${cacheTtl}"`);
+    const message = await readTextInput(io, positionals[0], 'prompt');
+    const readFile = (file: string) => decodeText(readFileOrThrow(file), file);
+    const context: ContextFile[] = (values.context ?? []).map((path) => ({ path, text: readFile(path) }));
+    const request = {
+      message,
+      context,
+      outputTokens: parseNumberFlag(values['output-tokens'], 'output-tokens', { integer: true }) ?? DEFAULT_OUTPUT_TOKENS,
+      cacheTtl,
+      ...(values.system ? { system: readFile(values.system) } : {}),
+    } as const;
+    const estimates = estimateRequest(table, models, request, utcDate(Date.now()));
+    if (values.json) writeJson(io, { estimates });
+    else io.stdout(renderTable(estimates));
+    return 0;
+  },
+};
+
+function renderTable(estimates: ModelEstimate[]): string {
+  const rows = estimates.map((e) => [
+    e.model,
+    e.tier,
+    formatTokens(e.inputTokens),
+    formatTokens(e.outputTokens),
+    formatUsd(e.noCache.usd.total),
+    formatUsd(e.firstSend.usd.total),
+    formatUsd(e.warmResend.usd.total),
+  ]);
+  return formatTable(['model', 'tier', 'input', 'output', 'no cache', 'first send', 'warm cache'], rows);
+}

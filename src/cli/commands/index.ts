@@ -1,0 +1,13 @@
+import type { Command } from '../command.js';
+import { costCommand } from './cost.js';
+import { countCommand } from './count.js';
+import { estimateCommand } from './estimate.js';
+import { pricesCommand } from './prices.js';
+
+/** Every `tally` subcommand, by name. */
+export const commands: Record<string, Command> = {
+  count: countCommand,
+  cost: costCommand,
+  prices: pricesCommand,
+  estimate: estimateCommand,
+};

@@ -1,0 +1,111 @@
+import bundledPrices from './models.json';
+import { InputError } from '../errors.js';
+import { parseOrThrow } from '../validation.js';
+import {
+  ModelSchema,
+  PriceFileSchema,
+  PriceOverrideFileSchema,
+  TIERS,
+  type ModelInfo,
+  type PriceFile,
+  type RatePeriod,
+  type Tier,
+} from './schema.js';
+
+export interface PriceTable {
+  readonly source: PriceFile['source'];
+  readonly batchDiscount: number;
+  readonly tierDefaults: Readonly<Record<Tier, string>>;
+  readonly models: readonly ModelInfo[];
+}
+
+/** The table shipped with Tally (validated once, so a bad edit to models.json fails the tests). */
+export function bundledPriceTable(): PriceTable {
+  return parseOrThrow(PriceFileSchema, bundledPrices, 'bundled models.json');
+}
+
+/**
+ * Applies a user's override file: entries with a known id change only the fields they give,
+ * new ids must be complete models. Errors name the file, the entry and the field.
+ */
+export function applyPriceOverrides(base: PriceTable, overrideJson: string, fileName: string): PriceTable {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(overrideJson);
+  } catch (error) {
+    throw new InputError(`${fileName}: not valid JSON (${(error as Error).message})`);
+  }
+  const overrides = parseOrThrow(PriceOverrideFileSchema, raw, fileName);
+  const models = new Map(base.models.map((model) => [model.id, model]));
+  (overrides.models ?? []).forEach((entry, index) => {
+    const existing = models.get(entry.id);
+    const merged = existing ? { ...existing, ...stripUndefined(entry) } : entry;
+    const label = `${fileName}: models[${index}] (${entry.id})`;
+    models.set(entry.id, parseOrThrow(ModelSchema, merged, existing ? label : `${label}, a new model, needs every field;`));
+  });
+  const table: PriceTable = {
+    source: overrides.source ?? base.source,
+    batchDiscount: base.batchDiscount,
+    tierDefaults: { ...base.tierDefaults, ...stripUndefined(overrides.tierDefaults ?? {}) },
+    models: [...models.values()],
+  };
+  for (const tier of TIERS) {
+    if (!table.models.some((model) => model.id === table.tierDefaults[tier])) {
+      throw new InputError(`${fileName}: tierDefaults.${tier} names "${table.tierDefaults[tier]}", which is not a model in the table`);
+    }
+  }
+  return table;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Finds a model by id, alias (case-insensitive) or tier name; unknown names get a suggestion. */
+export function resolveModel(table: PriceTable, name: string): ModelInfo {
+  const wanted = name.trim().toLowerCase();
+  const tierModel = (TIERS as readonly string[]).includes(wanted) ? table.tierDefaults[wanted as Tier] : undefined;
+  const target = tierModel ?? wanted;
+  const found = table.models.find(
+    (model) => model.id.toLowerCase() === target || model.aliases.some((alias) => alias.toLowerCase() === target),
+  );
+  if (found) return found;
+  const suggestion = closestName(table, wanted);
+  throw new InputError(
+    `unknown model "${name}"${suggestion ? `; did you mean ${suggestion}?` : ''} (known: ${table.models.map((m) => m.id).join(', ')}, or a tier: haiku, sonnet, opus)`,
+  );
+}
+
+/** The rate period in force on `date` (YYYY-MM-DD, UTC): the latest one that started on or before it. */
+export function ratesOn(model: ModelInfo, date: string): RatePeriod {
+  let chosen: RatePeriod | undefined;
+  for (const period of model.rates) {
+    if (period.from !== null && period.from > date) continue;
+    if (!chosen || (chosen.from ?? '') <= (period.from ?? '')) chosen = period;
+  }
+  if (!chosen) throw new InputError(`${model.id} has no price before ${model.rates.map((r) => r.from).sort()[0]}; asked for ${date}`);
+  return chosen;
+}
+
+function closestName(table: PriceTable, wanted: string): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const model of table.models) {
+    for (const name of [model.id, ...model.aliases]) {
+      const distance = editDistance(wanted, name.toLowerCase());
+      if (!best || distance < best.distance) best = { name: model.id, distance };
+    }
+  }
+  return best && best.distance <= Math.max(2, Math.floor(wanted.length / 4)) ? best.name : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,38 @@
+import * as v from 'valibot';
+import { InputError } from './errors.js';
+
+/**
+ * Parses `input` with `schema`, or throws one InputError that names the source, the entry and
+ * the field: `prices.json: models[2] (claude-x) rates[0].input: must be a number`.
+ */
+export function parseOrThrow<S extends v.GenericSchema>(schema: S, input: unknown, sourceName: string): v.InferOutput<S> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  throw new InputError(`${sourceName}: ${describeIssuePath(issue.path ?? [])}: ${issue.message}`);
+}
+
+function describeIssuePath(path: readonly v.IssuePathItem[]): string {
+  if (path.length === 0) return '(top level)';
+  let text = '';
+  for (const item of path) {
+    if (item.type === 'array') {
+      text += `[${String(item.key)}]`;
+      const id = idOf(item.value, item.key);
+      if (id) text += ` (${id})`;
+    } else {
+      text += text === '' ? String(item.key) : `.${String(item.key)}`;
+    }
+  }
+  return text;
+}
+
+/** Names the entry a user wrote (its `id` or `name`), so an error points at it without counting. */
+function idOf(array: unknown, key: unknown): string | undefined {
+  if (!Array.isArray(array) || typeof key !== 'number') return undefined;
+  const entry: unknown = array[key];
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const record = entry as Record<string, unknown>;
+  const id = record['id'] ?? record['name'];
+  return typeof id === 'string' ? id : undefined;
+}
