@@ -8,8 +8,12 @@ const only = process.argv[2];
 const files = readdirSync(__dirname)
   .filter((name) => name.endsWith('.bench.ts') && (!only || name.includes(only)))
   .sort();
-for (const file of files) {
-  console.log(`\n=== ${file.replace('.bench.ts', '')} ===`);
-  const bench = (await import(pathToFileURL(join(__dirname, file)).href)) as { run: () => Promise<void> };
-  await bench.run();
+async function main(): Promise<void> {
+  for (const file of files) {
+    console.log(`\n=== ${file.replace('.bench.ts', '')} ===`);
+    const bench = (await import(pathToFileURL(join(__dirname, file)).href)) as { run: () => Promise<void> };
+    await bench.run();
+  }
 }
+
+void main();
