@@ -1,0 +1,136 @@
+import * as v from 'valibot';
+
+// Pure (no `vscode` import) so unit tests can drive it; extension glue reads the raw values
+// with vscode.workspace.getConfiguration('tally') and passes them here.
+
+export const ROUTED_TIERS = ['haiku', 'sonnet', 'opus'] as const;
+export type RoutedTier = (typeof ROUTED_TIERS)[number];
+
+export interface RoutingRule {
+  /** A regular expression (case-insensitive) or a plain keyword matched against the prompt. */
+  pattern: string;
+  tier: RoutedTier;
+}
+
+export interface TallySettings {
+  models: Record<RoutedTier, string>;
+  routing: { mode: 'local' | 'model'; allowList: string[]; rules: RoutingRule[] };
+  budget: { dailyUsd: number | null; monthlyUsd: number | null; warnAt: number; confirmAboveUsd: number | null };
+  apiBaseUrl: string | null;
+  cacheTtl: '5m' | '1h' | 'auto';
+  pricesFile: string | null;
+  ledgerDirectory: string | null;
+}
+
+export const DEFAULT_SETTINGS: TallySettings = {
+  models: { haiku: 'claude-haiku-5-5', sonnet: 'claude-sonnet-5-5', opus: 'claude-opus-5-5' },
+  routing: { mode: 'local', allowList: [], rules: [] },
+  budget: { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null },
+  apiBaseUrl: null,
+  cacheTtl: 'auto',
+  pricesFile: null,
+  ledgerDirectory: null,
+};
+
+const modelId = v.pipe(v.string('must be a model id'), v.trim(), v.nonEmpty('must not be empty'));
+const usdOrUnset = v.nullable(v.pipe(v.number('must be a number of US dollars'), v.minValue(0, 'must not be negative')));
+const pathOrUnset = v.nullable(v.pipe(v.string('must be a path'), v.trim(), v.transform((s) => (s === '' ? null : s))));
+
+const validRegex = (pattern: string) => {
+  try {
+    new RegExp(pattern, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** One schema per setting id, so a bad value is reported by its exact id and rejected alone. */
+export const SETTING_SCHEMAS = {
+  'models.haiku': modelId,
+  'models.sonnet': modelId,
+  'models.opus': modelId,
+  'routing.mode': v.picklist(['local', 'model'], 'must be "local" or "model"'),
+  'routing.allowList': v.array(modelId, 'must be a list of model ids'),
+  'routing.rules': v.array(
+    v.object(
+      {
+        pattern: v.pipe(
+          v.string('pattern must be a string'),
+          v.nonEmpty('pattern must not be empty'),
+          v.check(validRegex, 'pattern is not a valid regular expression'),
+        ),
+        tier: v.picklist(ROUTED_TIERS, 'tier must be haiku, sonnet or opus'),
+      },
+      'each rule must be an object {"pattern", "tier"}',
+    ),
+    'must be a list of {"pattern", "tier"} rules',
+  ),
+  'budget.dailyUsd': usdOrUnset,
+  'budget.monthlyUsd': usdOrUnset,
+  'budget.warnAt': v.pipe(v.number('must be a number'), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')),
+  'budget.confirmAboveUsd': usdOrUnset,
+  apiBaseUrl: v.nullable(
+    v.pipe(
+      v.string('must be a URL'),
+      v.trim(),
+      v.transform((s) => (s === '' ? null : s)),
+      v.nullable(v.pipe(v.string(), v.url('must be a full URL such as https://api.anthropic.com'), v.regex(/^https?:\/\//i, 'must start with http:// or https://'))),
+    ),
+  ),
+  cacheTtl: v.picklist(['5m', '1h', 'auto'], 'must be "5m", "1h" or "auto"'),
+  pricesFile: pathOrUnset,
+  ledgerDirectory: pathOrUnset,
+} as const;
+
+export type SettingKey = keyof typeof SETTING_SCHEMAS;
+export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];
+
+export interface SettingProblem {
+  /** Full id as the user sees it in settings.json, e.g. `tally.budget.warnAt`. */
+  setting: string;
+  message: string;
+}
+
+/** Reads `key` from the current snapshot (the value the feature is using right now). */
+function currentValue(settings: TallySettings, key: SettingKey): unknown {
+  const [head, tail] = key.split('.') as [string, string | undefined];
+  const group = (settings as unknown as Record<string, unknown>)[head];
+  return tail === undefined ? group : (group as Record<string, unknown>)[tail];
+}
+
+function withValue(settings: TallySettings, key: SettingKey, value: unknown): TallySettings {
+  const [head, tail] = key.split('.') as [keyof TallySettings, string | undefined];
+  if (tail === undefined) return { ...settings, [head]: value };
+  return { ...settings, [head]: { ...(settings[head] as object), [tail]: value } };
+}
+
+/**
+ * Validates each raw value on its own. A value that fails keeps the previous good one (the
+ * default on first read) and yields a problem naming the setting; the rest apply.
+ * `read(key)` returns undefined for "not set", which means the default.
+ */
+export function resolveSettings(
+  read: (key: SettingKey) => unknown,
+  previous: TallySettings = DEFAULT_SETTINGS,
+): { settings: TallySettings; problems: SettingProblem[] } {
+  let settings = previous;
+  const problems: SettingProblem[] = [];
+  for (const key of SETTING_KEYS) {
+    const raw = read(key);
+    const wanted = raw === undefined ? currentValue(DEFAULT_SETTINGS, key) : raw;
+    const result = v.safeParse(SETTING_SCHEMAS[key] as v.GenericSchema, wanted);
+    if (result.success) {
+      settings = withValue(settings, key, result.output);
+    } else {
+      const kept = JSON.stringify(currentValue(previous, key));
+      problems.push({ setting: `tally.${key}`, message: `${describeIssue(result.issues[0])}; keeping ${kept}` });
+    }
+  }
+  return { settings, problems };
+}
+
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const path = (issue.path ?? []).map((item) => (typeof item.key === 'number' ? `[${item.key}]` : `.${String(item.key)}`)).join('');
+  return path ? `${path.replace(/^\./, '')}: ${issue.message}` : issue.message;
+}
