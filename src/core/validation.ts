@@ -18,7 +18,7 @@ function describeIssuePath(path: readonly v.IssuePathItem[]): string {
   for (const item of path) {
     if (item.type === 'array') {
       text += `[${String(item.key)}]`;
-      const id = idOf(item.value, item.key);
+      const id = idOf(item.value);
       if (id) text += ` (${id})`;
     } else {
       text += text === '' ? String(item.key) : `.${String(item.key)}`;
@@ -28,9 +28,7 @@ function describeIssuePath(path: readonly v.IssuePathItem[]): string {
 }
 
 /** Names the entry a user wrote (its `id` or `name`), so an error points at it without counting. */
-function idOf(array: unknown, key: unknown): string | undefined {
-  if (!Array.isArray(array) || typeof key !== 'number') return undefined;
-  const entry: unknown = array[key];
+function idOf(entry: unknown): string | undefined {
   if (typeof entry !== 'object' || entry === null) return undefined;
   const record = entry as Record<string, unknown>;
   const id = record['id'] ?? record['name'];
