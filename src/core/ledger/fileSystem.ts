@@ -1,0 +1,103 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * The file operations the ledger needs, so tests (and the extension, if it ever must) can
+ * substitute them. Paths are absolute; the node implementation below is the real one.
+ */
+export interface LedgerFileSystem {
+  /**
+   * Appends `line` (which ends in "\n") with ONE write() on a descriptor opened with O_APPEND,
+   * so concurrent writers in other processes never interleave or lose a line. If the file does
+   * not end in "\n" (a writer was killed mid-line), a "\n" is written first, in the same write,
+   * so the new entry never glues onto the torn line.
+   */
+  appendLine(file: string, line: string): void;
+  /** Size in bytes, or undefined when the file does not exist. */
+  size(file: string): number | undefined;
+  /** Up to `length` bytes from `position`. */
+  read(file: string, position: number, length: number): Buffer;
+  /** File names (not paths) in `dir`; empty when it does not exist. */
+  list(dir: string): string[];
+  ensureDir(dir: string): void;
+  /** Whole file as UTF-8, or undefined when it does not exist or cannot be read. */
+  readText(file: string): string | undefined;
+  /** Writes a temporary file and renames it over `file`, so readers never see half of it. */
+  writeTextAtomic(file: string, text: string): void;
+}
+
+const NEWLINE = 0x0a;
+
+export const nodeFileSystem: LedgerFileSystem = {
+  appendLine(file, line) {
+    // 'a+' = O_APPEND | O_CREAT | O_RDWR: appends land at the end whatever other processes wrote,
+    // and the descriptor can also read the last byte.
+    const fd = fs.openSync(file, 'a+');
+    try {
+      const size = fs.fstatSync(fd).size;
+      let needsNewline = false;
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        fs.readSync(fd, last, 0, 1, size - 1);
+        needsNewline = last[0] !== NEWLINE;
+      }
+      const bytes = Buffer.from(needsNewline ? `\n${line}` : line, 'utf8');
+      let written = fs.writeSync(fd, bytes, 0, bytes.length);
+      // A regular file takes the whole write unless the disk is full; finish rather than lose the tail.
+      while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  size(file) {
+    try {
+      return fs.statSync(file).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  },
+  read(file, position, length) {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(length);
+      let filled = 0;
+      while (filled < length) {
+        const got = fs.readSync(fd, buffer, filled, length - filled, position + filled);
+        if (got === 0) break;
+        filled += got;
+      }
+      return buffer.subarray(0, filled);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  list(dir) {
+    try {
+      return fs.readdirSync(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  },
+  ensureDir(dir) {
+    fs.mkdirSync(dir, { recursive: true });
+  },
+  readText(file) {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  writeTextAtomic(file, text) {
+    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    fs.writeFileSync(temp, text);
+    try {
+      fs.renameSync(temp, file);
+    } catch (error) {
+      fs.rmSync(temp, { force: true });
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,294 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { bundledPriceTable, type PriceTable } from '../prices/priceTable.js';
+import type { ModelInfo } from '../prices/schema.js';
+import { utcDate } from '../prices/cost.js';
+import { parseLedgerEntry, type LedgerEntry } from './entry.js';
+import { nodeFileSystem, type LedgerFileSystem } from './fileSystem.js';
+import { MONTH_FILE_PATTERN, monthFileName } from './paths.js';
+import { scanFile, type LineProblem } from './reader.js';
+import { loadSnapshot, saveSnapshot, snapshotPath, type Bucket } from './snapshot.js';
+import { addTotals, emptyTotals, entryDay, entryTotals, roundTotals, type Totals } from './totals.js';
+
+export interface LedgerOptions {
+  fs?: LedgerFileSystem;
+  /** Epoch ms; decides "today" and "this month" (UTC). */
+  now?: () => number;
+  /** Prices used to split savings into caching and routing (entries carry their own usd). */
+  priceTable?: PriceTable;
+  /** Save running totals in DIR/.index so other processes start warm (default true). */
+  persistIndex?: boolean;
+}
+
+/** Lines skipped while reading: how many, and the first few with file:line and why. */
+export interface ProblemReport {
+  count: number;
+  examples: LineProblem[];
+}
+
+export interface SpendTotals {
+  /** Today's UTC date, YYYY-MM-DD. */
+  date: string;
+  today: Totals;
+  thisMonth: Totals;
+  problems: ProblemReport;
+}
+
+export const SUMMARY_DIMENSIONS = ['day', 'model', 'tier', 'workspace'] as const;
+export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
+
+export interface LedgerFilter {
+  /** Workspace path, exactly as recorded. */
+  workspace?: string;
+  /** First UTC day included, YYYY-MM-DD. */
+  since?: string;
+  /** Last UTC day included, YYYY-MM-DD. */
+  until?: string;
+}
+
+export interface SummaryRow extends Totals {
+  /** The day, model id, tier or workspace path. */
+  key: string;
+  /** What to show: same as key, except a workspace's name. */
+  label: string;
+}
+
+export interface Summary {
+  by: SummaryDimension;
+  /** Days in date order; the other dimensions by spend, largest first. */
+  rows: SummaryRow[];
+  total: Totals;
+  problems: ProblemReport;
+}
+
+export interface Ledger {
+  readonly dir: string;
+  /** Validates and appends one entry to its month's file (one atomic write). Throws InputError on a malformed entry. */
+  append(entry: LedgerEntry): void;
+  /** Today's and this month's spend, for one workspace or all; reads only bytes appended since the last call. */
+  spend(workspacePath?: string): SpendTotals;
+  /** Totals grouped by day, model, tier or workspace over the filtered range. */
+  summarize(by: SummaryDimension, filter?: LedgerFilter): Summary;
+  /** The entries themselves (file order, oldest first); `limit` keeps the most recent N. Reads the files in range in full. */
+  query(filter?: LedgerFilter & { limit?: number }): { entries: LedgerEntry[]; problems: ProblemReport };
+}
+
+/** After this many newly parsed entries a reader saves its running totals for other processes. */
+const SAVE_EVERY_ENTRIES = 500;
+const KEPT_PROBLEMS = 20;
+
+interface FileState {
+  month: string;
+  file: string;
+  offset: number;
+  lines: number;
+  buckets: Map<string, Bucket>;
+  problemCount: number;
+  problems: LineProblem[];
+  torn: LineProblem | undefined;
+  unsaved: number;
+}
+
+/**
+ * Opens the ledger in `dir` (created on first append). Reads are incremental: per month file
+ * the ledger remembers the byte offset it has read to and running totals per day, workspace,
+ * model and tier, so a status bar refresh parses only new lines; those totals are also saved
+ * in DIR/.index for the next process.
+ */
+export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
+  const fs = options.fs ?? nodeFileSystem;
+  const now = options.now ?? Date.now;
+  const table = options.priceTable ?? bundledPriceTable();
+  const persist = options.persistIndex ?? true;
+  const models = modelLookup(table);
+  const pricesKey = createHash('sha256').update(JSON.stringify(table.models)).digest('hex').slice(0, 16);
+  const states = new Map<string, FileState>();
+
+  const fileOf = (month: string) => path.join(dir, monthFileName(month));
+  const indexFileOf = (month: string) => snapshotPath(dir, month, path.join);
+
+  function freshState(month: string): FileState {
+    return { month, file: fileOf(month), offset: 0, lines: 0, buckets: new Map(), problemCount: 0, problems: [], torn: undefined, unsaved: 0 };
+  }
+
+  function stateFor(month: string): FileState {
+    let state = states.get(month);
+    if (state) return state;
+    state = freshState(month);
+    const saved = persist ? loadSnapshot(fs, indexFileOf(month), state.file, pricesKey) : undefined;
+    if (saved) {
+      state.offset = saved.offset;
+      state.lines = saved.lines;
+      state.problemCount = saved.problemCount;
+      state.problems = saved.problems.map((p) => ({ file: state!.file, ...p }));
+      for (const bucket of saved.buckets) state.buckets.set(bucketKey(bucket.day, bucket.workspacePath, bucket.model, bucket.tier), bucket);
+    }
+    states.set(month, state);
+    return state;
+  }
+
+  function refresh(month: string): FileState {
+    let state = stateFor(month);
+    const size = fs.size(state.file) ?? 0;
+    if (size < state.offset) {
+      // The file shrank: not our append-only ledger any more (restored, edited). Start over.
+      state = freshState(month);
+      states.set(month, state);
+    }
+    if (size === state.offset) {
+      state.torn = undefined;
+      return state;
+    }
+    const current = state;
+    const result = scanFile(
+      fs,
+      current.file,
+      current,
+      (entry) => {
+        addEntry(current, entry);
+        current.unsaved++;
+      },
+      (problem) => {
+        current.problemCount++;
+        if (current.problems.length < KEPT_PROBLEMS) current.problems.push(problem);
+      },
+    );
+    current.offset = result.offset;
+    current.lines = result.lines;
+    current.torn = result.torn;
+    if (persist && current.unsaved >= SAVE_EVERY_ENTRIES) {
+      saveSnapshot(fs, indexFileOf(month), path.join(dir, '.index'), current.file, pricesKey, {
+        offset: current.offset,
+        lines: current.lines,
+        buckets: [...current.buckets.values()],
+        problemCount: current.problemCount,
+        problems: current.problems.map(({ line, reason }) => ({ line, reason })),
+      });
+      current.unsaved = 0;
+    }
+    return current;
+  }
+
+  function addEntry(state: FileState, entry: LedgerEntry): void {
+    const day = entryDay(entry);
+    const key = bucketKey(day, entry.workspace.path, entry.model, entry.tier);
+    let bucket = state.buckets.get(key);
+    if (!bucket) {
+      bucket = { day, workspacePath: entry.workspace.path, workspaceName: entry.workspace.name, model: entry.model, tier: entry.tier, totals: emptyTotals() };
+      state.buckets.set(key, bucket);
+    }
+    bucket.workspaceName = entry.workspace.name;
+    addTotals(bucket.totals, entryTotals(entry, models, table, day));
+  }
+
+  function monthsInRange(filter: LedgerFilter): string[] {
+    const from = filter.since?.slice(0, 7);
+    const to = filter.until?.slice(0, 7);
+    return fs
+      .list(dir)
+      .map((name) => MONTH_FILE_PATTERN.exec(name)?.[1])
+      .filter((month): month is string => month !== undefined && (!from || month >= from) && (!to || month <= to))
+      .sort();
+  }
+
+  function problemsOf(fileStates: FileState[]): ProblemReport {
+    const examples: LineProblem[] = [];
+    let count = 0;
+    for (const state of fileStates) {
+      count += state.problemCount + (state.torn ? 1 : 0);
+      examples.push(...state.problems, ...(state.torn ? [state.torn] : []));
+    }
+    return { count, examples: examples.slice(0, KEPT_PROBLEMS) };
+  }
+
+  return {
+    dir,
+
+    append(entry) {
+      const valid = parseLedgerEntry(entry, 'ledger entry');
+      fs.ensureDir(dir);
+      fs.appendLine(fileOf(entryDay(valid).slice(0, 7)), `${JSON.stringify(valid)}\n`);
+    },
+
+    spend(workspacePath) {
+      const date = utcDate(now());
+      const state = refresh(date.slice(0, 7));
+      const today = emptyTotals();
+      const thisMonth = emptyTotals();
+      for (const bucket of state.buckets.values()) {
+        if (workspacePath !== undefined && bucket.workspacePath !== workspacePath) continue;
+        if (!bucket.day.startsWith(state.month)) continue;
+        addTotals(thisMonth, bucket.totals);
+        if (bucket.day === date) addTotals(today, bucket.totals);
+      }
+      return { date, today: roundTotals(today), thisMonth: roundTotals(thisMonth), problems: problemsOf([state]) };
+    },
+
+    summarize(by, filter = {}) {
+      const fileStates = monthsInRange(filter).map(refresh);
+      const groups = new Map<string, SummaryRow>();
+      const total = emptyTotals();
+      for (const state of fileStates) {
+        for (const bucket of state.buckets.values()) {
+          if (!matches(bucket.day, bucket.workspacePath, filter)) continue;
+          const key = by === 'day' ? bucket.day : by === 'model' ? bucket.model : by === 'tier' ? bucket.tier : bucket.workspacePath;
+          let row = groups.get(key);
+          if (!row) {
+            row = { key, label: by === 'workspace' ? bucket.workspaceName || key : key, ...emptyTotals() };
+            groups.set(key, row);
+          }
+          addTotals(row, bucket.totals);
+          addTotals(total, bucket.totals);
+        }
+      }
+      const rows = [...groups.values()].map((row) => ({ ...row, ...roundTotals(row) }));
+      rows.sort(by === 'day' ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.usd - a.usd || a.key.localeCompare(b.key));
+      return { by, rows, total: roundTotals(total), problems: problemsOf(fileStates) };
+    },
+
+    query(filter = {}) {
+      const entries: LedgerEntry[] = [];
+      const fileStates: FileState[] = [];
+      for (const month of monthsInRange(filter)) {
+        const state = freshState(month);
+        const result = scanFile(
+          fs,
+          state.file,
+          state,
+          (entry) => {
+            if (matches(entryDay(entry), entry.workspace.path, filter)) entries.push(entry);
+          },
+          (problem) => {
+            state.problemCount++;
+            if (state.problems.length < KEPT_PROBLEMS) state.problems.push(problem);
+          },
+        );
+        state.torn = result.torn;
+        fileStates.push(state);
+      }
+      const limited = filter.limit !== undefined ? entries.slice(Math.max(0, entries.length - filter.limit)) : entries;
+      return { entries: limited, problems: problemsOf(fileStates) };
+    },
+  };
+}
+
+function bucketKey(day: string, workspacePath: string, model: string, tier: string): string {
+  return `${day}\u0000${workspacePath}\u0000${model}\u0000${tier}`;
+}
+
+function matches(day: string, workspacePath: string, filter: LedgerFilter): boolean {
+  return (
+    (filter.workspace === undefined || workspacePath === filter.workspace) &&
+    (filter.since === undefined || day >= filter.since) &&
+    (filter.until === undefined || day <= filter.until)
+  );
+}
+
+function modelLookup(table: PriceTable): Map<string, ModelInfo> {
+  const byName = new Map<string, ModelInfo>();
+  for (const model of table.models) {
+    for (const alias of model.aliases) byName.set(alias, model);
+  }
+  for (const model of table.models) byName.set(model.id, model);
+  return byName;
+}

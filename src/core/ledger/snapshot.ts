@@ -1,0 +1,118 @@
+import * as v from 'valibot';
+import type { LedgerFileSystem } from './fileSystem.js';
+import { TOTAL_FIELDS, type Totals } from './totals.js';
+
+/**
+ * What the incremental reader knows about one month file, saved beside the ledger
+ * (.index/2026-11.json) so a new process (another VS Code window, the CLI) starts from the
+ * running totals and parses only the lines appended since. It is a cache: when it is missing,
+ * unreadable, from other prices, or the ledger bytes before its offset changed, it is rebuilt.
+ */
+export interface Bucket {
+  day: string;
+  workspacePath: string;
+  workspaceName: string;
+  model: string;
+  tier: string;
+  totals: Totals;
+}
+
+export interface FileSnapshot {
+  offset: number;
+  lines: number;
+  buckets: Bucket[];
+  problemCount: number;
+  problems: { line: number; reason: string }[];
+}
+
+const SNAPSHOT_VERSION = 1;
+const FINGERPRINT_BYTES = 64;
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const SnapshotSchema = v.object({
+  version: v.literal(SNAPSHOT_VERSION),
+  offset: count,
+  lines: count,
+  fingerprint: v.string(),
+  pricesKey: v.string(),
+  problemCount: count,
+  problems: v.array(v.object({ line: count, reason: v.string() })),
+  buckets: v.array(
+    v.object({
+      day: v.string(),
+      path: v.string(),
+      name: v.string(),
+      model: v.string(),
+      tier: v.string(),
+      totals: v.pipe(v.array(v.number()), v.length(TOTAL_FIELDS.length)),
+    }),
+  ),
+});
+
+export function snapshotPath(dir: string, month: string, join: (...parts: string[]) => string): string {
+  return join(dir, '.index', `${month}.json`);
+}
+
+function fingerprint(fs: LedgerFileSystem, ledgerFile: string, offset: number): string {
+  const start = Math.max(0, offset - FINGERPRINT_BYTES);
+  return fs.read(ledgerFile, start, offset - start).toString('base64');
+}
+
+/** The saved state for `ledgerFile`, or undefined when there is none that still matches the file. */
+export function loadSnapshot(fs: LedgerFileSystem, file: string, ledgerFile: string, pricesKey: string): FileSnapshot | undefined {
+  const text = fs.readText(file);
+  if (text === undefined) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = v.safeParse(SnapshotSchema, raw);
+  if (!parsed.success) return undefined;
+  const saved = parsed.output;
+  if (saved.pricesKey !== pricesKey) return undefined;
+  const size = fs.size(ledgerFile);
+  if (size === undefined || size < saved.offset || fingerprint(fs, ledgerFile, saved.offset) !== saved.fingerprint) return undefined;
+  return {
+    offset: saved.offset,
+    lines: saved.lines,
+    problemCount: saved.problemCount,
+    problems: saved.problems,
+    buckets: saved.buckets.map((b) => ({
+      day: b.day,
+      workspacePath: b.path,
+      workspaceName: b.name,
+      model: b.model,
+      tier: b.tier,
+      totals: Object.fromEntries(TOTAL_FIELDS.map((field, i) => [field, b.totals[i]!])) as unknown as Totals,
+    })),
+  };
+}
+
+/** Saves the state; failures (read-only directory, full disk) only cost the next process a longer first read. */
+export function saveSnapshot(fs: LedgerFileSystem, file: string, dir: string, ledgerFile: string, pricesKey: string, state: FileSnapshot): void {
+  try {
+    fs.ensureDir(dir);
+    const body = {
+      version: SNAPSHOT_VERSION,
+      offset: state.offset,
+      lines: state.lines,
+      fingerprint: fingerprint(fs, ledgerFile, state.offset),
+      pricesKey,
+      problemCount: state.problemCount,
+      problems: state.problems,
+      buckets: state.buckets.map((b) => ({
+        day: b.day,
+        path: b.workspacePath,
+        name: b.workspaceName,
+        model: b.model,
+        tier: b.tier,
+        totals: TOTAL_FIELDS.map((field) => b.totals[field]),
+      })),
+    };
+    fs.writeTextAtomic(file, JSON.stringify(body));
+  } catch {
+    // A cache; the ledger itself is intact.
+  }
+}
