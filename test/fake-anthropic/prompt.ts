@@ -1,0 +1,166 @@
+// The fake's reading of a Messages request: validation with the real API's error wording where
+// Tally can trip over it, and the prompt flattened into blocks (tools → system → messages), the
+// unit prompt caching works in.
+import * as v from 'valibot';
+import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
+import type { ModelInfo } from '../../src/core/prices/schema.js';
+import { estimateTextTokens, messageFrameTokens } from '../../src/core/tokens/estimator.js';
+
+export type Ttl = '5m' | '1h';
+
+export interface PromptBlock {
+  /** Canonical content (cache_control removed): what the cache key is made of. */
+  canonical: string;
+  tokens: number;
+  /** Set when the block carries a cache_control breakpoint. */
+  breakpoint: Ttl | null;
+}
+
+export interface ParsedPrompt {
+  model: ModelInfo;
+  blocks: PromptBlock[];
+  /** Every input token: the message frame plus each block. */
+  totalTokens: number;
+  /** Tokens before the first block (the frame), part of every cached prefix. */
+  frameTokens: number;
+  lastUserText: string;
+  maxTokens: number;
+  stream: boolean;
+}
+
+/** A request the real API would refuse: HTTP status, error type, message. */
+export class RequestRejection extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const CacheControl = v.looseObject({ type: v.literal('ephemeral'), ttl: v.optional(v.string()) });
+const Block = v.looseObject({ type: v.string(), cache_control: v.optional(v.nullable(CacheControl)) });
+const Content = v.union([v.string(), v.array(Block)]);
+const Message = v.looseObject({ role: v.picklist(['user', 'assistant']), content: Content });
+const RequestBody = v.looseObject({
+  model: v.pipe(v.string(), v.nonEmpty()),
+  max_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  messages: v.pipe(v.array(Message), v.minLength(1)),
+  system: v.optional(v.union([v.string(), v.array(Block)])),
+  tools: v.optional(v.array(v.looseObject({ name: v.string(), cache_control: v.optional(v.nullable(CacheControl)) }))),
+  stream: v.optional(v.boolean()),
+});
+type Body = v.InferOutput<typeof RequestBody>;
+type BlockInput = v.InferOutput<typeof Block>;
+
+const table = bundledPriceTable();
+
+export function findModel(name: string): ModelInfo | undefined {
+  return table.models.find((model) => model.id === name || model.aliases.includes(name));
+}
+
+/** Parses a /v1/messages (or count_tokens, without max_tokens) body, or throws a RequestRejection. */
+export function parsePrompt(raw: unknown, endpoint: 'messages' | 'count_tokens'): ParsedPrompt {
+  const result = v.safeParse(RequestBody, raw);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = (issue.path ?? []).map((item) => String(item.key)).join('.');
+    throw new RequestRejection(400, 'invalid_request_error', `${path || 'body'}: ${issue.message}`);
+  }
+  const body = result.output;
+  if (endpoint === 'messages' && body.max_tokens === undefined) {
+    throw new RequestRejection(400, 'invalid_request_error', 'max_tokens: Field required');
+  }
+  const model = findModel(body.model);
+  if (!model) throw new RequestRejection(404, 'not_found_error', `model: ${body.model}`);
+
+  const blocks = flatten(body, model);
+  checkBreakpoints(blocks);
+  const frameTokens = messageFrameTokens(model.family);
+  return {
+    model,
+    blocks,
+    frameTokens,
+    totalTokens: frameTokens + blocks.reduce((sum, block) => sum + block.tokens, 0),
+    lastUserText: lastUserText(body),
+    maxTokens: body.max_tokens ?? 0,
+    stream: body.stream ?? false,
+  };
+}
+
+function flatten(body: Body, model: ModelInfo): PromptBlock[] {
+  const blocks: PromptBlock[] = [];
+  // `scope` (section, message index and role) is part of the cache key: the same text as another role is another prompt.
+  const add = (where: string, scope: string, input: BlockInput | string) => {
+    if (typeof input === 'string') {
+      blocks.push(makeBlock(where, scope, { type: 'text', text: input }, model));
+      return;
+    }
+    if (input.type === 'text' && (typeof input['text'] !== 'string' || input['text'] === '')) {
+      throw new RequestRejection(400, 'invalid_request_error', `${where}: text content blocks must be non-empty`);
+    }
+    blocks.push(makeBlock(where, scope, input, model));
+  };
+  body.tools?.forEach((tool, index) => add(`tools.${index}`, 'tools', { ...tool, type: 'tool' }));
+  if (typeof body.system === 'string') {
+    if (body.system !== '') add('system', 'system', body.system);
+  } else {
+    body.system?.forEach((block, index) => add(`system.${index}`, 'system', block));
+  }
+  body.messages.forEach((message, index) => {
+    const isFinalAssistant = index === body.messages.length - 1 && message.role === 'assistant';
+    const empty = typeof message.content === 'string' ? message.content === '' : message.content.length === 0;
+    if (empty && !isFinalAssistant) {
+      throw new RequestRejection(400, 'invalid_request_error', `messages.${index}: all messages must have non-empty content except for the optional final assistant message`);
+    }
+    const scope = `messages.${index}.${message.role}`;
+    if (typeof message.content === 'string') {
+      if (message.content !== '') add(`messages.${index}.content`, scope, message.content);
+    } else {
+      message.content.forEach((block, blockIndex) => add(`messages.${index}.content.${blockIndex}`, scope, block));
+    }
+  });
+  return blocks;
+}
+
+function makeBlock(where: string, scope: string, input: BlockInput, model: ModelInfo): PromptBlock {
+  const { cache_control: cacheControl, ...content } = input;
+  let breakpoint: Ttl | null = null;
+  if (cacheControl) {
+    const ttl = cacheControl.ttl ?? '5m';
+    if (ttl !== '5m' && ttl !== '1h') {
+      throw new RequestRejection(400, 'invalid_request_error', `${where}.cache_control.ttl: Input should be '5m' or '1h'`);
+    }
+    breakpoint = ttl;
+  }
+  const text = content.type === 'text' ? String(content['text']) : JSON.stringify(content);
+  return { canonical: JSON.stringify([scope, content]), tokens: estimateTextTokens(text, model.family), breakpoint };
+}
+
+const MAX_BREAKPOINTS = 4;
+
+function checkBreakpoints(blocks: PromptBlock[]): void {
+  const ttls = blocks.flatMap((block) => (block.breakpoint ? [block.breakpoint] : []));
+  if (ttls.length > MAX_BREAKPOINTS) {
+    throw new RequestRejection(400, 'invalid_request_error', `A maximum of ${MAX_BREAKPOINTS} blocks with cache_control may be provided. Found ${ttls.length}.`);
+  }
+  const firstShort = ttls.indexOf('5m');
+  if (firstShort !== -1 && ttls.indexOf('1h', firstShort) !== -1) {
+    throw new RequestRejection(
+      400,
+      'invalid_request_error',
+      "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`.",
+    );
+  }
+}
+
+function lastUserText(body: Body): string {
+  for (let index = body.messages.length - 1; index >= 0; index--) {
+    const message = body.messages[index]!;
+    if (message.role !== 'user') continue;
+    if (typeof message.content === 'string') return message.content;
+    return message.content.map((block) => (block.type === 'text' ? String(block['text'] ?? '') : '')).join('\n');
+  }
+  return '';
+}
