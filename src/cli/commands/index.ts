@@ -3,6 +3,7 @@ import { costCommand } from './cost.js';
 import { countCommand } from './count.js';
 import { estimateCommand } from './estimate.js';
 import { pricesCommand } from './prices.js';
+import { reportCommand } from './report.js';
 
 /** Every `tally` subcommand, by name. */
 export const commands: Record<string, Command> = {
@@ -10,4 +11,5 @@ export const commands: Record<string, Command> = {
   cost: costCommand,
   prices: pricesCommand,
   estimate: estimateCommand,
+  report: reportCommand,
 };
