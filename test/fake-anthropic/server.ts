@@ -171,20 +171,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     send('ping', {});
     let sent = 0;
     for (const text of reply.deltas) {
-      if (fault?.type === 'drop' && sent >= fault.afterDeltas) {
-        res.socket?.destroy();
-        return;
-      }
+      if (fault?.type === 'drop' && sent >= fault.afterDeltas) return dropConnection(res);
       if (fault?.type === 'slow') await delay(fault.delayMs);
       else await new Promise((resolve) => setImmediate(resolve)); // let each delta leave on its own
       if (res.destroyed) return;
       send('content_block_delta', { index: 0, delta: { type: 'text_delta', text } });
       sent++;
     }
-    if (fault?.type === 'drop') {
-      res.socket?.destroy();
-      return;
-    }
+    if (fault?.type === 'drop') return dropConnection(res);
     send('content_block_stop', { index: 0 });
     send('message_delta', { delta: { stop_reason: reply.stopReason, stop_sequence: null }, usage: { output_tokens: reply.outputTokens } });
     send('message_stop', {});
@@ -232,6 +226,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         server.closeAllConnections();
       }),
   };
+}
+
+/** Closes the socket once what was written has left, without ending the chunked body: a dropped connection. */
+function dropConnection(res: ServerResponse): void {
+  res.socket?.destroySoon();
 }
 
 function readCredential(req: IncomingMessage): { scheme: 'bearer' | 'x-api-key'; key: string } | null {
