@@ -1,0 +1,328 @@
+import type { MessagesClient } from '../anthropic/client.js';
+import { checkBudget, type Budget, type BudgetDecision } from '../budget/index.js';
+import { planBreakpoints, type Breakpoint, type PromptLayout } from '../cache/planner.js';
+import { CacheModel, type CachePrediction, type WarmPrefix } from '../cache/state.js';
+import { chooseTtls, type CacheTtlSetting, type TtlChoice } from '../cache/ttl.js';
+import type { ApiError } from '../errors.js';
+import type { ContextFile } from '../estimate.js';
+import { buildLedgerEntry, uncachedUsd, type Ledger } from '../ledger/index.js';
+import { priceTokens, priceUsage, roundUsd, splitUsage, utcDate, type Usage } from '../prices/cost.js';
+import { rateCardFor } from '../prices/cost.js';
+import { resolveModel, type PriceTable } from '../prices/priceTable.js';
+import { TIERS, type ModelInfo } from '../prices/schema.js';
+import type { RouteDecision, RouteInput } from '../router/types.js';
+import { estimateTextTokens, messageFrameTokens } from '../tokens/estimator.js';
+import { DEFAULT_COMPRESSION, summaryRequest, turnsToCompress, type CompressionSettings } from './compress.js';
+import type { Conversation, HistorySummary } from './conversation.js';
+import { buildMessagesRequest } from './request.js';
+
+/** The router as the engine uses it: a tier for the prompt, then a model that respects warm caches. */
+export interface ChatRouter {
+  route(input: RouteInput): RouteDecision;
+  chooseWithCache(input: {
+    decision: RouteDecision;
+    warmCaches: WarmPrefix[];
+    nowMs: number;
+    prefixTokens: number;
+    newTokens: number;
+    expectedTurns: number;
+    outputTokens: number;
+    priceTable: PriceTable;
+    date: string;
+  }): { model: string; tier: string; reasons: string[]; expectedUsd: number };
+}
+
+export interface ChatEngineOptions {
+  client: MessagesClient;
+  priceTable: PriceTable;
+  ledger: Pick<Ledger, 'append' | 'spend'>;
+  router: ChatRouter;
+  workspace: { path: string; name: string };
+  /** Epoch ms; drives cache expiry, think time and the budget's day. */
+  clock?: () => number;
+  /** Ledger `source` ('chat' for the panel, 'cli' for `tally chat`). */
+  source?: string;
+  /** The user's default model: the baseline savings are measured against. Default: the sonnet tier. */
+  defaultModel?: string;
+  cacheTtl?: CacheTtlSetting;
+  budget?: Budget;
+  /** Asked when a request's estimate is above the confirmation threshold; default: not confirmed. */
+  confirm?: (decision: BudgetDecision) => boolean | Promise<boolean>;
+  /** null turns compression off. */
+  compression?: CompressionSettings | null;
+  /** Shared across conversations (caches are per model, not per chat). */
+  cache?: CacheModel;
+  /** Turns a conversation is expected to go on for, for the router's switch rule. */
+  expectedTurns?: number;
+}
+
+export interface TurnRequest {
+  user: string;
+  /** 'auto' (default), a tier (haiku, sonnet, opus) or a model id. */
+  model?: string;
+  /** Files attached with this turn; one with the path of an attached file replaces it (an edit). */
+  context?: ContextFile[];
+  maxTokens?: number;
+  onText?: (delta: string) => void;
+  signal?: AbortSignal;
+  /** Send even if a budget refuses or asks for confirmation. */
+  overrideBudget?: boolean;
+}
+
+export type TurnStatus = 'ok' | 'error' | 'aborted' | 'refused' | 'declined';
+
+export interface TurnResult {
+  turn: number;
+  status: TurnStatus;
+  model: string;
+  tier: string;
+  reasons: string[];
+  estimateUsd: number;
+  /** As the API returned it; null when nothing was sent or the request failed before the stream started. */
+  usage: Usage | null;
+  usd: number;
+  /** The same tokens on the same model with no caching. */
+  uncachedUsd: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** uncachedUsd - usd: what caching saved on this turn (negative when it only wrote). */
+  savedUsd: number;
+  text: string;
+  breakpoints: Breakpoint[];
+  ttl: TtlChoice;
+  prediction: CachePrediction;
+  budget: BudgetDecision;
+  /** Set when older turns were summarised before this one. */
+  trimmed: { summary: HistorySummary; usd: number } | null;
+  /** Paths this turn's context replaced. */
+  replacedContext: string[];
+  error: ApiError | null;
+  requestId: string | null;
+  durationMs: number;
+}
+
+/** A typical answer when the conversation has not shown its own yet. */
+const DEFAULT_EXPECTED_OUTPUT = 500;
+const SUMMARY_MAX_TOKENS = 1024;
+
+/**
+ * The conversation engine shared by `tally chat` and the VS Code panel. One call sends one turn:
+ * router → cache-aware model choice → cache plan and estimate → budget → stream → ledger → cache model.
+ */
+export class ChatEngine {
+  readonly cache: CacheModel;
+  private readonly clock: () => number;
+  private readonly defaultModel: ModelInfo;
+
+  constructor(private readonly options: ChatEngineOptions) {
+    this.cache = options.cache ?? new CacheModel();
+    this.clock = options.clock ?? Date.now;
+    this.defaultModel = resolveModel(options.priceTable, options.defaultModel ?? 'sonnet');
+  }
+
+  async sendTurn(conversation: Conversation, request: TurnRequest): Promise<TurnResult> {
+    const { priceTable: table } = this.options;
+    const turnNumber = conversation.nextTurnNumber;
+    const replacedContext = conversation.attach(request.context ?? [], turnNumber);
+    const trimmed = await this.compressIfNeeded(conversation);
+
+    const askedAt = this.clock();
+    const date = utcDate(askedAt);
+    const choice = this.chooseModel(conversation, request, askedAt, date);
+    const model = choice.model;
+    const tokensOf = (text: string) => estimateTextTokens(text, model.family);
+    const layout = conversation.layout(request.user, tokensOf, messageFrameTokens(model.family));
+    const ttl = this.chooseTtl(conversation, model, layout, askedAt, date);
+    const breakpoints = planBreakpoints(layout, { minCacheableTokens: model.minCacheableTokens, ttl, warmIndexes: this.cache.warmIndexes(model.id, layout, askedAt) });
+    const prediction = this.cache.predict(model.id, layout, breakpoints, askedAt);
+    const maxTokens = Math.min(request.maxTokens ?? choice.maxTokens, model.maxOutput);
+    const expectedOutput = Math.min(maxTokens, averageOutput(conversation, tokensOf) ?? DEFAULT_EXPECTED_OUTPUT);
+    const estimateUsd = priceTokens(
+      table,
+      model,
+      { input: prediction.uncachedTokens, cacheWrite5m: prediction.write5mTokens, cacheWrite1h: prediction.write1hTokens, cacheRead: prediction.readTokens, output: expectedOutput },
+      { date },
+    ).total;
+
+    const base = {
+      turn: turnNumber,
+      model: model.id,
+      tier: model.tier,
+      reasons: [...choice.reasons, ttl.reason],
+      estimateUsd,
+      breakpoints,
+      ttl,
+      prediction,
+      trimmed,
+      replacedContext,
+    };
+    const notSent = (status: TurnStatus, budget: BudgetDecision): TurnResult => ({
+      ...base,
+      status,
+      budget,
+      usage: null,
+      usd: 0,
+      uncachedUsd: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      savedUsd: 0,
+      text: '',
+      error: null,
+      requestId: null,
+      durationMs: 0,
+    });
+
+    const budget = this.checkBudget(estimateUsd, request.overrideBudget ?? false);
+    if (budget.action === 'refuse') return notSent('refused', budget);
+    if (budget.action === 'confirm' && !(await this.options.confirm?.(budget))) return notSent('declined', budget);
+
+    conversation.observeQuestion(askedAt);
+    const sentAt = this.clock();
+    const result = await this.options.client.stream(buildMessagesRequest(model.id, layout, breakpoints, maxTokens), {
+      ...(request.onText ? { onText: request.onText } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    const usage = result.usage;
+    if (usage) {
+      this.options.ledger.append(
+        buildLedgerEntry(table, {
+          startedAt: sentAt,
+          workspace: this.options.workspace,
+          source: this.options.source ?? 'chat',
+          conversationId: conversation.id,
+          model,
+          defaultModel: this.defaultModel,
+          routedReasons: base.reasons,
+          usage,
+          requestId: result.requestId,
+          status: result.status,
+          durationMs: result.durationMs,
+        }),
+      );
+      this.cache.record(model.id, layout, breakpoints, usage, sentAt);
+    }
+    if (result.status === 'ok') conversation.addTurn(request.user, result.text, this.clock());
+
+    const usd = usage ? priceUsage(table, model, usage, { date: utcDate(sentAt) }).total : 0;
+    const uncached = usage ? uncachedUsd(table, model, usage, utcDate(sentAt)) : 0;
+    const split = usage ? splitUsage(usage) : null;
+    return {
+      ...base,
+      status: result.status,
+      budget,
+      usage,
+      usd,
+      uncachedUsd: uncached,
+      cacheReadTokens: split?.cacheRead ?? 0,
+      cacheWriteTokens: split ? split.cacheWrite5m + split.cacheWrite1h : 0,
+      savedUsd: roundUsd(uncached - usd),
+      text: result.text,
+      error: result.error,
+      requestId: result.requestId,
+      durationMs: result.durationMs,
+    };
+  }
+
+  private chooseModel(conversation: Conversation, request: TurnRequest, nowMs: number, date: string): { model: ModelInfo; reasons: string[]; maxTokens: number } {
+    const { priceTable: table, router } = this.options;
+    const wanted = (request.model ?? 'auto').trim();
+    const previousTier = conversation.lastTier;
+    const frame = messageFrameTokens(this.defaultModel.family);
+    const tokensOf = (text: string) => estimateTextTokens(text, this.defaultModel.family);
+    const layout = conversation.layout(request.user, tokensOf, frame);
+    const files = conversation.orderedFiles();
+    const decision = router.route({
+      prompt: request.user,
+      contextTokens: files.reduce((sum, file) => sum + tokensOf(file.text), 0),
+      attachedFiles: files.length,
+      conversationTurns: conversation.completedTurns.length,
+      ...(previousTier ? { previousTier } : {}),
+    });
+    if (wanted.toLowerCase() !== 'auto') {
+      const model = resolveModel(table, wanted);
+      const how = (TIERS as readonly string[]).includes(wanted.toLowerCase()) ? `tier ${wanted}` : wanted;
+      conversation.lastTier = model.tier === 'frontier' ? 'opus' : model.tier;
+      return { model, reasons: [`model set for this turn: ${how}`], maxTokens: decision.maxTokens };
+    }
+    const total = layout.cumulativeTokens.at(-1) ?? 0;
+    const newTokens = layout.blocks.at(-1)?.tokens ?? 0;
+    const chosen = router.chooseWithCache({
+      decision,
+      warmCaches: this.cache.warmPrefixes(layout, nowMs),
+      nowMs,
+      prefixTokens: total - newTokens,
+      newTokens,
+      expectedTurns: this.options.expectedTurns ?? 5,
+      outputTokens: averageOutput(conversation, tokensOf) ?? DEFAULT_EXPECTED_OUTPUT,
+      priceTable: table,
+      date,
+    });
+    const model = resolveModel(table, chosen.model);
+    conversation.lastTier = model.tier === 'frontier' ? 'opus' : model.tier;
+    return { model, reasons: chosen.reasons, maxTokens: decision.maxTokens };
+  }
+
+  private chooseTtl(conversation: Conversation, model: ModelInfo, layout: PromptLayout, nowMs: number, date: string): TtlChoice {
+    const setting = this.options.cacheTtl ?? '5m';
+    // What a plain 5-minute plan would read and write tells 'auto' what is at stake.
+    const probe = planBreakpoints(layout, { minCacheableTokens: model.minCacheableTokens, ttl: { prefix: '5m', turn: '5m', reason: '' } });
+    const predicted = this.cache.predict(model.id, layout, probe, nowMs);
+    const prefixEnd = probe.find((bp) => bp.label === 'prefix')?.prefixTokens ?? 0;
+    const lastBp = probe.at(-1)?.prefixTokens ?? 0;
+    const covered = Math.max(predicted.readTokens, prefixEnd);
+    return chooseTtls({
+      setting,
+      thinkTimesMs: conversation.thinkTimesMs,
+      turnNumber: conversation.nextTurnNumber,
+      prefixWriteTokens: Math.max(0, prefixEnd - predicted.readTokens),
+      historyTokens: Math.max(0, lastBp - prefixEnd),
+      turnWriteTokens: Math.max(0, lastBp - covered),
+      rates: rateCardFor(model, date, layout.cumulativeTokens.at(-1) ?? 0),
+    });
+  }
+
+  private checkBudget(estimateUsd: number, override: boolean): BudgetDecision {
+    const budget = this.options.budget ?? { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null };
+    const spend = this.options.ledger.spend(this.options.workspace.path);
+    return checkBudget({ budget, spentTodayUsd: spend.today.usd, spentMonthUsd: spend.thisMonth.usd, estimateUsd, override });
+  }
+
+  /** Summarises the oldest turns with the cheap tier once the history passes its budget; the summary's cost goes in the ledger. */
+  private async compressIfNeeded(conversation: Conversation): Promise<{ summary: HistorySummary; usd: number } | null> {
+    const settings = this.options.compression === undefined ? DEFAULT_COMPRESSION : this.options.compression;
+    if (!settings) return null;
+    const table = this.options.priceTable;
+    const model = resolveModel(table, 'haiku');
+    const tokensOf = (text: string) => estimateTextTokens(text, model.family);
+    const turns = turnsToCompress(conversation, settings, tokensOf);
+    if (turns.length === 0) return null;
+    const sentAt = this.clock();
+    const result = await this.options.client.stream(summaryRequest(conversation, turns, model.id, settings.summaryMaxTokens ?? SUMMARY_MAX_TOKENS));
+    let usd = 0;
+    if (result.usage) {
+      const entry = buildLedgerEntry(table, {
+        startedAt: sentAt,
+        workspace: this.options.workspace,
+        source: this.options.source ?? 'chat',
+        conversationId: conversation.id,
+        model,
+        defaultModel: this.defaultModel,
+        routedReasons: [`history compression: summarised turns ${turns[0]!.number}-${turns.at(-1)!.number}`],
+        usage: result.usage,
+        requestId: result.requestId,
+        status: result.status,
+        durationMs: result.durationMs,
+      });
+      this.options.ledger.append(entry);
+      usd = entry.usd;
+    }
+    if (result.status !== 'ok' || !result.text.trim()) return null; // keep the full history rather than lose it
+    return { summary: conversation.compress(result.text.trim(), turns.at(-1)!.number), usd };
+  }
+}
+
+function averageOutput(conversation: Conversation, tokensOf: (text: string) => number): number | undefined {
+  const turns = conversation.completedTurns;
+  if (turns.length === 0) return undefined;
+  return Math.round(turns.reduce((sum, turn) => sum + tokensOf(turn.assistant), 0) / turns.length);
+}
