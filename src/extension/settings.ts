@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
 
 // Pure (no `vscode` import) so unit tests can drive it; extension glue reads the raw values
 // with vscode.workspace.getConfiguration('tally') and passes them here.
@@ -133,4 +134,35 @@ export function resolveSettings(
 function describeIssue(issue: v.BaseIssue<unknown>): string {
   const path = (issue.path ?? []).map((item) => (typeof item.key === 'number' ? `[${item.key}]` : `.${String(item.key)}`)).join('');
   return path ? `${path.replace(/^\./, '')}: ${issue.message}` : issue.message;
+}
+
+/**
+ * Tier models must name a model in the price table (id or alias); an unknown one keeps the
+ * previous model for that tier, so estimates and sends keep working while the user fixes it.
+ */
+export function checkTierModels(
+  settings: TallySettings,
+  previous: TallySettings,
+  table: PriceTable,
+): { settings: TallySettings; problems: SettingProblem[] } {
+  const problems: SettingProblem[] = [];
+  const models = { ...settings.models };
+  for (const tier of ROUTED_TIERS) {
+    try {
+      models[tier] = resolveModel(table, models[tier]).id;
+    } catch (error) {
+      const fallback = safeResolve(table, previous.models[tier]) ?? table.tierDefaults[tier];
+      problems.push({ setting: `tally.models.${tier}`, message: `${(error as Error).message}; keeping ${fallback}` });
+      models[tier] = fallback;
+    }
+  }
+  return { settings: { ...settings, models }, problems };
+}
+
+function safeResolve(table: PriceTable, name: string): string | undefined {
+  try {
+    return resolveModel(table, name).id;
+  } catch {
+    return undefined;
+  }
 }

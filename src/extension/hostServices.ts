@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { resolveLedgerDir } from '../core/ledger/paths.js';
+import { applyPriceOverrides, bundledPriceTable, type PriceTable } from '../core/prices/priceTable.js';
+import { readApiKey } from './secrets.js';
+import type { SpendRecorded, TallyServices, WorkspaceIdentity } from './services.js';
+import { DEFAULT_SETTINGS, checkTierModels, resolveSettings, type SettingKey, type TallySettings } from './settings.js';
+
+/** The services plus what only the host itself may do (fire the spend event, dispose). */
+export interface HostServices extends TallyServices, vscode.Disposable {
+  recordedSpend(event: SpendRecorded): void;
+}
+
+export function createHostServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): HostServices {
+  const settingsChanged = new vscode.EventEmitter<TallySettings>();
+  const spendRecorded = new vscode.EventEmitter<SpendRecorded>();
+  const reported = new Set<string>();
+  let settings: TallySettings = DEFAULT_SETTINGS;
+  let table: PriceTable | undefined;
+  let tableFor: string | null | undefined;
+
+  /** Each distinct problem is shown once per session (not again on every unrelated settings change). */
+  const warn = (text: string) => {
+    log.warn(text);
+    if (reported.has(text)) return;
+    reported.add(text);
+    void vscode.window.showWarningMessage(`Tally: ${text}`, 'Open Settings').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'tally.');
+    });
+  };
+
+  const workspaceFolder = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  /** `~/x` and paths relative to the workspace folder, as users write them in settings. */
+  const expandPath = (value: string) => {
+    const home = value === '~' || value.startsWith('~/') ? path.join(os.homedir(), value.slice(1)) : value;
+    return path.resolve(workspaceFolder() ?? os.homedir(), home);
+  };
+
+  const loadPriceTable = (): PriceTable => {
+    const file = settings.pricesFile;
+    if (table && tableFor === file) return table;
+    if (file === null) {
+      table = bundledPriceTable();
+    } else {
+      const fullPath = expandPath(file);
+      try {
+        table = applyPriceOverrides(bundledPriceTable(), readTextFile(fullPath), fullPath);
+        log.info(`prices: applied ${fullPath}`);
+      } catch (error) {
+        warn(`tally.pricesFile: ${(error as Error).message}. ${table ? 'Keeping the prices in use.' : 'Using the bundled prices.'}`);
+        table ??= bundledPriceTable();
+      }
+    }
+    tableFor = file;
+    return table;
+  };
+
+  const readSettings = () => {
+    const config = vscode.workspace.getConfiguration('tally');
+    const read = (key: SettingKey) => config.get<unknown>(key);
+    const previous = settings;
+    const resolved = resolveSettings(read, previous);
+    for (const problem of resolved.problems) warn(`${problem.setting}: ${problem.message}`);
+    settings = resolved.settings;
+    const models = checkTierModels(settings, previous, loadPriceTable());
+    for (const problem of models.problems) warn(`${problem.setting}: ${problem.message}`);
+    settings = models.settings;
+  };
+
+  readSettings();
+  const disposables: vscode.Disposable[] = [
+    settingsChanged,
+    spendRecorded,
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration('tally')) return;
+      if (event.affectsConfiguration('tally.pricesFile')) tableFor = undefined;
+      readSettings();
+      settingsChanged.fire(settings);
+    }),
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      if (settings.pricesFile !== null && document.uri.fsPath === expandPath(settings.pricesFile)) {
+        tableFor = undefined;
+        readSettings();
+        settingsChanged.fire(settings);
+      }
+    }),
+  ];
+
+  return {
+    settings: () => settings,
+    onDidChangeSettings: settingsChanged.event,
+    priceTable: loadPriceTable,
+    ledgerDirectory: () =>
+      settings.ledgerDirectory !== null
+        ? expandPath(settings.ledgerDirectory)
+        : resolveLedgerDir(undefined, process.env, os.homedir(), process.platform),
+    workspace: (): WorkspaceIdentity => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      return folder ? { path: folder.uri.fsPath, name: folder.name } : { path: os.homedir(), name: 'no folder' };
+    },
+    onDidRecordSpend: spendRecorded.event,
+    getApiKey: () => readApiKey(context.secrets, process.env),
+    log,
+    recordedSpend: (event) => spendRecorded.fire(event),
+    dispose: () => disposables.forEach((d) => d.dispose()),
+  };
+}
+
+/** A small, user-chosen config file: read synchronously so the accessor stays synchronous. */
+function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `${file}: no such file` : `${file}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,189 @@
+import * as v from 'valibot';
+import { ModelSchema } from '../../core/prices/schema.js';
+
+// Every message between the chat webview and the extension host. Both sides validate what
+// arrives (a webview is another process and renders model output: treat its messages as untrusted).
+
+export const TIER_CHOICES = ['auto', 'haiku', 'sonnet', 'opus'] as const;
+export type TierChoice = (typeof TIER_CHOICES)[number];
+const RoutedTierSchema = v.picklist(['haiku', 'sonnet', 'opus']);
+export type RoutedTier = v.InferOutput<typeof RoutedTierSchema>;
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const usd = v.pipe(v.number(), v.finite());
+const id = v.pipe(v.string(), v.nonEmpty(), v.maxLength(200));
+const text = v.pipe(v.string(), v.maxLength(32 * 1024 * 1024));
+const perTier = <S extends v.GenericSchema>(schema: S) => v.object({ haiku: schema, sonnet: schema, opus: schema });
+
+/**
+ * What the webview needs to price a draft on every keystroke without asking the host: each tier's
+ * model (rates, tokenizer family, cache minimum) and the request around the draft (system, attached
+ * context and history) as tokens, with how much of it is warm in that model's cache right now.
+ */
+export const TierBasisSchema = v.object({
+  tier: RoutedTierSchema,
+  model: ModelSchema,
+  /** System + attachments + history, as this model's tokenizer counts them. */
+  prefixTokens: count,
+  /** Of prefixTokens, what a request sent now would read from cache (0 when cold or expired). */
+  warmPrefixTokens: count,
+  /** TTL new cache writes would use. */
+  writeTtl: v.picklist(['5m', '1h']),
+  /** Expected answer length, priced at the output rate. */
+  outputTokens: count,
+});
+export type TierBasis = v.InferOutput<typeof TierBasisSchema>;
+
+export const AttachmentSchema = v.object({
+  id,
+  kind: v.picklist(['file', 'selection']),
+  /** Shown to the user: `src/app.ts` or `src/app.ts:10-42`. */
+  label: v.string(),
+  tokens: perTier(count),
+  /** What this attachment adds to each send (uncached input) on each tier. */
+  usd: perTier(usd),
+});
+export type Attachment = v.InferOutput<typeof AttachmentSchema>;
+
+export const RecommendationSchema = v.object({
+  /** The draft this was computed for, so a late answer for older text is ignored. */
+  draft: text,
+  tier: RoutedTierSchema,
+  model: v.string(),
+  reasons: v.array(v.string()),
+});
+export type Recommendation = v.InferOutput<typeof RecommendationSchema>;
+
+export const TurnUsageSchema = v.object({
+  inputTokens: count,
+  outputTokens: count,
+  cacheReadTokens: count,
+  cacheWriteTokens: count,
+  usd,
+  /** What reading from cache saved against sending the same tokens uncached. */
+  savedUsd: usd,
+});
+export type TurnUsage = v.InferOutput<typeof TurnUsageSchema>;
+
+export const TURN_STATUSES = ['streaming', 'ok', 'error', 'aborted'] as const;
+export const TurnSchema = v.object({
+  id,
+  user: text,
+  attachments: v.array(v.object({ label: v.string(), tokens: count })),
+  /** The tier the user forced, or auto. */
+  choice: v.picklist(TIER_CHOICES),
+  answer: text,
+  status: v.picklist(TURN_STATUSES),
+  model: v.nullable(v.string()),
+  tier: v.nullable(RoutedTierSchema),
+  /** Why this model answered (router reasons, override, escalation, cache stickiness). */
+  reasons: v.array(v.string()),
+  estimateUsd: v.nullable(usd),
+  usage: v.nullable(TurnUsageSchema),
+  error: v.nullable(v.string()),
+  startedAt: v.string(),
+});
+export type Turn = v.InferOutput<typeof TurnSchema>;
+
+export const ConversationSummarySchema = v.object({
+  id,
+  title: v.string(),
+  updatedAt: v.string(),
+  turns: count,
+  usd,
+});
+export type ConversationSummary = v.InferOutput<typeof ConversationSummarySchema>;
+
+export const ConversationSchema = v.object({
+  id,
+  title: v.string(),
+  createdAt: v.string(),
+  updatedAt: v.string(),
+  turns: v.array(TurnSchema),
+});
+export type Conversation = v.InferOutput<typeof ConversationSchema>;
+
+export const NOTICE_KINDS = ['noKey', 'badKey', 'error', 'warning', 'info'] as const;
+export const NoticeSchema = v.object({
+  kind: v.picklist(NOTICE_KINDS),
+  message: v.string(),
+  /** A command the notice offers as a button. */
+  action: v.nullable(v.picklist(['tally.setApiKey'])),
+});
+export type Notice = v.InferOutput<typeof NoticeSchema>;
+
+export const BudgetPromptSchema = v.object({
+  promptId: id,
+  /** confirm: above the per-request threshold; refuse: over a budget (sending needs an explicit override). */
+  kind: v.picklist(['confirm', 'refuse']),
+  message: v.string(),
+  estimateUsd: usd,
+});
+export type BudgetPrompt = v.InferOutput<typeof BudgetPromptSchema>;
+
+// ---- host → webview ----
+
+export const HostMessageSchema = v.variant('type', [
+  /** Full state, sent in answer to `ready` (also after the panel was hidden and shown again). */
+  v.object({
+    type: v.literal('init'),
+    conversation: ConversationSchema,
+    history: v.array(ConversationSummarySchema),
+    basis: v.array(TierBasisSchema),
+    attachments: v.array(AttachmentSchema),
+    hasApiKey: v.boolean(),
+    busy: v.boolean(),
+  }),
+  v.object({ type: v.literal('basis'), basis: v.array(TierBasisSchema) }),
+  v.object({ type: v.literal('attachments'), attachments: v.array(AttachmentSchema) }),
+  v.object({ type: v.literal('recommendation'), recommendation: RecommendationSchema }),
+  v.object({ type: v.literal('history'), history: v.array(ConversationSummarySchema) }),
+  v.object({ type: v.literal('conversation'), conversation: ConversationSchema }),
+  /** A turn was added or changed (started, routed, finished); replaces the turn with that id. */
+  v.object({ type: v.literal('turn'), turn: TurnSchema }),
+  /** Streamed answer text to append to a turn. */
+  v.object({ type: v.literal('delta'), turnId: id, text }),
+  v.object({ type: v.literal('busy'), busy: v.boolean() }),
+  v.object({ type: v.literal('notice'), notice: v.nullable(NoticeSchema) }),
+  v.object({ type: v.literal('budgetPrompt'), prompt: BudgetPromptSchema }),
+  /** Put text in the composer (tally.sendSelectionToChat with an empty draft). */
+  v.object({ type: v.literal('setDraft'), text }),
+]);
+export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
+
+// ---- webview → host ----
+
+export const WebviewMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('ready') }),
+  /** The draft changed (debounced): the host answers with a `recommendation`. */
+  v.object({ type: v.literal('draft'), text, choice: v.picklist(TIER_CHOICES) }),
+  v.object({ type: v.literal('send'), text: v.pipe(text, v.nonEmpty()), choice: v.picklist(TIER_CHOICES) }),
+  v.object({ type: v.literal('stop') }),
+  v.object({ type: v.literal('retryHigher'), turnId: id }),
+  v.object({ type: v.literal('attach'), kind: v.picklist(['file', 'selection']) }),
+  v.object({ type: v.literal('detach'), attachmentId: id }),
+  v.object({ type: v.literal('budgetAnswer'), promptId: id, sendAnyway: v.boolean() }),
+  v.object({ type: v.literal('newChat') }),
+  v.object({ type: v.literal('openConversation'), conversationId: id }),
+  v.object({ type: v.literal('deleteConversation'), conversationId: id }),
+  v.object({ type: v.literal('runCommand'), command: v.picklist(['tally.setApiKey']) }),
+]);
+export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
+
+/** Parses a message from the host; undefined (with the reason) for anything malformed. */
+export function parseHostMessage(raw: unknown): { message: HostMessage } | { error: string } {
+  return parseWith(HostMessageSchema, raw);
+}
+
+export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } | { error: string } {
+  return parseWith(WebviewMessageSchema, raw);
+}
+
+function parseWith<S extends v.GenericSchema>(schema: S, raw: unknown): { message: v.InferOutput<S> } | { error: string } {
+  const result = v.safeParse(schema, raw);
+  if (result.success) return { message: result.output };
+  const issue = result.issues[0];
+  const path = (issue.path ?? []).map((item) => String(item.key)).join('.');
+  const type = typeof raw === 'object' && raw !== null ? String((raw as Record<string, unknown>)['type']) : typeof raw;
+  return { error: `chat message "${type}"${path ? ` at ${path}` : ''}: ${issue.message}` };
+}
