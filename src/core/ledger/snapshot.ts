@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import type { LedgerFileSystem } from './fileSystem.js';
 import { TOTAL_FIELDS, type Totals } from './totals.js';
@@ -25,8 +26,9 @@ export interface FileSnapshot {
   problems: { line: number; reason: string }[];
 }
 
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
 const FINGERPRINT_BYTES = 64;
+const FINGERPRINT_SAMPLES = 16;
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const SnapshotSchema = v.object({
@@ -53,9 +55,19 @@ export function snapshotPath(dir: string, month: string, join: (...parts: string
   return join(dir, '.index', `${month}.json`);
 }
 
+/**
+ * Samples of the ledger bytes the totals were built from (the last 64 bytes before the offset
+ * and windows spread across the file): cheap to check, and an edited or replaced ledger is
+ * caught unless the edit misses every sample.
+ */
 function fingerprint(fs: LedgerFileSystem, ledgerFile: string, offset: number): string {
-  const start = Math.max(0, offset - FINGERPRINT_BYTES);
-  return fs.read(ledgerFile, start, offset - start).toString('base64');
+  const hash = createHash('sha256');
+  const window = Math.min(FINGERPRINT_BYTES, offset);
+  for (let i = 0; i < FINGERPRINT_SAMPLES; i++) {
+    const start = Math.floor(((offset - window) * i) / (FINGERPRINT_SAMPLES - 1));
+    hash.update(fs.read(ledgerFile, start, window));
+  }
+  return hash.digest('base64');
 }
 
 /** The saved state for `ledgerFile`, or undefined when there is none that still matches the file. */
