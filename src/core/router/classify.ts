@@ -1,0 +1,101 @@
+import { readAnatomy } from './anatomy.js';
+import { SIGNALS, type Signal, type SignalHit } from './signals.js';
+import { tierLabel, type RouteInput, type RouterTier, type TaskClass } from './types.js';
+
+/** Raw-score cut points: below `haikuBelow` is mechanical work, from `opusFrom` up is frontier work. */
+export const THRESHOLDS = { haikuBelow: -1, opusFrom: 3 } as const;
+
+export interface Classification {
+  tier: RouterTier;
+  /** 0 … 1, a logistic squash of the raw sum; 0.21 and 0.79 are the tier boundaries. */
+  score: number;
+  /** Sum of the signal weights that counted. */
+  raw: number;
+  reasons: string[];
+  taskClass: TaskClass;
+  hits: SignalHit[];
+}
+
+const MAX_REASONS = 3;
+const FOLLOW_UP_CHARS = 300;
+
+/** The local classifier: signals from the whole request, summed on one axis, cut into tiers. */
+export function classifyLocally(input: RouteInput): Classification {
+  const prompt = readAnatomy(input.prompt);
+  const run = (kind: Signal['kind']) => strongestPerGroup(SIGNALS.filter((s) => s.kind === kind), (s) => s.detect(prompt, input));
+  const intents = run('intent');
+  const mechanical = intents.some((hit) => hit.signal.weight < 0);
+  // Code pasted only to be reformatted, commented or mined for a field does not make the task harder.
+  const structural = mechanical ? [] : run('structural');
+  const fallback = intents.length === 0 ? run('fallback') : [];
+  const hits = [...intents, ...structural, ...fallback];
+  const raw = hits.reduce((sum, hit) => sum + hit.signal.weight, 0);
+
+  if (intents.length === 0 && input.previousTier && prompt.chars < FOLLOW_UP_CHARS) {
+    return followUp(input.previousTier, hits);
+  }
+  const tier = tierFor(raw);
+  const reasons = explain(tier, hits);
+  if (mechanical && tier === 'haiku' && (prompt.codeLines >= 3 || prompt.traceLines >= 2)) {
+    reasons.push('pasted material is only transformed, not reasoned about');
+  }
+  return { tier, score: squash(raw), raw, reasons, taskClass: taskClassFor(tier, hits), hits };
+}
+
+export function tierFor(raw: number): RouterTier {
+  if (raw < THRESHOLDS.haikuBelow) return 'haiku';
+  return raw >= THRESHOLDS.opusFrom ? 'opus' : 'sonnet';
+}
+
+/** Logistic squash centred between the two cut points, so 0.5 is the middle of the sonnet band. */
+export function squash(raw: number): number {
+  const centre = (THRESHOLDS.haikuBelow + THRESHOLDS.opusFrom) / 2;
+  return Math.round(1000 / (1 + Math.exp(-(raw - centre) / 1.5))) / 1000;
+}
+
+function strongestPerGroup(signals: Signal[], detect: (signal: Signal) => string | undefined): SignalHit[] {
+  const byGroup = new Map<string, SignalHit>();
+  for (const signal of signals) {
+    const current = byGroup.get(signal.group);
+    if (current && Math.abs(current.signal.weight) >= Math.abs(signal.weight)) continue;
+    const match = detect(signal);
+    if (match !== undefined) byGroup.set(signal.group, { signal, match });
+  }
+  return [...byGroup.values()];
+}
+
+/** The signals that pushed toward the chosen tier, strongest first. */
+function explain(tier: RouterTier, hits: SignalHit[]): string[] {
+  const aligned = hits
+    .filter((hit) => (tier === 'haiku' ? hit.signal.weight < 0 : tier === 'opus' ? hit.signal.weight > 0 : true))
+    .sort((a, b) => Math.abs(b.signal.weight) - Math.abs(a.signal.weight));
+  const reasons = aligned.slice(0, MAX_REASONS).map((hit) => hit.signal.reason(hit.match));
+  if (tier === 'sonnet') {
+    const pulledDown = aligned.some((hit) => hit.signal.weight < 0);
+    const pulledUp = aligned.some((hit) => hit.signal.weight > 0);
+    if (pulledDown && pulledUp) reasons.push('mixed signals: settled on the everyday coding tier');
+    if (reasons.length === 0) reasons.push('no strong signal either way: everyday coding tier');
+  }
+  return reasons;
+}
+
+function taskClassFor(tier: RouterTier, hits: SignalHit[]): TaskClass {
+  const direction = tier === 'haiku' ? -1 : 1;
+  const classed = hits
+    .filter((hit) => hit.signal.taskClass && Math.sign(hit.signal.weight) === direction)
+    .sort((a, b) => Math.abs(b.signal.weight) - Math.abs(a.signal.weight));
+  return classed[0]?.signal.taskClass ?? (tier === 'haiku' ? 'lookup' : tier === 'opus' ? 'design' : 'write');
+}
+
+/** A short follow-up with no task words of its own ("now do the same for the other file"). */
+function followUp(previousTier: RouterTier, hits: SignalHit[]): Classification {
+  const raw = previousTier === 'haiku' ? THRESHOLDS.haikuBelow - 1 : previousTier === 'opus' ? THRESHOLDS.opusFrom + 0.5 : 1;
+  return {
+    tier: previousTier,
+    score: squash(raw),
+    raw,
+    reasons: [`short follow-up with no new task: stays on the conversation's tier (${tierLabel(previousTier)})`],
+    taskClass: previousTier === 'haiku' ? 'lookup' : previousTier === 'opus' ? 'design' : 'write',
+    hits,
+  };
+}
