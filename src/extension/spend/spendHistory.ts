@@ -1,0 +1,132 @@
+import type { Ledger, LedgerEntry, SpendTotals } from '../../core/ledger/index.js';
+import { entryDay, entryTotals } from '../../core/ledger/totals.js';
+import type { PriceTable } from '../../core/prices/priceTable.js';
+import type { ModelInfo } from '../../core/prices/schema.js';
+import { dayAxis } from './dashboardData.js';
+import type { SpendRow } from './spendRow.js';
+
+// Reads what the spend views need from the ledger. Everything except the recent-requests list
+// comes from the ledger's running totals (only newly appended bytes are parsed on each call).
+
+/** One day of a workspace's spend, split by model and tier. */
+export interface DaySpend {
+  day: string;
+  requests: number;
+  usd: number;
+  cacheSavingsUsd: number;
+  routingSavingsUsd: number;
+  byModel: Array<{ key: string; usd: number }>;
+  byTier: Array<{ key: string; usd: number }>;
+}
+
+export interface SpendHistory {
+  nowMs: number;
+  /** Today's and this month's totals from the ledger's running totals. */
+  spend: SpendTotals;
+  /** Only days with requests, oldest first, within the charted range. */
+  days: DaySpend[];
+  /** Newest last (ledger order). */
+  recent: SpendRow[];
+  skippedLines: number;
+}
+
+export interface HistoryOptions {
+  nowMs: number;
+  historyDays: number;
+  recentLimit: number;
+  priceTable: PriceTable;
+}
+
+export function readSpendHistory(ledger: Ledger, workspacePath: string, options: HistoryOptions): SpendHistory {
+  const since = dayAxis(options.nowMs, options.historyDays)[0]!;
+  const spend = ledger.spend(workspacePath);
+  const perDay = ledger.summarize('day', { workspace: workspacePath, since });
+  const days = perDay.rows
+    .filter((row) => row.requests > 0)
+    .map((row): DaySpend => {
+      const filter = { workspace: workspacePath, since: row.key, until: row.key };
+      const keyed = (by: 'model' | 'tier') => ledger.summarize(by, filter).rows.map((r) => ({ key: r.key, usd: r.usd }));
+      return {
+        day: row.key,
+        requests: row.requests,
+        usd: row.usd,
+        cacheSavingsUsd: row.cacheSavingsUsd,
+        routingSavingsUsd: row.routingSavingsUsd,
+        byModel: keyed('model'),
+        byTier: keyed('tier'),
+      };
+    });
+  const recent = recentEntries(ledger, workspacePath, since, options.recentLimit);
+  return {
+    nowMs: options.nowMs,
+    spend,
+    days,
+    recent: spendRows(recent, options.priceTable),
+    skippedLines: Math.max(perDay.problems.count, spend.problems.count),
+  };
+}
+
+/** The latest entries, reading back one month file at a time so a busy month never reads the older ones. */
+function recentEntries(ledger: Ledger, workspacePath: string, since: string, limit: number): LedgerEntry[] {
+  const months = monthsBack(since, ledger.spend(workspacePath).date);
+  let found: LedgerEntry[] = [];
+  for (const month of months) {
+    const { entries } = ledger.query({ workspace: workspacePath, since: `${month}-01`, until: `${month}-31`, limit: limit - found.length });
+    found = [...entries, ...found];
+    if (found.length >= limit) break;
+  }
+  return found;
+}
+
+/** Months from `today`'s back to `since`'s, newest first. */
+function monthsBack(since: string, today: string): string[] {
+  const months: string[] = [];
+  let [year, month] = today.slice(0, 7).split('-').map(Number) as [number, number];
+  const first = since.slice(0, 7);
+  for (;;) {
+    const key = `${year}-${String(month).padStart(2, '0')}`;
+    if (key < first) break;
+    months.push(key);
+    month -= 1;
+    if (month === 0) [year, month] = [year - 1, 12];
+  }
+  return months;
+}
+
+/** Every entry of a workspace, for export. */
+export function readWorkspaceEntries(ledger: Ledger, workspacePath: string): { entries: LedgerEntry[]; skippedLines: number } {
+  const { entries, problems } = ledger.query({ workspace: workspacePath });
+  return { entries, skippedLines: problems.count };
+}
+
+/** Flattens entries into rows with their savings split the same way the ledger's totals split them. */
+export function spendRows(entries: readonly LedgerEntry[], table: PriceTable): SpendRow[] {
+  const models = new Map<string, ModelInfo>();
+  // Ids win over aliases, as in the ledger's own lookup.
+  for (const model of table.models) for (const alias of model.aliases) models.set(alias, model);
+  for (const model of table.models) models.set(model.id, model);
+  return entries.map((entry) => {
+    const totals = entryTotals(entry, models, table, entryDay(entry));
+    return {
+      ts: entry.ts,
+      time: Date.parse(entry.ts),
+      workspacePath: entry.workspace.path,
+      workspaceName: entry.workspace.name,
+      source: entry.source,
+      conversationId: entry.conversationId ?? '',
+      model: entry.model,
+      tier: entry.tier,
+      inputTokens: totals.inputTokens,
+      outputTokens: totals.outputTokens,
+      cacheWriteTokens: totals.cacheWriteTokens,
+      cacheReadTokens: totals.cacheReadTokens,
+      usd: entry.usd,
+      baselineUsd: entry.baselineUsd,
+      cacheSavedUsd: totals.cacheSavingsUsd,
+      routingSavedUsd: totals.routingSavingsUsd,
+      requestId: entry.requestId ?? '',
+      status: entry.status,
+      durationMs: entry.durationMs,
+    };
+  });
+}

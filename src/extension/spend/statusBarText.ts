@@ -1,0 +1,54 @@
+import { money } from '../../core/budget/index.js';
+import type { SpendTotals } from '../../core/ledger/index.js';
+import type { BudgetView } from '../../webview/dashboard/protocol.js';
+
+// Pure text for the spend status bar item, so what the user reads is unit-tested. Amounts use
+// the budgets' format (cents, sub-cent amounts with their significant digits).
+
+export function statusText(spend: SpendTotals): string {
+  return `$(graph) ${money(spend.today.usd)} today`;
+}
+
+function ofLimit(spent: number, limit: number | null): string {
+  if (limit === null) return money(spent);
+  const percent = limit > 0 ? Math.round((spent / limit) * 100) : 100;
+  return `${money(spent)} of ${money(limit)} (${percent}%)`;
+}
+
+/** Markdown for the tooltip: today, this month, budget left, forecast, savings, and the click hint. */
+export function statusTooltipMarkdown(workspaceName: string, spend: SpendTotals, budget: BudgetView): string {
+  const month = spend.thisMonth;
+  const rows: Array<[string, string]> = [
+    ['Today', ofLimit(spend.today.usd, budget.dailyUsd)],
+    ['This month', ofLimit(month.usd, budget.monthlyUsd)],
+    ['Budget left', budget.leftUsd === null ? 'no budget set' : money(budget.leftUsd)],
+    ['Month-end forecast', money(budget.forecastMonthUsd)],
+    ['Saved by caching (month)', money(month.cacheSavingsUsd)],
+    ['Saved by routing (month)', money(month.routingSavingsUsd)],
+    ['Requests (month)', String(month.requests)],
+  ];
+  const warning =
+    budget.level === 'exceeded'
+      ? '\n\n$(error) Budget reached: new requests are refused unless you choose to send anyway.'
+      : budget.level === 'warning'
+        ? `\n\n$(warning) Past ${Math.round(budget.warnAt * 100)}% of a budget.`
+        : '';
+  const skipped = spend.problems.count > 0 ? `\n\n${spend.problems.count} unreadable ledger line(s) skipped.` : '';
+  return (
+    [`**Tally spend — ${escapeMarkdown(workspaceName)}**`, '', '| | |', '|:--|--:|', ...rows.map(([label, value]) => `| ${label} | ${value} |`)].join('\n') +
+    `${warning}${skipped}\n\nClick to open the spend dashboard.`
+  );
+}
+
+/** What a screen reader says for the item (no icon syntax, full words). */
+export function statusAccessibilityLabel(spend: SpendTotals, budget: BudgetView): string {
+  const parts = [`Tally: ${money(spend.today.usd)} spent today in this workspace`];
+  if (budget.level === 'exceeded') parts.push('budget reached');
+  else if (budget.level === 'warning') parts.push(`past ${Math.round(budget.warnAt * 100)} percent of budget`);
+  if (budget.leftUsd !== null) parts.push(`${money(budget.leftUsd)} left`);
+  return parts.join(', ') + '. Open spend dashboard.';
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

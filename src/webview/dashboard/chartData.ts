@@ -1,0 +1,110 @@
+import type { DailySeries, DashboardData, RangeDays } from './protocol.js';
+
+// Pure shaping from the extension's snapshot to what the charts and tables draw, so the
+// numbers on screen are unit-tested without a DOM.
+
+export interface RangeView {
+  days: string[];
+  /** Only series that spent something in the range, largest first. */
+  byModel: DailySeries[];
+  byTier: Array<{ tier: string; usd: number }>;
+  requests: number;
+  usd: number;
+  cacheSavedUsd: number;
+  routingSavedUsd: number;
+  /** Running totals of savings over the range, aligned with `days`. */
+  cacheSavedCumulative: number[];
+  routingSavedCumulative: number[];
+}
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+function running(values: readonly number[]): number[] {
+  let total = 0;
+  return values.map((value) => (total += value));
+}
+
+/** The last `rangeDays` days of the snapshot, with totals for that range. */
+export function rangeView(data: DashboardData, rangeDays: RangeDays): RangeView {
+  const start = Math.max(0, data.days.length - rangeDays);
+  const cut = (values: readonly number[]) => values.slice(start);
+  const nonEmpty = (series: DailySeries[]) =>
+    series
+      .map((s) => ({ key: s.key, usd: cut(s.usd) }))
+      .filter((s) => sum(s.usd) > 0)
+      .sort((a, b) => sum(b.usd) - sum(a.usd));
+  const byModel = nonEmpty(data.dailyByModel);
+  const cacheSaved = cut(data.cacheSavedByDay);
+  const routingSaved = cut(data.routingSavedByDay);
+  return {
+    days: data.days.slice(start),
+    byModel,
+    byTier: nonEmpty(data.dailyByTier).map((s) => ({ tier: s.key, usd: sum(s.usd) })),
+    requests: sum(cut(data.requestsByDay)),
+    usd: sum(byModel.map((s) => sum(s.usd))),
+    cacheSavedUsd: sum(cacheSaved),
+    routingSavedUsd: sum(routingSaved),
+    cacheSavedCumulative: running(cacheSaved),
+    routingSavedCumulative: running(routingSaved),
+  };
+}
+
+export interface MonthProgress {
+  /** Every day of the current month, YYYY-MM-DD. */
+  days: string[];
+  /** Cumulative spend up to today; null after today. */
+  actual: Array<number | null>;
+  /** Straight line from today's cumulative spend to the month-end forecast; null before today. */
+  forecast: Array<number | null>;
+  /** The monthly budget on every day, or null when none is set. */
+  budget: Array<number | null>;
+}
+
+/** Cumulative month-to-date spend, the projection to month end and the budget line. */
+export function monthProgress(data: DashboardData): MonthProgress {
+  const { month, dayOfMonth, daysInMonth, forecastMonthUsd, monthlyUsd } = data.budget;
+  const days = Array.from({ length: daysInMonth }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`);
+  const spentOn = new Map<string, number>();
+  data.days.forEach((day, i) => {
+    if (day.startsWith(month)) spentOn.set(day, sum(data.dailyByModel.map((s) => s.usd[i] ?? 0)));
+  });
+  const actual: Array<number | null> = [];
+  let total = 0;
+  days.forEach((day, i) => {
+    total += spentOn.get(day) ?? 0;
+    actual.push(i < dayOfMonth ? total : null);
+  });
+  const todayTotal = actual[dayOfMonth - 1] ?? 0;
+  const remaining = daysInMonth - dayOfMonth;
+  const forecast = days.map((_, i) => {
+    if (i < dayOfMonth - 1) return null;
+    if (remaining === 0) return forecastMonthUsd;
+    return todayTotal + ((forecastMonthUsd - todayTotal) * (i - (dayOfMonth - 1))) / remaining;
+  });
+  return { days, actual, forecast, budget: days.map(() => monthlyUsd) };
+}
+
+/** A one-line summary of the budget for people and screen readers. */
+export function budgetSummary(data: DashboardData, formatUsd: (usd: number) => string): string {
+  const b = data.budget;
+  const parts: string[] = [];
+  if (b.monthlyUsd !== null) {
+    const percent = b.monthlyUsd > 0 ? Math.round((b.monthUsd / b.monthlyUsd) * 100) : 100;
+    parts.push(`${formatUsd(b.monthUsd)} of ${formatUsd(b.monthlyUsd)} this month (${percent}%)`);
+    const over = b.forecastMonthUsd - b.monthlyUsd;
+    parts.push(
+      over > 0
+        ? `at this rate the month ends at ${formatUsd(b.forecastMonthUsd)}, ${formatUsd(over)} over budget`
+        : `at this rate the month ends at ${formatUsd(b.forecastMonthUsd)}, within budget`,
+    );
+  } else {
+    parts.push(`${formatUsd(b.monthUsd)} this month; at this rate the month ends at ${formatUsd(b.forecastMonthUsd)} (no monthly budget set)`);
+  }
+  if (b.dailyUsd !== null) parts.push(`today ${formatUsd(b.todayUsd)} of ${formatUsd(b.dailyUsd)} daily`);
+  return parts.join('; ') + '.';
+}
+
+/** True when the ledger has nothing for this workspace yet: the dashboard shows how to start. */
+export function isEmpty(data: DashboardData): boolean {
+  return data.recent.length === 0 && data.budget.monthUsd === 0 && sum(data.requestsByDay) === 0;
+}
