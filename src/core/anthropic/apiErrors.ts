@@ -63,7 +63,7 @@ function statusMessage(error: InstanceType<typeof Anthropic.APIError>, context: 
   const detail = serverText(error);
   switch (status) {
     case 401:
-      return 'Anthropic rejected the API key (401 authentication_error): set a valid key in ANTHROPIC_API_KEY (in VS Code: "Tally: Set API Key") and check it is active at console.anthropic.com';
+      return 'Anthropic rejected the API key (401 authentication_error): set a valid key in ANTHROPIC_API_KEY (in VS Code: "Tally: Set Anthropic API Key") and check it is active at console.anthropic.com';
     case 403:
       return `this API key may not use model "${context.model}" (403 ${error.type ?? 'permission_error'}: ${detail}); pick another model or check the key's workspace`;
     case 404:

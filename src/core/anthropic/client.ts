@@ -58,7 +58,7 @@ export const DEFAULT_MAX_RETRIES = 2;
 export function createMessagesClient(options: MessagesClientOptions): MessagesClient {
   const apiKey = options.apiKey?.trim() ?? '';
   if (!apiKey) {
-    throw new InputError('no Anthropic API key: set ANTHROPIC_API_KEY (in VS Code: "Tally: Set API Key")');
+    throw new InputError('no Anthropic API key: set ANTHROPIC_API_KEY (in VS Code: "Tally: Set Anthropic API Key")');
   }
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const timeoutMs = positiveOr(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeout');
@@ -102,7 +102,18 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
 
     // One controller for the user's cancel and our idle timeout, so both stop the same request.
     const controller = new AbortController();
-    let stopCause: 'user' | 'timeout' | null = null;
+    let stopCause: 'user' | 'timeout' | 'callback' | null = null;
+    let callbackError: unknown;
+    // A failing text handler stops the request but still returns a result, so the usage gets recorded.
+    const deliver = (delta: string) => {
+      try {
+        callbacks.onText?.(delta);
+      } catch (error) {
+        callbackError = error;
+        stopCause ??= 'callback';
+        controller.abort();
+      }
+    };
     const onUserAbort = () => {
       stopCause ??= 'user';
       controller.abort();
@@ -135,7 +146,7 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
           case 'content_block_delta':
             if (event.delta.type === 'text_delta') {
               state.text += event.delta.text;
-              callbacks.onText?.(event.delta.text);
+              deliver(event.delta.text);
             }
             break;
           case 'message_delta':
@@ -151,19 +162,24 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
         }
       }
       // The SDK ends iteration quietly when the request is aborted mid-stream.
-      if (stopCause === 'user') return finish('aborted', null);
-      if (stopCause === 'timeout') return finish('error', timeoutError());
+      if (stopCause) return stopped(stopCause);
       if (!completed) throw new Error('stream ended before message_stop');
       return finish('ok', null);
     } catch (error) {
-      if (stopCause === 'user') return finish('aborted', null);
-      if (stopCause === 'timeout') return finish('error', timeoutError());
+      if (stopCause) return stopped(stopCause);
       if (error instanceof Anthropic.APIError && error.requestID) state.requestId ??= error.requestID;
       const outputTokensSoFar = state.usage ? completeUsage(state.usage, state.sawDelta, state.text, state.model).output_tokens : null;
       return finish('error', failure(error, { model: request.model, outputTokensSoFar, requestId: state.requestId }));
     } finally {
       clearTimeout(idleTimer);
       callbacks.signal?.removeEventListener('abort', onUserAbort);
+    }
+
+    function stopped(cause: 'user' | 'timeout' | 'callback'): MessagesResult {
+      if (cause === 'user') return finish('aborted', null);
+      if (cause === 'timeout') return finish('error', timeoutError());
+      const reason = callbackError instanceof Error ? callbackError.message : String(callbackError);
+      return finish('error', new ApiError(redactKey(`stopped the request because the text handler failed: ${reason}`, apiKey)));
     }
 
     function timeoutError(): ApiError {
