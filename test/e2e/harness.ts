@@ -1,0 +1,364 @@
+// Starts a real VS Code (code-server) with the packaged Tally extension, pointed at the fake Anthropic
+// server, and drives it from headless Chromium through playwright-core. See test/e2e/README.md.
+//
+// Every process it starts (fake server, code-server, Chromium) is stopped by `VsCodeSession.stop()`,
+// and killed on process exit as a last resort, so a failed journey never leaves a server behind.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadPlaywright, type Browser, type Frame, type Locator, type Page } from './playwright';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+export const RESULTS_DIR = join(REPO_ROOT, 'test-results/e2e');
+export const VSIX_PATH = process.env.TALLY_E2E_VSIX ?? join(REPO_ROOT, 'dist/tally.vsix');
+export const API_KEY = 'sk-ant-e2e-test-key';
+
+export type Theme = 'light' | 'dark';
+const THEME_NAMES: Record<Theme, string> = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+
+export interface E2eTools {
+  nodeBinDir: string;
+  codeServerBin: string;
+  playwrightCoreDir: string;
+  chromiumPath: string;
+}
+
+/** Tool paths from run-e2e.mjs, or (when a journey file is run directly) from the installer itself. */
+export function e2eTools(): E2eTools {
+  const fromEnv = process.env.TALLY_E2E_TOOLS;
+  if (fromEnv) return JSON.parse(fromEnv) as E2eTools;
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/e2e-install.mjs')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error('scripts/e2e-install.mjs failed (see its output above)');
+  return JSON.parse(result.stdout) as E2eTools;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) killTree(child);
+});
+
+function killTree(child: ChildProcess): void {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL'); // the child leads its own process group (detached)
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
+async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    child.kill('SIGTERM');
+  }
+  const timer = setTimeout(() => killTree(child), 5_000);
+  await exited;
+  clearTimeout(timer);
+  live.delete(child);
+}
+
+function startLogged(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; logPath: string } {
+  const logPath = join(RESULTS_DIR, 'logs', `${name}.log`);
+  mkdirSync(join(RESULTS_DIR, 'logs'), { recursive: true });
+  const log = createWriteStream(logPath);
+  const child = spawn(command, args, { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  child.once('exit', (code, signal) => {
+    log.end(`\n[exited code=${code} signal=${signal}]\n`);
+    live.delete(child);
+  });
+  live.add(child);
+  return { child, logPath };
+}
+
+function tail(path: string, lines = 30): string {
+  if (!existsSync(path)) return '(no log)';
+  return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Polls `check` until it returns a value other than undefined/false; fails with `what` after `timeoutMs`. */
+export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const detail = lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : '';
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${detail}`);
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
+
+async function portAccepts(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+export interface FakeAnthropic {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The fake Messages API (test/fake-anthropic) on a free loopback port, accepting only `apiKey`. */
+export async function startFakeAnthropic(name: string, apiKey: string): Promise<FakeAnthropic> {
+  const main = join(REPO_ROOT, 'test/fake-anthropic/main.ts');
+  if (!existsSync(main)) throw new Error(`the fake Anthropic server is missing: ${main}`);
+  const { child, logPath } = startLogged(name, process.execPath, ['--import', 'tsx', main, '--port', '0', '--api-key', apiKey], process.env);
+  // It prints its URL (with the port the system chose) as the first line of stdout.
+  let printed = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    printed += chunk.toString('utf8');
+  });
+  const url = await waitUntil(`the fake Anthropic server to print its URL (log ${logPath})`, () => {
+    if (child.exitCode !== null) throw new Error(`fake server exited ${child.exitCode}:\n${tail(logPath)}`);
+    const line = printed.split('\n')[0]?.trim();
+    return printed.includes('\n') && line?.startsWith('http://127.0.0.1:') ? line : undefined;
+  }, 30_000);
+  return { url, port: Number(new URL(url).port), stop: () => stopProcess(child) };
+}
+
+/** JSON from the fake server's control API (`/_fake/requests`, `/_fake/state`). */
+export async function fakeControl<T>(fake: FakeAnthropic, path: string): Promise<T> {
+  const response = await fetch(`${fake.url}${path}`);
+  if (!response.ok) throw new Error(`GET ${path} on the fake server: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+export interface SessionOptions {
+  /** Names the logs and temp folders: one session per journey group and theme. */
+  name: string;
+  theme: Theme;
+  /** The key the fake server accepts; the extension always gets API_KEY, so another value means a wrong key. */
+  serverApiKey?: string;
+  /** Extra user settings (tally.* and others). */
+  settings?: Record<string, unknown>;
+  /** Files to create in the opened workspace folder. */
+  files?: Record<string, string>;
+}
+
+export class VsCodeSession {
+  readonly page: Page;
+  readonly fake: FakeAnthropic;
+  readonly ledgerDir: string;
+  readonly workspaceDir: string;
+  readonly theme: Theme;
+  private readonly codeServer: ChildProcess;
+  private readonly browser: Browser;
+  private readonly tempDir: string;
+  readonly consoleErrors: string[] = [];
+  /** Seconds each start-up phase took, printed by the journeys. */
+  timings: Record<string, number> = {};
+
+  private constructor(parts: {
+    page: Page; fake: FakeAnthropic; ledgerDir: string; workspaceDir: string; theme: Theme;
+    codeServer: ChildProcess; browser: Browser; tempDir: string;
+  }) {
+    this.page = parts.page;
+    this.fake = parts.fake;
+    this.ledgerDir = parts.ledgerDir;
+    this.workspaceDir = parts.workspaceDir;
+    this.theme = parts.theme;
+    this.codeServer = parts.codeServer;
+    this.browser = parts.browser;
+    this.tempDir = parts.tempDir;
+  }
+
+  static async start(options: SessionOptions): Promise<VsCodeSession> {
+    if (!existsSync(VSIX_PATH)) throw new Error(`${VSIX_PATH} is missing: run \`npm run package\` (npm run test:e2e does)`);
+    const tools = e2eTools();
+    const timings: Record<string, number> = {};
+    let phaseStart = Date.now();
+    const phase = (name: string) => {
+      timings[name] = Math.round((Date.now() - phaseStart) / 100) / 10;
+      phaseStart = Date.now();
+    };
+    const tempDir = mkdtempSync(join(tmpdir(), `tally-e2e-${options.name}-`));
+    const cleanup: Array<() => Promise<void>> = [async () => rmSync(tempDir, { recursive: true, force: true })];
+    try {
+      const fake = await startFakeAnthropic(`${options.name}-fake-anthropic`, options.serverApiKey ?? API_KEY);
+      cleanup.unshift(fake.stop);
+      phase('fake server');
+
+      const userDataDir = join(tempDir, 'user-data');
+      const extensionsDir = join(tempDir, 'extensions');
+      const ledgerDir = join(tempDir, 'ledger');
+      const workspaceDir = join(tempDir, 'workspace');
+      for (const dir of [join(userDataDir, 'User'), extensionsDir, ledgerDir, workspaceDir]) mkdirSync(dir, { recursive: true });
+      for (const [file, text] of Object.entries(options.files ?? {})) writeFileSync(join(workspaceDir, file), text);
+      writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(userSettings(options, fake.url, ledgerDir), null, 2));
+
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PATH: `${tools.nodeBinDir}:${process.env.PATH}`,
+        ANTHROPIC_API_KEY: API_KEY,
+        // Keep code-server's own config and state out of the user's home.
+        XDG_CONFIG_HOME: join(tempDir, 'xdg-config'),
+        XDG_DATA_HOME: join(tempDir, 'xdg-data'),
+      };
+      const dirs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+      const install = spawnSync(tools.codeServerBin, [...dirs, '--install-extension', VSIX_PATH], { env, encoding: 'utf8', timeout: 120_000 });
+      if (install.status !== 0) {
+        throw new Error(`code-server --install-extension ${VSIX_PATH} failed (${install.status ?? install.signal}):\n${install.stdout}${install.stderr}`);
+      }
+      phase('install .vsix');
+
+      const port = await freePort();
+      const { child: codeServer, logPath } = startLogged(`${options.name}-code-server`, tools.codeServerBin, [
+        '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, ...dirs,
+        '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspaceDir,
+      ], env);
+      cleanup.unshift(() => stopProcess(codeServer));
+      await waitUntil(`code-server on port ${port} (log ${logPath})`, async () => {
+        if (codeServer.exitCode !== null) throw new Error(`code-server exited ${codeServer.exitCode}:\n${tail(logPath)}`);
+        return portAccepts(port);
+      }, 60_000);
+      phase('code-server listening');
+
+      const { chromium } = loadPlaywright(tools.playwrightCoreDir);
+      const browser = await chromium.launch({
+        executablePath: tools.chromiumPath,
+        headless: true,
+        timeout: 60_000,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      });
+      cleanup.unshift(() => browser.close().catch(() => undefined));
+      phase('chromium');
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const session = new VsCodeSession({ page, fake, ledgerDir, workspaceDir, theme: options.theme, codeServer, browser, tempDir });
+      page.on('console', (message) => {
+        if (message.type() === 'error') session.consoleErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => session.consoleErrors.push(error.message));
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceDir)}`, { timeout: 60_000, waitUntil: 'domcontentloaded' });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+      await page.locator('.statusbar').waitFor({ timeout: 30_000 });
+      phase('workbench');
+      session.timings = timings;
+      return session;
+    } catch (error) {
+      for (const step of cleanup) await step().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Stops Chromium, code-server and the fake server, and removes the temp folders. Safe to call twice. */
+  async stop(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    await stopProcess(this.codeServer);
+    await this.fake.stop();
+    rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
+  /** Saves test-results/e2e/<journey>-<theme>.png and returns its path. */
+  async screenshot(journey: string): Promise<string> {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const path = join(RESULTS_DIR, `${journey}-${this.theme}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  /** Runs a command from the command palette by its title, as a user would. */
+  async runCommand(title: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+Shift+P');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
+      throw new Error(`the command palette has no command titled "${title}"`);
+    });
+    await row.click();
+  }
+
+  /** Labels of the command palette entries matching `filter`, for checking what the extension contributes. */
+  async paletteCommands(filter: string): Promise<string[]> {
+    const input = this.page.locator('.quick-input-widget input');
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+Shift+P');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${filter}`);
+    await this.page.waitForTimeout(500); // the list filters asynchronously
+    const rows = this.page.locator('.quick-input-list .monaco-list-row .label-name');
+    const labels: string[] = [];
+    for (let i = 0; i < (await rows.count()); i++) labels.push((await rows.nth(i).innerText()).trim());
+    await this.page.keyboard.press('Escape');
+    return labels;
+  }
+
+  /** The webview frame (there may be several panels open) whose document contains `selector`. */
+  async webviewWith(selector: string, timeoutMs = 45_000): Promise<Frame> {
+    return waitUntil(`a webview containing ${selector}`, async () => {
+      for (const frame of this.page.frames()) {
+        if (frame.isDetached() || !frame.url().includes('/webview/')) continue;
+        if ((await frame.locator(selector).count()) > 0) return frame;
+      }
+      return undefined;
+    }, timeoutMs);
+  }
+
+  /** The status bar entry whose text matches `pattern`. */
+  statusBarItem(pattern: RegExp): Locator {
+    return this.page.locator('.statusbar .statusbar-item').filter({ hasText: pattern }).first();
+  }
+
+  /** Text of every visible notification toast and modal dialog, for journeys that expect an error or a refusal. */
+  async messages(): Promise<string> {
+    const parts = this.page.locator('.notification-toast, .monaco-dialog-box');
+    const texts: string[] = [];
+    for (let i = 0; i < (await parts.count()); i++) texts.push(await parts.nth(i).innerText().catch(() => ''));
+    return texts.join('\n');
+  }
+}
+
+function userSettings(options: SessionOptions, apiBaseUrl: string, ledgerDir: string): Record<string, unknown> {
+  return {
+    'workbench.colorTheme': THEME_NAMES[options.theme],
+    'workbench.startupEditor': 'none',
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'chat.disableAIFeatures': true,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false,
+    'security.workspace.trust.enabled': false,
+    'tally.apiBaseUrl': apiBaseUrl,
+    'tally.ledgerDirectory': ledgerDir,
+    ...options.settings,
+  };
+}
