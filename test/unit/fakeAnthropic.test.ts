@@ -318,8 +318,9 @@ test('a dropped stream ends after K deltas without message_stop', async () => {
   });
   let received = '';
   const decoder = new TextDecoder();
+  const reader = response.body!.getReader();
   await assert.rejects(async () => {
-    for await (const chunk of response.body!) received += decoder.decode(chunk as Uint8Array, { stream: true });
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) received += decoder.decode(chunk.value, { stream: true });
   });
   assert.equal(received.match(/event: content_block_delta/g)?.length, 2);
   assert.doesNotMatch(received, /message_stop/);
