@@ -19,27 +19,36 @@ export interface Classification {
 const MAX_REASONS = 3;
 const FOLLOW_UP_CHARS = 300;
 
-/** The local classifier: signals from the whole request, summed on one axis, cut into tiers. */
+/**
+ * The local classifier: signals from the whole request, summed on one axis, cut into tiers.
+ * Opus needs stakes (design, concurrency, security, incidents, money…) worth at least
+ * `opusFrom` after subtracting mechanical signals; everyday coding signals alone never get there.
+ */
 export function classifyLocally(input: RouteInput): Classification {
   const prompt = readAnatomy(input.prompt);
-  const run = (kind: Signal['kind']) => strongestPerGroup(SIGNALS.filter((s) => s.kind === kind), (s) => s.detect(prompt, input));
-  const intents = run('intent');
-  const mechanical = intents.some((hit) => hit.signal.weight < 0);
+  const run = (kinds: Signal['kind'][]) =>
+    strongestPerGroup(SIGNALS.filter((s) => kinds.includes(s.kind)), (s) => s.detect(prompt, input));
+  const intents = run(['mechanical', 'coding', 'stakes']);
+  const mechanical = intents.some((hit) => hit.signal.kind === 'mechanical');
   // Code pasted only to be reformatted, commented or mined for a field does not make the task harder.
-  const structural = mechanical ? [] : run('structural');
-  const fallback = intents.length === 0 ? run('fallback') : [];
+  const structural = mechanical ? [] : run(['structural']);
+  const fallback = intents.length === 0 ? run(['fallback']) : [];
   const hits = [...intents, ...structural, ...fallback];
-  const raw = hits.reduce((sum, hit) => sum + hit.signal.weight, 0);
 
   if (intents.length === 0 && input.previousTier && prompt.chars < FOLLOW_UP_CHARS) {
     return followUp(input.previousTier, hits);
   }
+  const sum = (list: SignalHit[]) => list.reduce((total, hit) => total + hit.signal.weight, 0);
+  const stakes = sum(intents.filter((hit) => hit.signal.kind !== 'coding'));
+  const total = sum(hits);
+  // Keep the raw score consistent with the tier: below the opus cut unless the stakes reach it.
+  const raw = stakes >= THRESHOLDS.opusFrom ? Math.max(total, stakes) : Math.min(total, THRESHOLDS.opusFrom - 0.1);
   const tier = tierFor(raw);
   const reasons = explain(tier, hits);
   if (mechanical && tier === 'haiku' && (prompt.codeLines >= 3 || prompt.traceLines >= 2)) {
     reasons.push('pasted material is only transformed, not reasoned about');
   }
-  return { tier, score: squash(raw), raw, reasons, taskClass: taskClassFor(tier, hits), hits };
+  return { tier, score: squash(raw), raw: Math.round(raw * 100) / 100, reasons, taskClass: taskClassFor(tier, hits), hits };
 }
 
 export function tierFor(raw: number): RouterTier {
@@ -67,7 +76,9 @@ function strongestPerGroup(signals: Signal[], detect: (signal: Signal) => string
 /** The signals that pushed toward the chosen tier, strongest first. */
 function explain(tier: RouterTier, hits: SignalHit[]): string[] {
   const aligned = hits
-    .filter((hit) => (tier === 'haiku' ? hit.signal.weight < 0 : tier === 'opus' ? hit.signal.weight > 0 : true))
+    .filter((hit) =>
+      tier === 'haiku' ? hit.signal.weight < 0 : tier === 'opus' ? hit.signal.weight > 0 && hit.signal.kind !== 'coding' : true,
+    )
     .sort((a, b) => Math.abs(b.signal.weight) - Math.abs(a.signal.weight));
   const reasons = aligned.slice(0, MAX_REASONS).map((hit) => hit.signal.reason(hit.match));
   if (tier === 'sonnet') {

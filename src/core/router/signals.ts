@@ -13,11 +13,14 @@ export interface Signal {
   group: string;
   weight: number;
   /**
-   * intent: what the instruction asks for. structural: what was pasted (code, trace, diff);
-   * ignored when the instruction only asks for a mechanical transform of it.
-   * fallback: counts only when no other signal fired (a bare short question).
+   * What the instruction asks for or what is at stake:
+   * - mechanical: a transform or lookup the prompt's own content settles (pulls toward haiku);
+   * - coding: everyday code work; all share one group, and alone they never reach opus;
+   * - stakes: deep reasoning or a costly wrong answer; only these (net of mechanical ones) reach opus.
+   * structural: what was pasted (code, trace, diff) or attached; ignored when the instruction only
+   * asks for a mechanical transform of it. fallback: counts only when nothing else fired.
    */
-  kind: 'intent' | 'structural' | 'fallback';
+  kind: 'mechanical' | 'coding' | 'stakes' | 'structural' | 'fallback';
   taskClass?: TaskClass;
   detect: (prompt: PromptAnatomy, input: RouteInput) => string | undefined;
   /** Short and human, built from what matched so it stays true to the prompt. */
@@ -57,7 +60,7 @@ const NATURAL_LANGUAGES =
   'english|spanish|french|german|italian|portuguese|japanese|chinese|mandarin|korean|russian|dutch|polish|turkish|arabic|hindi|swedish|norwegian|danish|finnish|czech|greek|hebrew|ukrainian|vietnamese|thai|indonesian|latin america|brazilian|deutsch\\w*';
 
 const SHORT_ERROR = saidBoth(
-  /\b(error|fatal|exception|errno|warning|failed|e[a-z]{5,})\b|\berror\[/,
+  /(error|fatal|exception|errno|warning|failed)\b|\be[a-z]{5,}\b|\berror\[/,
   /\b(mean(s|ing)?|what is (this|that|it)|what's (this|that)|explain (this|the) (error|message))\b/,
 );
 const LOOKUP_QUESTION = said(
@@ -71,6 +74,14 @@ const CODE_SPEC = said(
   ),
 );
 
+/** Words that make "is this safe?" a question about production, money or data rather than a lookup. */
+const STAKES_WORDS = /\b(prod\w*|payments?|primary|replica|customers?|users'? data|money|database|cluster|live)\b/;
+const MATH_MARKERS =
+  /\b(positive integers?|real numbers?|find (all|the (number|sum|smallest|largest|least|greatest|remainder|value))|ordered pairs|how many (ordered|positive|distinct|integers|ways)|remainder when|divisible by|divides|prime|polynomial|probability that|expected (value|number))\b|\\(frac|sqrt|binom)|\$[^$\n]{0,40}(\^|\\[a-z]+|_\{)[^$\n]{0,40}\$/g;
+
+/** A question rather than a request ("sql: how do I rename a column"). */
+const QUESTION = /\?|(^|:\s*)(how|what|which|where|why|when|is|are|can|does|do)\b/;
+
 const CONCURRENCY_PRIMITIVES =
   /\b(threads?|thread ?pool|multithread\w*|mutex\w*|locks?|locked|locking|atomic\w*|goroutines?|go func|chan|channels?|errgroup|async|await|asyncio|coroutine\w*|dispatchers|launch(in)?|executor\w*|run_in_executor|workers?|spawn\w*|synchronized|volatile|semaphore|condvar|condition variable|futures?|strand_?|concurren\w*|parallel\w*|event loop|sigchld|signal handlers?|fork|tokio|rayon|actors?)\b|\.lock\(|std::mutex|unsafecell/;
 
@@ -80,7 +91,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'format-conversion',
     group: 'transform',
     weight: -3,
-    kind: 'intent',
+    kind: 'mechanical',
     taskClass: 'transform',
     detect: said(
       new RegExp(
@@ -93,7 +104,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'sort-data',
     group: 'transform',
     weight: -3,
-    kind: 'intent',
+    kind: 'mechanical',
     taskClass: 'transform',
     detect: said(/\b(sort|order|dedupe|deduplicate|group) (the |these |this |my )?(keys|lines|list|items|entries|imports|rows|words|names)\b|\balphabetical(ly)?\b|\bremove (the )?duplicates\b/),
     reason: (m) => `asks to sort or reshape data (${quoted(m)})`,
@@ -102,10 +113,10 @@ export const SIGNALS: readonly Signal[] = [
     id: 'extract-fields',
     group: 'extract',
     weight: -2.5,
-    kind: 'intent',
+    kind: 'mechanical',
     taskClass: 'extract',
     detect: said(
-      /\b(extract|pull (out )?|grab|list (all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b/,
+      /\b(extract|pull (out )?|grab|get( me)? (the|all|every)|list (all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
     ),
     reason: (m) => `asks to pull items out of pasted text (${quoted(m)})`,
   },
@@ -113,7 +124,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'classify-items',
     group: 'classify',
     weight: -3,
-    kind: 'intent',
+    kind: 'mechanical',
     taskClass: 'classify',
     detect: said(
       /\b(classify|categori[sz]e|label|tag|triage|bucket)\b[^.?!\n]{0,40}?\b(each|every|these|them|the following|all|as|by|into|with)\b|\bgive each\b[^.?!\n]{0,60}\b(type|label|category|tag|level|priority|severity)\b|\b(positive|negative) ?\/ ?(negative|neutral)\b|\bwhich (category|label|type) (is|does|fits)\b/,
@@ -124,7 +135,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'translate-text',
     group: 'transform',
     weight: -3,
-    kind: 'intent',
+    kind: 'mechanical',
     taskClass: 'transform',
     detect: said(
       new RegExp(
@@ -137,7 +148,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'naming',
     group: 'naming',
     weight: -3,
-    kind: 'intent',
+    kind: 'mechanical',
     taskClass: 'naming',
     detect: said(
       /\b(names? for|naming|better name|good name|rename (this|these|it)\b|what (should i|to|do i|would you) (call|name)|how (should )?i (should )?name|suggest (a )?names?|(variable|branch|table|column|flag|function) name (for|ideas)|name (this|the|my|a|an) (variable|function|method|class|table|column|field|branch|flag|file|module|repo|package|feature flag|endpoint|constant))/,
@@ -148,7 +159,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'regex-or-cron',
     group: 'pattern',
     weight: -2,
-    kind: 'intent',
+    kind: 'mechanical',
     taskClass: 'lookup',
     detect: said(/\b(regexp?|regular expression|cron( expression| schedule| syntax)?|crontab|oncalendar|glob pattern|jq (filter|expression)|jsonpath|xpath)\b/),
     reason: (m) => `asks for a pattern expression (${quoted(m)})`,
@@ -157,7 +168,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'summary-or-commit-message',
     group: 'summary',
     weight: -3,
-    kind: 'intent',
+    kind: 'mechanical',
     taskClass: 'summary',
     detect: said(
       /\b(commit message|commit msg|commit title|pr (title|description)|pull request (title|description)|changelog entry|release notes?|summari[sz]e|summary of|tl;?dr|one[- ]line (repo )?(description|summary)|short (description|summary)|about box|describe (this|it|these) in)\b/,
@@ -168,7 +179,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'add-comments',
     group: 'annotate',
     weight: -2.5,
-    kind: 'intent',
+    kind: 'mechanical',
     taskClass: 'annotate',
     detect: said(
       /\b(add|write|generate|put)\b[^.?!\n]{0,25}?\b(docstrings?|jsdoc|javadoc|tsdoc|doc ?comments?|comments?|type hints?|type annotations?)\b|\b(comment|document) (this|the|my) (code|func\w*|method|class|snippet|go func|file)\b|\bcomment this\b|\bdocstring\b/,
@@ -177,9 +188,9 @@ export const SIGNALS: readonly Signal[] = [
   },
   {
     id: 'short-error-meaning',
-    group: 'debug',
+    group: 'coding',
     weight: -2.5,
-    kind: 'intent',
+    kind: 'mechanical',
     taskClass: 'lookup',
     detect: (prompt) =>
       prompt.chars < 300 && prompt.lines <= 3 && prompt.codeLines <= 1 && prompt.traceLines <= 1
@@ -194,7 +205,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'fallback',
     taskClass: 'lookup',
     detect: (prompt) =>
-      prompt.chars < 160 && prompt.lines <= 2 && prompt.codeLines === 0 && prompt.traceLines === 0
+      prompt.chars < 100 && prompt.lines <= 2 && prompt.codeLines === 0 && prompt.traceLines === 0
         ? LOOKUP_QUESTION(prompt)
         : undefined,
     reason: () => 'short how-to or lookup question with no code',
@@ -205,47 +216,56 @@ export const SIGNALS: readonly Signal[] = [
     weight: -1.5,
     kind: 'fallback',
     taskClass: 'lookup',
-    detect: (prompt) => (prompt.bare && prompt.chars < 50 ? prompt.instruction.trim() : undefined),
+    detect: (prompt) => (prompt.bare && prompt.chars < 60 ? prompt.instruction.trim() : undefined),
     reason: () => 'very short request with no code: reads as a quick lookup',
   },
 
   // ---- everyday coding: write, change, explain or debug code (sonnet) ----
   {
     id: 'write-code',
-    group: 'write',
+    group: 'coding',
     weight: 2,
-    kind: 'intent',
+    kind: 'coding',
     taskClass: 'write',
     detect: said(
       new RegExp(
-        `\\b(write|implement|create|build|code|generate|make|add|give me|need|want|escribe|écris|écrire|schreib\\w*|crie|escreva)\\b[^.?!\\n]{0,50}?\\b(${CODE_ARTIFACTS}|script|função|función|fonction|funktion)\\b`,
+        `\\b(write|implement|create|build|code|generate|make|give me|need|want|escribe|écris|écrire|schreib\\w*|crie|escreva)\\b[^.?!\\n]{0,50}?\\b(${CODE_ARTIFACTS}|script|função|función|fonction|funktion)\\b`,
       ),
     ),
     reason: (m) => `asks to write code (${quoted(m)})`,
   },
   {
-    id: 'code-spec',
-    group: 'write',
-    weight: 1.5,
-    kind: 'intent',
+    id: 'produce-something',
+    group: 'coding',
+    weight: 1,
+    kind: 'coding',
     taskClass: 'write',
-    detect: (prompt) => (prompt.instruction.includes('?') ? undefined : CODE_SPEC(prompt)),
+    detect: said(/^(please )?(write|implement|create|build|make|generate|code|develop|set up|add)\b/),
+    reason: (m) => `asks to produce something (${quoted(m)})`,
+  },
+  {
+    id: 'code-spec',
+    group: 'coding',
+    weight: 1.5,
+    kind: 'coding',
+    taskClass: 'write',
+    detect: (prompt) => (QUESTION.test(prompt.instruction) ? undefined : CODE_SPEC(prompt)),
     reason: (m) => `describes code to produce (${quoted(m)})`,
   },
   {
     id: 'write-tests',
-    group: 'write',
+    group: 'coding',
     weight: 2,
-    kind: 'intent',
+    kind: 'coding',
     taskClass: 'write',
     detect: said(/\b(unit tests?|tests? for (this|it|the|my)|test cases|write tests|table[- ]driven tests|pytest|jest|vitest|rtl tests|integration tests?|test suite|property[- ]based tests?)\b/),
     reason: (m) => `asks for tests (${quoted(m)})`,
   },
   {
     id: 'refactor',
-    group: 'write',
+    group: 'coding',
     weight: 2,
-    kind: 'intent',
+    kind: 'coding',
     taskClass: 'write',
     detect: said(
       /\b(refactor(ing)? (this|it|the|my|that|into|to)|rewrite|re-write|clean (it |this )?up|simplify|split (it|this)|into smaller|port (this|it)|to vanilla|translate (this|it) (to|into) \w+|convert (this|it) (to|into) (typescript|python|go|rust|java|kotlin|async|a class|hooks|classes|promises)|async\/await)\b/,
@@ -254,18 +274,18 @@ export const SIGNALS: readonly Signal[] = [
   },
   {
     id: 'explain-code',
-    group: 'explain',
+    group: 'coding',
     weight: 1.5,
-    kind: 'intent',
+    kind: 'coding',
     taskClass: 'explain',
     detect: said(/\b(explain|walk me through|what does (this|that|it) (actually )?do|how does (this|that|it) work|piece by piece|line by line|what('s| is) (this|that) (code|query|regex|function) doing)\b/),
     reason: (m) => `asks to explain code (${quoted(m)})`,
   },
   {
     id: 'debug',
-    group: 'debug',
+    group: 'coding',
     weight: 1.5,
-    kind: 'intent',
+    kind: 'coding',
     taskClass: 'debug',
     detect: said(
       /\b(why (does|is|do|did|would|isn't|doesn't|won't|can't|am i|are)|what's wrong|what is wrong|whats wrong|what's the bug|find the bug|bugs?|crash(es|ing|ed)?|fix (this|it|the)|how (do i|to|can i) fix|doesn't work|not working|broken|fails|wrong (output|result)|exits|segfault|skips?|error|exception)\b/,
@@ -274,36 +294,36 @@ export const SIGNALS: readonly Signal[] = [
   },
   {
     id: 'review-code',
-    group: 'review',
+    group: 'coding',
     weight: 1.5,
-    kind: 'intent',
+    kind: 'coding',
     taskClass: 'review',
     detect: said(/\b(code review|review (this|my|the|pls|please)|review pls|any issues with (this|my))\b|\breview\b[^.?!\n]{0,20}\b(diff|pr|change|patch)\b/),
     reason: (m) => `asks for a code review (${quoted(m)})`,
   },
   {
     id: 'make-faster',
-    group: 'performance',
+    group: 'coding',
     weight: 1.5,
-    kind: 'intent',
+    kind: 'coding',
     taskClass: 'write',
     detect: said(/\b(faster|optimi[sz]e|speed (it |this )?up|too slow|very slow|is slow|o\(n\^?2\)|o\(n²\)|n\+1|\d+ queries)/),
     reason: (m) => `asks to make code faster (${quoted(m)})`,
   },
   {
     id: 'draft-docs',
-    group: 'write',
+    group: 'coding',
     weight: 1.5,
-    kind: 'intent',
+    kind: 'coding',
     taskClass: 'write',
     detect: said(/\b(readme|contributing(\.md)?|api (reference|docs)|docs? for (this|my|the)|documentation for|write (the |a )?docs|user guide|tutorial)\b/),
     reason: (m) => `asks to draft documentation (${quoted(m)})`,
   },
   {
     id: 'config-as-code',
-    group: 'write',
+    group: 'coding',
     weight: 1.5,
-    kind: 'intent',
+    kind: 'coding',
     taskClass: 'write',
     detect: said(
       /\b(write|create|generate|add|need|set up|give me|make)\b[^.?!\n]{0,30}?\b(dockerfile|terraform|helm chart|k8s manifests?|kubernetes (manifest|deployment)s?|github actions?( workflow)?|\.?gitlab-ci(\.yml)?|ci (workflow|pipeline|config)|workflow file|ansible playbook|systemd unit|nginx config)\b|\b(dockerfile|terraform|helm chart|k8s manifests?|kubernetes manifests?|github actions? workflow|\.?gitlab-ci(\.yml)?|ci (workflow|pipeline)|ansible playbook|systemd unit|nginx config)\b[^.?!\n]{0,10}\b(for|with|that|to)\b/,
@@ -312,9 +332,9 @@ export const SIGNALS: readonly Signal[] = [
   },
   {
     id: 'algorithm-problem',
-    group: 'write',
+    group: 'coding',
     weight: 1.5,
-    kind: 'intent',
+    kind: 'coding',
     taskClass: 'write',
     detect: (prompt) => prompt.whole.match(/\b1\s*(≤|<=|\\le)\s*[a-z]\w*\s*(≤|<=|\\le)|\b10\^\d|time limit|input format|output format|constraints:/)?.[0],
     reason: () => 'algorithmic problem with input constraints',
@@ -324,17 +344,19 @@ export const SIGNALS: readonly Signal[] = [
   {
     id: 'system-design',
     group: 'design',
-    weight: 2.5,
-    kind: 'intent',
+    weight: 3,
+    kind: 'stakes',
     taskClass: 'design',
-    detect: said(/\b(design(?!\s+(patterns?|docs?|tokens?|system colou?rs?))|architect\w*|system design|high-level design|arquitetura|arquitectura)\b/),
+    detect: said(
+      /\b(design(?!\s+(patterns?|docs?|tokens?|system colou?rs?))(?![^.?!\n]{0,25}\b(class|function|method|component|form|page|button|logo|icon|css|landing|ui|ux|table|endpoint|schema for a)\b)|architect\w*|system design|high-level design|arquitetura|arquitectura)\b/,
+    ),
     reason: (m) => `asks for system design (${quoted(m)})`,
   },
   {
     id: 'technology-decision',
     group: 'decision',
     weight: 2,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'design',
     detect: said(
       /\b(recommend( one)?|which (one |option )?(should|would) (we|i|you)|should we (use|go with|pick|choose|adopt|switch)|trade-?offs?|pros and cons|build (vs\.?|or) buy|or something (else|simpler)|compare\b[^.?!\n]{0,120}\b(recommend|for (this|our|us))|what would you (decide|recommend|choose|pick)|which (vendor|database|approach|option|one) (fits|to)|decision)\b/,
@@ -345,7 +367,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'plan-the-work',
     group: 'plan',
     weight: 1,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'design',
     detect: said(/\b(what's the plan|what is the plan|plan (the|a|for|our)|how (would|should|do) (you|we) (plan|approach|sequence)|in what order|order of work|phases|planejaria|planificar|planifier)\b/),
     reason: (m) => `asks for a plan (${quoted(m)})`,
@@ -354,10 +376,10 @@ export const SIGNALS: readonly Signal[] = [
     id: 'migration-at-scale',
     group: 'migration',
     weight: 4,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'design',
     detect: saidBoth(
-      /\b(migrat\w*|move (from|to|off)|moving (from|to|off)|rollout|roll out|roll it out|upgrad\w*|switch(ing)? (from|to)|split(ting)? (our|the|a) monolith|decompos\w*|break (it )?(up|apart)|monolith\w*|monólito|monolito|strangler|dual[- ]write|backfill|blue\/green|blue-green|rolling (upgrade|deploy)|schema change|change the primary key|column split|move to)\b/,
+      /\b(migrat\w*|move (from|to|off)|moving (from|to|off)|rollout|roll out|roll it out|upgrad\w*|switch(ing)? (from|to)|split(ting)? (our|the|a) monolith|decompos\w*|break (it )?(up|apart)|monolith\w*|monólito|monolito|strangler|dual[- ]write|backfill|blue\/green|blue-green|rolling (upgrade|deploy)|schema change|change the primary key|column split|move to|split(ting)? (our|the|a|this) (shared )?(\w+ )?(database|db|monolith|schema)s?|per-service (databases?|dbs?))\b/,
       /\b\d[\d,.]*\s*k?\+?\s*(\w+ )?(services|microservices|repos|repositories|teams|apps|screens|models|components|engineers|tables|databases|packages|modules|files|loc|lines of code|connected components)\b|\bacross (the |all |many |several |our |multiple |\d+)|\bwithout (any )?(downtime|a feature freeze|stopping|breaking|a single|freezing)|zero[- ]downtime|no downtime|while (still )?shipping|ship(ping)? features|\bincremental(ly)?\b|\bin phases\b|\bphases\b|\bevery (service|team)\b|sem parar|sin parar|\brollback\b|\bkeep working\b|serviços|servicios/,
     ),
     reason: (m) => `migration across many parts without stopping (${quoted(m)})`,
@@ -366,7 +388,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'migration',
     group: 'migration',
     weight: 1,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'write',
     detect: said(/\b(migrat\w*|upgrade to|move (from|to)|monolith\w*)\b/),
     reason: (m) => `mentions a migration (${quoted(m)})`,
@@ -375,7 +397,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'proof-or-bound',
     group: 'proof',
     weight: 3.5,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'design',
     detect: said(
       /\b(prove|proof|invariants?|formally|formal (model|verification|spec\w*)|competitive ratio|upper bound|lower bound|worst[- ]case bound|converges?|convergence|linearizab\w*|serializab\w*|starvation[- ]free\w*|starvation|liveness|safety propert\w*|tla\+|monoton\w*|np[- ]hard|approximation ratio)\b/,
@@ -386,10 +408,10 @@ export const SIGNALS: readonly Signal[] = [
     id: 'security-review',
     group: 'security',
     weight: 4,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'review',
     detect: said(
-      /\b(is (this|it|that) (really )?(secure|safe|exploitable|vulnerable)|security (review|audit|assessment)|review\b[^.?!\n]{0,30}\bfor security|threat[- ]model\w*|exploitable|pen ?test(er|ers|ing)?|penetration test|vulnerab\w*|attack surface|attack vectors?|cve-\d+|what could go wrong)\b/,
+      /\b(is (this|it|that|our)( \S+){0,4} (secure|exploitable|vulnerable)|security (review|audit|assessment|issues|holes|flaws)|review\b[^.?!\n]{0,30}\bfor security|threat[- ]model\w*|exploitable|pen ?test(er|ers|ing)?|penetration test|vulnerab\w*|attack surface|attack vectors?|cve-\d+|what could go wrong)\b/,
     ),
     reason: (m) => `security judgement where a miss is a hole (${quoted(m)})`,
   },
@@ -397,7 +419,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'security-topic',
     group: 'security',
     weight: 1,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'design',
     detect: said(
       /\b(authn|authz|authenticat\w*|authori[sz]\w*|oauth\d?|saml|oidc|sso|jwt|session tokens?|crypto\w*|encrypt\w*|decrypt\w*|signatures?|hmac|mtls|tls|certificates?|certificate authority|secrets?|credentials?|sandbox\w*|privilege\w*|permissions?|rbac|exfiltrat\w*|ddos|denial of service|injection|xss|csrf|ssrf|rce|path traversal|zip ?slip|kms|key rotation|break-glass)\b/,
@@ -408,10 +430,10 @@ export const SIGNALS: readonly Signal[] = [
     id: 'concurrency-hazard',
     group: 'concurrency',
     weight: 3.5,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'debug',
     detect: said(
-      /\b(race conditions?|data races?|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|デッドロック|競合状態)\b/,
+      /\b(race conditions?|data races?|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
     ),
     reason: (m) => `subtle concurrency or memory-safety question (${quoted(m)})`,
   },
@@ -419,11 +441,11 @@ export const SIGNALS: readonly Signal[] = [
     id: 'timing-dependent-bug',
     group: 'concurrency',
     weight: 3.5,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'debug',
     detect: (prompt) => {
       const symptom = prompt.instruction.match(
-        /\b(hangs?|hanging|hung|stuck|freez\w*|occasional(ly)?|sometimes|intermittent(ly)?|rare(ly)?|flak\w+|under (heavy )?load|only in prod\w*|lose|lost|loses|losing|off by one transaction|counts don't match|non-?deterministic|randomly|once in a while)\b/,
+        /\b(hangs?|hanging|hung|stuck|freez\w*|occasional(ly)?|sometimes|intermittent(ly)?|rare(ly)?|flak\w+|under (heavy )?load|only in prod\w*|lose|lost|loses|losing|off by one transaction|counts don't match|non-?deterministic|randomly|once in a while|is (this|it)( \S+){0,3} correct)\b/,
       )?.[0];
       return symptom !== undefined && CONCURRENCY_PRIMITIVES.test(prompt.whole) ? symptom : undefined;
     },
@@ -433,7 +455,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'thread-safety-requirement',
     group: 'concurrency',
     weight: 1,
-    kind: 'intent',
+    kind: 'stakes',
     detect: said(/\bthread[- ]safe\b/),
     reason: () => 'wants thread safety',
   },
@@ -441,7 +463,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'memory-investigation',
     group: 'memory',
     weight: 2.5,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'investigate',
     detect: said(/\b(memory leak\w*|leak(s|ing)? memory|oom\w*|out of memory|rss|heap (dump|profile)|gc pauses?|off-heap)\b|メモリリーク|fuite mémoire|vazamento de memória|fuga de memoria/),
     reason: (m) => `memory leak or OOM investigation (${quoted(m)})`,
@@ -450,7 +472,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'performance-investigation',
     group: 'performance',
     weight: 2,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'investigate',
     detect: saidBoth(
       /\b(investigate|attribute|narrow (it|this) down|figure out|where (do|should) (i|we) (look|start)|what's going on|whats going on|what is going on|root[- ]cause|diagnos\w*|how (do|would|should) (i|we|you) (investigate|debug|find|track|profile|approach|narrow)|in what order|調査)/,
@@ -462,7 +484,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'several-changes',
     group: 'changes',
     weight: 1.5,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'investigate',
     detect: (prompt) => {
       const phrase = prompt.instruction.match(/\b(things that changed|changes:|recently changed|since (we|the) (upgrade|migration|switch)|after upgrading|only on (the )?new|never on the old|in the last (two|few|\d+) (weeks|days),? we)\b/)?.[0];
@@ -476,7 +498,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'production-incident',
     group: 'incident',
     weight: 4,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'investigate',
     detect: saidBoth(
       /\b(prod|production|live (site|system|traffic)|customers? (are|can't))\b|本番/,
@@ -488,16 +510,16 @@ export const SIGNALS: readonly Signal[] = [
     id: 'data-loss-risk',
     group: 'incident',
     weight: 3,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'investigate',
-    detect: said(/(data[ _-]?loss|lose data|losing data|without losing|lost (data|quorum|writes)|corrupt(ed|ion)|quorum|split[- ]brain|cluster is (red|down)|outage|accept_data_loss|restore from (a )?(backup|snapshot))/),
+    detect: said(/(data[ _-]?loss|lose data|losing data|without losing|lost (data|quorum|writes)|corrupt(ed|ion)|quorum|split[- ]brain|cluster is (red|down)|outage|accept_data_loss|restore from (a )?(backup|snapshot)|(transactions|writes|rows|records|events|messages) (\w+ ){0,3}missing|missing (transactions|writes|rows|data)|already acknowledged)/),
     reason: (m) => `risk of data loss or outage (${quoted(m)})`,
   },
   {
     id: 'production-mention',
     group: 'incident',
     weight: 0.5,
-    kind: 'intent',
+    kind: 'stakes',
     detect: said(/\b(prod|production)\b|本番/),
     reason: () => 'happens in production',
   },
@@ -505,7 +527,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'money-at-stake',
     group: 'money',
     weight: 1,
-    kind: 'intent',
+    kind: 'stakes',
     detect: said(
       /\b(payments?|payouts?|money|monetary|balances?|billing|ledger|double[- ]?(charg\w*|spend\w*|pay\w*)|overs[eo]ll\w*|refunds?|transfers?|financial|settlements?|currenc\w*|minor units|banks?|wallets?|pagamento|paiement|pago)\b/,
     ),
@@ -515,18 +537,64 @@ export const SIGNALS: readonly Signal[] = [
     id: 'correctness-critical',
     group: 'critical',
     weight: 1.5,
-    kind: 'intent',
+    kind: 'stakes',
     detect: said(/\b(never (execute|run|double|oversell|lose)|must never|exactly[- ]once|no (data )?loss|audit trail|compliance|gdpr|hipaa|pci|sox|regulat\w*|must not lose|never lose)\b/),
     reason: (m) => `correctness-critical requirement (${quoted(m)})`,
+  },
+  {
+    id: 'money-error',
+    group: 'money-error',
+    weight: 3,
+    kind: 'stakes',
+    taskClass: 'investigate',
+    detect: said(
+      /\b(double[- ]?charg\w*|charged twice|double[- ]spend\w*|duplicate (charges|payments|payouts|orders|transfers|refunds)|overs[eo]ll\w*|balances? (are |is )?(\w+ )?(off|wrong)|off by one transaction|missing (transactions|payments)|wrong (amounts?|totals?|balances?))\b/,
+    ),
+    reason: (m) => `wrong money is at stake (${quoted(m)})`,
+  },
+  {
+    id: 'is-it-safe',
+    group: 'security',
+    weight: 3.5,
+    kind: 'stakes',
+    taskClass: 'review',
+    detect: (prompt) => {
+      const asked = prompt.instruction.match(/\bis (this|it|that|our)( \S+){0,4} safe\b/)?.[0];
+      return asked !== undefined && (prompt.codeLines >= 2 || STAKES_WORDS.test(prompt.instruction)) ? asked : undefined;
+    },
+    reason: (m) => `asks whether code or a production change is safe (${quoted(m)})`,
+  },
+  {
+    id: 'memory-safety',
+    group: 'memory-safety',
+    weight: 3.5,
+    kind: 'stakes',
+    taskClass: 'review',
+    detect: said(
+      /\b(is (this|it|that)( \S+){0,3} sound|soundness|unsound|undefined behaviou?r|transmut\w*|aliasing rules?|unsafe (block|code|rust|impl)|from_raw_parts|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)s?|buffer overflow|out[- ]of[- ]bounds (read|write))\b/,
+    ),
+    reason: (m) => `memory-safety question (${quoted(m)})`,
+  },
+  {
+    id: 'competition-math',
+    group: 'proof',
+    weight: 3,
+    kind: 'stakes',
+    taskClass: 'design',
+    detect: (prompt) => {
+      const markers = new Set(prompt.whole.match(MATH_MARKERS) ?? []);
+      return markers.size >= 2 ? [...markers].slice(0, 2).join(', ') : undefined;
+    },
+    reason: (m) => `competition-style math problem (${quoted(m)})`,
   },
   {
     id: 'distributed-correctness',
     group: 'distributed',
     weight: 3,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'design',
     detect: said(
-      /\b(distributed|multi[- ]region|cross[- ]region|globally|consensus|raft|paxos|2pc|two[- ]phase commit|3pc|quorum|crdts?|vector clocks?|(hybrid )?logical clocks?|lamport|eventual(ly)? consisten\w*|exactly[- ]once|at[- ]least[- ]once|split[- ]brain|leader election|last[- ]write[- ]wins|byzantine|clock skew|fencing tokens?|cap theorem|network partitions?)\b/,
+      /\b(distributed|multi[- ]region|cross[- ]region|globally|consensus|raft|paxos|2pc|two[- ]phase commit|3pc|quorum|crdts?|vector clocks?|(hybrid )?logical clocks?|lamport|eventual(ly)? consisten\w*|exactly[- ]once|at[- ]least[- ]once|split[- ]brain|leader election|last[- ]write[- ]wins|byzantine|clock skew|fencing tokens?|cap theorem|network partitions?|read[- ]your[- ]writes|causal consistency|across (regions|data ?centers)|\d+ (regions|data ?centers)|conflict resolution|offline[- ]first|sync protocol|real[- ]time collaboration|operational transform\w*)\b/,
     ),
     reason: (m) => `distributed-systems correctness (${quoted(m)})`,
   },
@@ -534,7 +602,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'distributed-data',
     group: 'distributed',
     weight: 1,
-    kind: 'intent',
+    kind: 'stakes',
     detect: said(/\b(replicas?|replication|sharding|shards?|idempoten\w*|cdc|binlog|multi-tenant|tenants?|partitions?|brokers?)\b/),
     reason: (m) => `replicated or partitioned data (${quoted(m)})`,
   },
@@ -542,7 +610,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'durability',
     group: 'durability',
     weight: 3,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'design',
     detect: said(/\b(fsync|wal|write[- ]ahead log|durab\w*|crash[- ]consisten\w*|synchronous_commit|torn (write|page)s?|power (loss|failure)|atomic rename|o_direct|journaling)\b/),
     reason: (m) => `durability or crash-safety question (${quoted(m)})`,
@@ -551,7 +619,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'document-synthesis',
     group: 'synthesis',
     weight: 3.5,
-    kind: 'intent',
+    kind: 'stakes',
     taskClass: 'design',
     detect: saidBoth(
       /\b(contradict\w*|disagree\w*|reconcil\w*|synthesi[sz]\w*|inconsisten\w*|conflict\w*|hidden assumptions?|assumptions are hidden|where (do )?they differ)\b/,
@@ -563,7 +631,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'large-scale',
     group: 'scale',
     weight: 1,
-    kind: 'intent',
+    kind: 'stakes',
     detect: said(
       /\b\d[\d,.]*\s*(k|m|b|million|billion)?\+?\s*(\w+ )?(rps|qps|tps|requests?\s*\/\s*s(ec)?|samples\/s|events(\/\w+)?|users|tenants|engineers|developers|services|microservices|nodes|regions|teams|repos|repositories|screens|loc|lines of code|tb|pb)\b|\b\d+(\.\d+)?\s?(tb|pb)\b/,
     ),
@@ -573,7 +641,7 @@ export const SIGNALS: readonly Signal[] = [
     id: 'single-process',
     group: 'scope',
     weight: -1,
-    kind: 'intent',
+    kind: 'stakes',
     detect: said(/\b(single[- ]process|one process|single[- ]threaded|single[- ]node|in[- ]memory only)\b/),
     reason: (m) => `explicitly limited scope (${quoted(m)})`,
   },
