@@ -125,8 +125,8 @@ test('savings split into caching and routing and add up to baseline minus cost',
   assert.equal(row('claude-opus-5-5').cacheSavingsUsd, 0);
   assert.ok(row('claude-opus-5-5').routingSavingsUsd < 0);
   assert.ok(row('claude-haiku-5-5').routingSavingsUsd > 0);
-  for (const r of [...byModel.rows, byModel.total]) {
-    assert.ok(Math.abs(r.usd + r.cacheSavingsUsd + r.routingSavingsUsd - r.baselineUsd) < 1e-9, r.key);
+  for (const [name, r] of [...byModel.rows.map((r) => [r.key, r] as const), ['total', byModel.total] as const]) {
+    assert.ok(Math.abs(r.usd + r.cacheSavingsUsd + r.routingSavingsUsd - r.baselineUsd) < 1e-9, name);
   }
 });
 

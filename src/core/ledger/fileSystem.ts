@@ -27,6 +27,30 @@ export interface LedgerFileSystem {
 }
 
 const NEWLINE = 0x0a;
+const SETTLE_CHECKS = 5;
+const SETTLE_MS = 2;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * True when the file's last byte is not a newline. Another process's append can be seen half
+ * copied, so a missing newline is believed only once the size stops changing: a killed
+ * writer's torn line stays put, a live write finishes within microseconds. (If a write still
+ * slips in between, the cost is a blank line, which readers skip.)
+ */
+function endsMidLine(fd: number): boolean {
+  const last = Buffer.alloc(1);
+  let size = fs.fstatSync(fd).size;
+  for (let check = 0; check < SETTLE_CHECKS; check++) {
+    if (size === 0) return false;
+    fs.readSync(fd, last, 0, 1, size - 1);
+    if (last[0] === NEWLINE) return false;
+    Atomics.wait(sleeper, 0, 0, SETTLE_MS);
+    const now = fs.fstatSync(fd).size;
+    if (now === size) return true;
+    size = now;
+  }
+  return true;
+}
 
 export const nodeFileSystem: LedgerFileSystem = {
   appendLine(file, line) {
@@ -34,13 +58,7 @@ export const nodeFileSystem: LedgerFileSystem = {
     // and the descriptor can also read the last byte.
     const fd = fs.openSync(file, 'a+');
     try {
-      const size = fs.fstatSync(fd).size;
-      let needsNewline = false;
-      if (size > 0) {
-        const last = Buffer.alloc(1);
-        fs.readSync(fd, last, 0, 1, size - 1);
-        needsNewline = last[0] !== NEWLINE;
-      }
+      const needsNewline = endsMidLine(fd);
       const bytes = Buffer.from(needsNewline ? `\n${line}` : line, 'utf8');
       let written = fs.writeSync(fd, bytes, 0, bytes.length);
       // A regular file takes the whole write unless the disk is full; finish rather than lose the tail.
