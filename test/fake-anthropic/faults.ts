@@ -13,6 +13,13 @@ export const FaultSchema = v.variant('type', [
   v.strictObject({ type: v.literal('server_error'), times }),
   /** The socket is destroyed after this many text deltas (message_start has been sent). */
   v.strictObject({ type: v.literal('drop'), afterDeltas: v.pipe(v.number(), v.integer(), v.minValue(0)), times }),
+  /** An SSE `error` event (as the real API sends when overloaded mid-stream) after this many text deltas. */
+  v.strictObject({
+    type: v.literal('stream_error'),
+    afterDeltas: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    errorType: v.optional(v.string(), 'overloaded_error'),
+    times,
+  }),
   /** Each text delta waits this long (real milliseconds). */
   v.strictObject({ type: v.literal('slow'), delayMs: ms, times }),
   /** The response headers wait this long (real milliseconds). */

@@ -172,6 +172,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     let sent = 0;
     for (const text of reply.deltas) {
       if (fault?.type === 'drop' && sent >= fault.afterDeltas) return dropConnection(res);
+      if (fault?.type === 'stream_error' && sent >= fault.afterDeltas) {
+        const message = fault.errorType === 'overloaded_error' ? 'Overloaded' : `Injected ${fault.errorType}`;
+        res.end(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: fault.errorType, message } })}\n\n`);
+        return;
+      }
       if (fault?.type === 'slow') await delay(fault.delayMs);
       else await new Promise((resolve) => setImmediate(resolve)); // let each delta leave on its own
       if (res.destroyed) return;

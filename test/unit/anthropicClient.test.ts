@@ -270,3 +270,22 @@ test('a text handler that throws stops the request and still returns the usage',
   assert.match(result.error?.message ?? '', /text handler failed: panel was closed/);
   assert.ok(result.usage && result.usage.input_tokens > 0);
 });
+
+test('an error event inside a started stream is an error naming its type, with the usage so far', async () => {
+  fake.injectFault({ type: 'stream_error', afterDeltas: 2 });
+  const result = await client().stream(ask('mid-stream [[tokens:200]]'));
+  assert.equal(result.status, 'error');
+  assert.match(result.error?.message ?? '', /ended the stream with overloaded_error after \d+ output tokens: Overloaded/);
+  assert.equal(result.usage?.input_tokens, countUserMessageTokens('mid-stream [[tokens:200]]', HAIKU.family));
+  assert.ok(result.text.length > 0);
+});
+
+test('a gateway error page is cut to a readable line', async () => {
+  const page = `<html><body>${'Bad gateway. '.repeat(200)}</body></html>`;
+  const gateway: typeof fetch = async () => new Response(page, { status: 502, headers: { 'content-type': 'text/html' } });
+  const result = await createMessagesClient({ apiKey: KEY, baseUrl: 'https://gateway.example', fetch: gateway, maxRetries: 0 }).stream(ask('hi'));
+  assert.equal(result.error?.status, 502);
+  assert.match(result.error?.message ?? '', /^Anthropic API error \(502/);
+  assert.ok((result.error?.message.length ?? 0) < 450, `one readable line (${result.error?.message.length} chars)`);
+  assert.doesNotMatch(result.error?.message ?? '', /\n/);
+});

@@ -106,8 +106,12 @@ function innermostMessage(error: Error): string {
   return current instanceof Error ? current.message : String(current);
 }
 
+const MAX_DETAIL_CHARS = 300;
+
+/** The server's own words, cut short: a gateway may answer with a whole HTML page. */
 function serverText(error: InstanceType<typeof Anthropic.APIError>): string {
-  return error.apiMessage ?? error.message;
+  const text = oneLine(error.apiMessage ?? error.message);
+  return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text;
 }
 
 function oneLine(text: string): string {
