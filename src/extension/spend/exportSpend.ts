@@ -1,0 +1,64 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TallyServices } from '../services.js';
+import { toCsv, toJson } from './exportFormats.js';
+import { readWorkspaceEntries, spendRows } from './spendHistory.js';
+import type { SpendSource } from './spendSource.js';
+
+type ExportFormat = 'csv' | 'json';
+
+/**
+ * `tally.exportSpend [csv|json] [file path or Uri]`: every request this workspace recorded,
+ * written where the user picks in the save dialog (or to the given file, for scripts and tests).
+ * Returns the file's Uri, or undefined when cancelled.
+ */
+export async function exportSpend(services: TallyServices, source: SpendSource, formatArg?: unknown, fileArg?: unknown): Promise<vscode.Uri | undefined> {
+  let format: ExportFormat | undefined = formatArg === 'csv' || formatArg === 'json' ? formatArg : undefined;
+  if (formatArg !== undefined && format === undefined) {
+    void vscode.window.showErrorMessage(`Tally: export format must be "csv" or "json", not ${JSON.stringify(formatArg)}.`);
+    return undefined;
+  }
+  format ??= (
+    await vscode.window.showQuickPick(
+      [
+        { label: 'CSV', description: 'one row per request, for spreadsheets', format: 'csv' as const },
+        { label: 'JSON', description: 'every field of every request', format: 'json' as const },
+      ],
+      { title: 'Tally: Export Spend', placeHolder: 'Export this workspace’s requests as…' },
+    )
+  )?.format;
+  if (!format) return undefined;
+
+  const workspace = services.workspace();
+  const { entries, skippedLines } = readWorkspaceEntries(source.ledger(), workspace.path);
+  const today = new Date().toISOString().slice(0, 10);
+  const safeName = workspace.name.replace(/[^\w.-]+/g, '-') || 'workspace';
+  const defaultFolder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const defaultName = `tally-spend-${safeName}-${today}.${format}`;
+  const target =
+    fileArg instanceof vscode.Uri
+      ? fileArg
+      : typeof fileArg === 'string' && fileArg !== ''
+        ? vscode.Uri.file(fileArg)
+        : await vscode.window.showSaveDialog({
+            title: 'Export Tally spend',
+            saveLabel: 'Export',
+            defaultUri: defaultFolder ? vscode.Uri.joinPath(defaultFolder, defaultName) : vscode.Uri.file(path.join(process.cwd(), defaultName)),
+            filters: format === 'csv' ? { 'CSV files': ['csv'] } : { 'JSON files': ['json'] },
+          });
+  if (!target) return undefined;
+
+  const rows = spendRows(entries, services.priceTable());
+  const text = format === 'csv' ? toCsv(rows) : toJson(rows, workspace, new Date().toISOString());
+  try {
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Tally: could not write ${target.fsPath}: ${(error as Error).message}`);
+    return undefined;
+  }
+  const skipped = skippedLines > 0 ? ` (${skippedLines} unreadable ledger line(s) skipped)` : '';
+  void vscode.window
+    .showInformationMessage(`Tally: exported ${rows.length} request${rows.length === 1 ? '' : 's'} to ${path.basename(target.fsPath)}${skipped}.`, 'Open')
+    .then((choice) => (choice === 'Open' ? vscode.window.showTextDocument(target) : undefined));
+  return target;
+}
