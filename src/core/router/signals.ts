@@ -51,7 +51,7 @@ const quoted = (match: string) => `"${match.trim().replace(/\s+/g, ' ').slice(0,
 
 // Vocabulary shared by several signals.
 const DATA_FORMATS =
-  'json|yaml|yml|csv|tsv|toml|ini|xml|html table|markdown(?: table)?|md table|table|enum(?: members)?|iso[- ]?8601|utc|epoch|unix time(?:stamps?)?|snake[_ ]case|camel[_ ]?case|pascal[_ ]?case|kebab[- ]case|screaming[_ ]snake[_ ]case|upper ?case|lower ?case|title case|docker[- ]compose|compose (?:file|service)|fetch(?:\\(\\))?|curl|sql (?:literals?|inserts?)|inserts?|bullet (?:points|list)|valid json|json (?:string|object|array)|dict(?:ionary)?|google style|numpy style|yyyy-mm-dd';
+  'json|yaml|yml|csv|tsv|toml|ini|xml|html table|markdown(?: table)?|md table|table|enum(?: members)?|iso[- ]?8601|utc|epoch|unix time(?:stamps?)?|snake[_ ]case|camel[_ ]?case|pascal[_ ]?case|kebab[- ]case|screaming[_ ]snake[_ ]case|upper ?case|lower ?case|title case|docker[- ]compose|compose (?:file|service)|fetch(?:\\(\\))?|curl|sql (?:literals?|inserts?)|inserts?|bullet (?:points|list)|valid json|json (?:string|object|array)|dict(?:ionary)?|google style|numpy style|yyyy-mm-dd|(markdown |bullet(ed)? |numbered )list|human(-readable)? date';
 const PROGRAMMING =
   'python|golang|rust|java|kotlin|typescript|javascript|node(?:\\.?js)?|c\\+\\+|c#|ruby|php|swift|bash|shell|powershell|sql|postgres(?:ql)?|mysql|sqlite|pandas|numpy|react|vue|angular|svelte|django|flask|fastapi|spring(?: boot)?|rails|terraform|kubernetes|k8s|sqlalchemy|express|nestjs|graphql|redis|go(?= code| func|:)|in go\\b|ts\\b|js\\b';
 const CODE_ARTIFACTS =
@@ -60,11 +60,11 @@ const NATURAL_LANGUAGES =
   'english|spanish|french|german|italian|portuguese|japanese|chinese|mandarin|korean|russian|dutch|polish|turkish|arabic|hindi|swedish|norwegian|danish|finnish|czech|greek|hebrew|ukrainian|vietnamese|thai|indonesian|latin america|brazilian|deutsch\\w*';
 
 const SHORT_ERROR = saidBoth(
-  /(error|fatal|exception|errno|warning|failed)\b|\be[a-z]{5,}\b|\berror\[/,
+  /(error|fatal|exception|errno|warning|failed)\b|\be[a-z]{5,}\b|\berror\[|\b[a-z]{1,4}\d{3,5}\b|\b(cannot|can't|could not|unable to|not found|denied|refused)\b/,
   /\b(mean(s|ing)?|what is (this|that|it)|what's (this|that)|explain (this|the) (error|message))\b/,
 );
 const LOOKUP_QUESTION = said(
-  /^(how (to|do i|do you|can i|should i|would i)|how's|what('s| is| are| does| do)|which|where (is|are|do)|is there|can i|do i|when (to|should))\b|\b(vs\.?|versus|difference between|the difference|command (to|for)|command|cli (flag|option)|shortcut|syntax (for|of)|default (port|value|location|path)|equivalent of|how to|how\?)|\b(comando|commande|befehl|cómo)\b/,
+  /^(how (to|do i|do you|can i|should i|would i)|how's|what('s| is| are| does| do)|which|where (is|are|do)|is there|can i|do i|when (to|should))\b|\b(vs\.?|versus|difference between|the difference|command (to|for)|command|cli (flag|option)|shortcut|syntax (for|of)|default (port|value|location|path)|equivalent of|how to|how\?|status code|exit code|env(ironment)? var(iable)?|keybinding|file extension|mime type|content[- ]type|rule name)|\b(comando|commande|befehl|cómo)\b/,
 );
 
 /** "<artifact> in/with/for …" or "<language>: …", a request for code phrased without a verb. */
@@ -95,7 +95,7 @@ export const SIGNALS: readonly Signal[] = [
     taskClass: 'transform',
     detect: said(
       new RegExp(
-        `\\b(convert|reformat|re-format|format|pretty[- ]?print|prettify|beautify|minify|turn|transform)\\b[^.?!\\n]{0,60}?\\b(${DATA_FORMATS})\\b|(->|→|=>)\\s*(json|yaml|yml|toml|csv|xml|ini|markdown)\\b|\\b(markdown|md|ascii|html) table\\b|\\b(pretty[- ]?print|prettify|beautify|minify|reformat)\\b|\\bmake (this|these|it|them)( into)? (a |an )?(valid )?(python |ts |typescript |java |go |rust )?(json|yaml|enum|dict|table|csv|string literal|constants?)\\b`,
+        `\\b(convert|reformat|re-format|format|pretty[- ]?print|prettify|beautify|minify|turn|transform)\\b[^.?!\\n]{0,60}?\\b(${DATA_FORMATS})\\b|(->|→|=>)\\s*(json|yaml|yml|toml|csv|xml|ini|markdown)\\b|\\b(markdown|md|ascii|html) table\\b|\\b(pretty[- ]?print|prettify|beautify|minify|reformat|escape|unescape|url[- ]?(en|de)code|base64[- ]?(en|de)code)\\b|\\bmake (a|an) (markdown|bulleted|numbered|json|yaml|csv) (list|table|array|object)\\b|\\bmake (this|these|it|them)( into)? (a |an )?(valid )?(python |ts |typescript |java |go |rust )?(json|yaml|enum|dict|table|csv|string literal|constants?)\\b`,
       ),
     ),
     reason: (m) => `asks to convert or reformat data (${quoted(m)})`,
@@ -161,7 +161,9 @@ export const SIGNALS: readonly Signal[] = [
     weight: -2,
     kind: 'mechanical',
     taskClass: 'lookup',
-    detect: said(/\b(regexp?|regular expression|cron( expression| schedule| syntax)?|crontab|oncalendar|glob pattern|jq (filter|expression)|jsonpath|xpath)\b/),
+    detect: said(
+      /\b(regexp?|regular expression|cron( expression| schedule| syntax| string| line)?|crontab( line| entry)?|oncalendar( value)?|glob pattern|jq (filter|expression)|jsonpath|xpath)\b\s*(for|to|that|which|matching|:)|^(a |an |the )?(regexp?|regular expression|cron expression|jq filter)\b/,
+    ),
     reason: (m) => `asks for a pattern expression (${quoted(m)})`,
   },
   {
@@ -229,7 +231,7 @@ export const SIGNALS: readonly Signal[] = [
     taskClass: 'write',
     detect: said(
       new RegExp(
-        `\\b(write|implement|create|build|code|generate|make|give me|need|want|escribe|écris|écrire|schreib\\w*|crie|escreva)\\b[^.?!\\n]{0,50}?\\b(${CODE_ARTIFACTS}|script|função|función|fonction|funktion)\\b`,
+        `\\b(write|implement|create|build|code|generate|make|give me|need|want|escribe|écris|écrire|schreib\\w*|crie|escreva)\\b(?!\\s+(docstrings?|comments?|jsdoc|javadoc|type hints?|doc ?comments?|a commit message|commit messages?|a summary|a (short |one-line )?description|a pr title))[^.?!\\n]{0,50}?\\b(${CODE_ARTIFACTS}|script|função|función|fonction|funktion)\\b`,
       ),
     ),
     reason: (m) => `asks to write code (${quoted(m)})`,
@@ -278,7 +280,7 @@ export const SIGNALS: readonly Signal[] = [
     weight: 1.5,
     kind: 'coding',
     taskClass: 'explain',
-    detect: said(/\b(explain|walk me through|what does (this|that|it) (actually )?do|how does (this|that|it) work|piece by piece|line by line|what('s| is) (this|that) (code|query|regex|function) doing)\b/),
+    detect: said(/\b(explain|walk me through|what does (this|that|it) (actually )?do|how does (this|that|it)( \S+){0,2} work|piece by piece|line by line|what('s| is) (this|that) (code|query|regex|function) doing)\b/),
     reason: (m) => `asks to explain code (${quoted(m)})`,
   },
   {
@@ -359,7 +361,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'design',
     detect: said(
-      /\b(recommend( one)?|which (one |option )?(should|would) (we|i|you)|should we (use|go with|pick|choose|adopt|switch)|trade-?offs?|pros and cons|build (vs\.?|or) buy|or something (else|simpler)|compare\b[^.?!\n]{0,120}\b(recommend|for (this|our|us))|what would you (decide|recommend|choose|pick)|which (vendor|database|approach|option|one) (fits|to)|decision)\b/,
+      /\b(recommend( one)?|which (one |option )?(should|would) (we|i|you)|should we (use|go with|pick|choose|adopt|switch)|trade-?offs?|pros and cons|build (vs\.?|or) buy|or something (else|simpler)|compare\b[^.?!\n]{0,120}\b(recommend|for (this|our|us))|what would you (decide|recommend|choose|pick)|evaluate whether|should we (move|migrate|rewrite|adopt|build|buy|use|go|pick|choose|switch|keep)|consider (\w+ ){0,3}(risks?|tradeoffs|costs?|skills|burden)|which (vendor|database|approach|option|one) (fits|to)|decision)\b/,
     ),
     reason: (m) => `asks for a technology decision with tradeoffs (${quoted(m)})`,
   },
@@ -379,8 +381,8 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'design',
     detect: saidBoth(
-      /\b(migrat\w*|move (from|to|off)|moving (from|to|off)|rollout|roll out|roll it out|upgrad\w*|switch(ing)? (from|to)|split(ting)? (our|the|a) monolith|decompos\w*|break (it )?(up|apart)|monolith\w*|monólito|monolito|strangler|dual[- ]write|backfill|blue\/green|blue-green|rolling (upgrade|deploy)|schema change|change the primary key|column split|move to|split(ting)? (our|the|a|this) (shared )?(\w+ )?(database|db|monolith|schema)s?|per-service (databases?|dbs?))\b/,
-      /\b\d[\d,.]*\s*k?\+?\s*(\w+ )?(services|microservices|repos|repositories|teams|apps|screens|models|components|engineers|tables|databases|packages|modules|files|loc|lines of code|connected components)\b|\bacross (the |all |many |several |our |multiple |\d+)|\bwithout (any )?(downtime|a feature freeze|stopping|breaking|a single|freezing)|zero[- ]downtime|no downtime|while (still )?shipping|ship(ping)? features|\bincremental(ly)?\b|\bin phases\b|\bphases\b|\bevery (service|team)\b|sem parar|sin parar|\brollback\b|\bkeep working\b|serviços|servicios/,
+      /\b(migrat\w*|move (from|to|off)|moving (from|to|off)|rollout|roll out|roll it out|upgrad\w*|switch(ing)? (from|to)|split(ting)? (our|the|a) monolith|decompos\w*|break (it )?(up|apart)|monolith\w*|monólito|monolito|strangler|dual[- ]write|backfill|blue\/green|blue-green|rolling (upgrade|deploy)|schema change|change the primary key|column split|move to|cut ?over|rewrite (our|the|a) |merge (two|\d+|the|our) (\w+ )?(databases|systems|dbs|codebases|services)|split(ting)? (our|the|a|this) (shared )?(\w+ )?(database|db|monolith|schema)s?|per-service (databases?|dbs?))\b/,
+      /\b\d[\d,.]*\s*k?\+?\s*(\w+ )?(services|microservices|repos|repositories|teams|apps|screens|models|components|engineers|tables|databases|packages|modules|files|loc|lines of code|connected components)\b|\bacross (the |all |many |several |our |multiple |\d+)|\bwithout (any )?(downtime|a feature freeze|stopping|breaking|a single|freezing|missing)|no missed|duplicated runs|\b\d+k?[- ]line\b|zero[- ]downtime|no downtime|while (still )?shipping|ship(ping)? features|\bincremental(ly)?\b|\bin phases\b|\bphases\b|\bevery (service|team)\b|sem parar|sin parar|\brollback\b|\bkeep working\b|serviços|servicios/,
     ),
     reason: (m) => `migration across many parts without stopping (${quoted(m)})`,
   },
@@ -400,7 +402,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'design',
     detect: said(
-      /\b(prove|proof|invariants?|formally|formal (model|verification|spec\w*)|competitive ratio|upper bound|lower bound|worst[- ]case bound|converges?|convergence|linearizab\w*|serializab\w*|starvation[- ]free\w*|starvation|liveness|safety propert\w*|tla\+|monoton\w*|np[- ]hard|approximation ratio)\b/,
+      /\b(prove|proof|invariants?|formally|formal (model|verification|spec\w*)|competitive ratio|upper bound|lower bound|worst[- ]case bound|converges?|convergence|linearizab\w*|serializab\w*|starvation[- ]free\w*|starvation|liveness|safety propert\w*|tla\+|monoton\w*|np[- ]hard|(approximation|tight|competitive) (ratio|bound)|show (it's|it is|that it's|that it is) optimal|optimality)\b/,
     ),
     reason: (m) => `asks for a proof, bound or invariant (${quoted(m)})`,
   },
@@ -411,7 +413,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'review',
     detect: said(
-      /\b(is (this|it|that|our)( \S+){0,4} (secure|exploitable|vulnerable)|security (review|audit|assessment|issues|holes|flaws)|review\b[^.?!\n]{0,30}\bfor security|threat[- ]model\w*|exploitable|pen ?test(er|ers|ing)?|penetration test|vulnerab\w*|attack surface|attack vectors?|cve-\d+|what could go wrong)\b/,
+      /\b(is (this|it|that|our)( \S+){0,4} (secure|exploitable|vulnerable)|security (review|audit|assessment|issues|holes|flaws)|review\b[^.?!\n]{0,30}\bfor security|threat[- ]model\w*|exploitable|pen ?test(er|ers|ing)?|penetration test|vulnerab\w*|attack surface|attack vectors?|cve-\d+|what could go wrong|attackers?|malicious|impersonat\w*|privilege escalation|bypass (auth|the check|login)|log in as (another|any) user)\b/,
     ),
     reason: (m) => `security judgement where a miss is a hole (${quoted(m)})`,
   },
@@ -433,7 +435,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'debug',
     detect: said(
-      /\b(race conditions?|data races?|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
+      /\b(race conditions?|data races?|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|fences?|memory barriers?|store buffers?|reorder(ing|ed)?|peterson'?s|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
     ),
     reason: (m) => `subtle concurrency or memory-safety question (${quoted(m)})`,
   },
@@ -487,7 +489,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'investigate',
     detect: (prompt) => {
-      const phrase = prompt.instruction.match(/\b(things that changed|changes:|recently changed|since (we|the) (upgrade|migration|switch)|after upgrading|only on (the )?new|never on the old|in the last (two|few|\d+) (weeks|days),? we)\b/)?.[0];
+      const phrase = prompt.instruction.match(/\b(things that changed|changes:|recently (changed|upgraded|switched|moved|added|migrated|bumped|enabled)|since we (switched|upgraded|moved|migrated|added|enabled|changed)|since (we|the) (upgrade|migration|switch)|after upgrading|only on (the )?new|never on the old|in the last (two|few|\d+) (weeks|days),? we)\b/)?.[0];
       if (phrase) return phrase;
       const changes = prompt.instruction.match(/\b(upgraded|switched|moved|bumped|added|raised|changed|enabled|migrated|increased|reduced|turned on|started running)\b/g);
       return changes && changes.length >= 2 ? changes.slice(0, 3).join(', ') : undefined;
@@ -501,8 +503,8 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'investigate',
     detect: saidBoth(
-      /\b(prod|production|live (site|system|traffic)|customers? (are|can't))\b|本番/,
-      /(data[ _-]?loss|lose data|losing data|lost (data|quorum|writes)|corrupt\w*|destroy\w*|deleted|dropped (the|a|our)|quorum|split[- ]brain|is (red|down)|crash[- ]?loop\w*|outage|incident|\bsev ?[0-2]\b|next hour|right now|asap|urgent|on fire)/,
+      /\b(prod|production|live (site|system|traffic)|(still|we're|we are) live|customers? (are|can't|report|see)|users (are |can |)(report|see|seeing))\b|本番/,
+      /(data[ _-]?loss|lose data|losing data|lost (data|quorum|writes)|corrupt\w*|destroy\w*|deleted|dropped (the|a|our)|quorum|split[- ]brain|is (red|down)|crash[- ]?loop\w*|outage|incident|\bsev ?[0-2]\b|next hour|right now|asap|urgent|on fire|failed over|other users|another (tenant|user|customer)|immediately)/,
     ),
     reason: (m) => `live production incident (${quoted(m)})`,
   },
@@ -548,7 +550,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'investigate',
     detect: said(
-      /\b(double[- ]?charg\w*|charged twice|double[- ]spend\w*|duplicate (charges|payments|payouts|orders|transfers|refunds)|overs[eo]ll\w*|balances? (are |is )?(\w+ )?(off|wrong)|off by one transaction|missing (transactions|payments)|wrong (amounts?|totals?|balances?))\b/,
+      /\b(double[- ]?charg\w*|charged twice|double[- ]spend\w*|duplicate (charges|payments|payouts|orders|transfers|refunds)|overs[eo]ll\w*|balances? (are |is )?(\w+ )?(off|wrong)|off by one transaction|missing (transactions|payments)|wrong (amounts?|totals?|balances?)|off by (a few )?cents|(invoice|order|payment) (totals|amounts)|rounding (errors?|differences))\b/,
     ),
     reason: (m) => `wrong money is at stake (${quoted(m)})`,
   },
@@ -586,6 +588,28 @@ export const SIGNALS: readonly Signal[] = [
       return markers.size >= 2 ? [...markers].slice(0, 2).join(', ') : undefined;
     },
     reason: (m) => `competition-style math problem (${quoted(m)})`,
+  },
+  {
+    id: 'data-exposure',
+    group: 'exposure',
+    weight: 3.5,
+    kind: 'stakes',
+    taskClass: 'investigate',
+    detect: said(
+      /\b(another (tenant|user|customer)'?s|other (users|tenants|customers)'? (data|sessions|rows|orders|files)|(sessions|data|rows|orders|files) of other (users|tenants|customers)|cross[- ]tenant|tenant isolation|data (leak|exposure)|leak(ed|ing|s)? (data|pii|secrets|tokens|credentials))\b/,
+    ),
+    reason: (m) => `one user's data may reach another (${quoted(m)})`,
+  },
+  {
+    id: 'team-system',
+    group: 'team',
+    weight: 1.5,
+    kind: 'stakes',
+    detect: saidBoth(
+      /\b(we|our|we're|us)\b/,
+      /\b(services?|clusters?|databases?|db|apis?|platform|system|pipeline|infra\w*|stack|codebase|monolith|teams?|customers|users|engine|backend|deploy\w*|prod\w*|fleet|org)\b/,
+    ),
+    reason: () => "about a team's own system (\"we\"/\"our\")",
   },
   {
     id: 'distributed-correctness',
@@ -633,7 +657,7 @@ export const SIGNALS: readonly Signal[] = [
     weight: 1,
     kind: 'stakes',
     detect: said(
-      /\b\d[\d,.]*\s*(k|m|b|million|billion)?\+?\s*(\w+ )?(rps|qps|tps|requests?\s*\/\s*s(ec)?|samples\/s|events(\/\w+)?|users|tenants|engineers|developers|services|microservices|nodes|regions|teams|repos|repositories|screens|loc|lines of code|tb|pb)\b|\b\d+(\.\d+)?\s?(tb|pb)\b/,
+      /\b\d[\d,.]*\s*(k|m|b|million|billion)?\+?\s*(\w+ )?(rps|qps|tps|requests?\s*\/\s*s(ec)?|samples\/s|events(\/\w+)?|users|tenants|engineers|developers|services|microservices|nodes|regions|teams|repos|repositories|screens|loc|lines of code|tb|pb|rows|records|jobs|cron jobs|vms|servers|machines|hosts)\b|\b\d+(\.\d+)?\s?(tb|pb)\b|\b\d+k[- ]line\b/,
     ),
     reason: (m) => `large scale (${quoted(m)})`,
   },
