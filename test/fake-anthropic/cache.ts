@@ -1,7 +1,8 @@
 // Prompt caching as Anthropic documents it: per model, an entry per breakpoint keyed by the exact
 // prefix up to it; a hit is the longest live prefix found at a breakpoint or up to 20 blocks before
-// it; a hit refreshes the entry's TTL; a prefix shorter than the model's minimum caches nothing;
-// writes are billed by the TTL of the breakpoint that ends them.
+// it; a hit refreshes the TTL of that entry and of every shorter cached prefix inside it (they are
+// read too); a prefix shorter than the model's minimum caches nothing; writes are billed by the TTL
+// of the breakpoint that ends them.
 import { createHash } from 'node:crypto';
 import type { ParsedPrompt, Ttl } from './prompt.js';
 
@@ -50,9 +51,10 @@ export class PromptCache {
         }
       }
     }
-    if (hit >= 0) {
-      const entry = this.entries.get(keys[hit]!)!;
-      entry.expiresAt = now + TTL_MS[entry.ttl];
+    // Reading a prefix uses every shorter cached prefix inside it too: each live one is refreshed.
+    for (let index = 0; index <= hit; index++) {
+      const entry = this.live(keys[index]!, now) ? this.entries.get(keys[index]!)! : undefined;
+      if (entry) entry.expiresAt = now + TTL_MS[entry.ttl];
     }
 
     const written = { '5m': 0, '1h': 0 };

@@ -245,6 +245,23 @@ test('entries expire after their TTL, a hit refreshes them, and 1h entries outli
   assert.equal((await ask('1h'))['cache_read_input_tokens'], 0, 'and expires after an idle hour');
 });
 
+test('reading a longer prefix keeps the shorter cached prefixes inside it alive', async () => {
+  fake.clearCache();
+  const system = textOfTokens(2000, 'nested-system');
+  const turn = textOfTokens(1200, 'nested-turn');
+  const first = await message(fake, conversation(system, [turn], { 0: '1h', 1: '5m' }));
+  const systemPrefix = first['usage']['cache_creation']['ephemeral_1h_input_tokens'] as number;
+  // Every 4 minutes for 68 minutes the same prompt reads the whole prefix (the turn's 5m entry).
+  for (let minute = 4; minute <= 68; minute += 4) {
+    clockMs += 4 * 60_000;
+    const again = await message(fake, conversation(system, [turn], { 0: '1h', 1: '5m' }));
+    assert.equal(again['usage']['cache_creation_input_tokens'], 0, `minute ${minute}: all read`);
+  }
+  clockMs += 6 * 60_000; // the turn's 5m entry expires; the system's 1h entry was last refreshed 6 minutes ago
+  const newTurn = await message(fake, conversation(system, ['a new question [[tokens:5]]'], { 0: '1h', 1: '5m' }));
+  assert.equal(newTurn['usage']['cache_read_input_tokens'], systemPrefix, 'the 1h system entry, 74 minutes old, is still live');
+});
+
 test('timeScale runs the cache clock faster', async () => {
   let realMs = 0;
   const scaled = await startFakeAnthropic({ apiKeys: [KEY], timeScale: 60, clock: () => realMs });
