@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { chatCommand } from './chat.js';
 import { costCommand } from './cost.js';
 import { countCommand } from './count.js';
 import { estimateCommand } from './estimate.js';
@@ -12,4 +13,5 @@ export const commands: Record<string, Command> = {
   prices: pricesCommand,
   estimate: estimateCommand,
   report: reportCommand,
+  chat: chatCommand,
 };

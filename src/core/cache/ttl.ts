@@ -23,14 +23,14 @@ export interface TtlInputs {
   setting: CacheTtlSetting;
   /** Think times observed so far in this conversation (and any earlier ones the caller keeps), ms. */
   thinkTimesMs: readonly number[];
-  /** Turns sent so far in this conversation, this one included. */
-  turnNumber: number;
-  /** Prefix tokens (system + context) this request must write, 0 when the prefix is warm. */
-  prefixWriteTokens: number;
-  /** Tokens of the turn history (after the prefix) an expired turn entry would make us write again. */
-  historyTokens: number;
-  /** Tokens this request writes after the prefix (the new turn). */
-  turnWriteTokens: number;
+  /** Whether this request must write the stable prefix (system + context) because it is not warm. */
+  coldPrefix: boolean;
+  /** The first question of the conversation (nothing says it will be followed up). */
+  firstQuestion: boolean;
+  /** Tokens this request writes to the cache with a plain plan. */
+  writeTokens: number;
+  /** Tokens up to the latest turn's breakpoint: what a lapsed entry makes the next turn write again. */
+  protectedTokens: number;
   rates: RateCard;
 }
 
@@ -55,34 +55,31 @@ export function chooseTtls(inputs: TtlInputs): TtlChoice {
 }
 
 /**
- * Buys the 1-hour entry only where it is expected to pay for itself.
- * - Prefix: a 1h write costs (w1h - w5m) more per token once; it saves a full rewrite of the
- *   prefix (at w5m instead of a read) the first time a gap outlives 5 minutes over the turns still
- *   to come. The horizon is "as many more turns as so far" (a conversation that has lasted tends to
- *   go on), so a first question never pays the premium: a single question costs what 5m costs.
- * - Turn: the entry written for the latest turn only has to survive the next gap; 1h pays when the
- *   chance that gap is long, times the history a lapse would rewrite, beats the premium on the new turn.
+ * Buys the 1-hour entry only where it is expected to pay for itself. The entry that matters is the
+ * one on the latest turn: it holds the whole prompt so far, and the next turn reads it.
+ * - Warm prompt (only the new turn is written): 1h costs (w1h - w5m) more on those few tokens and
+ *   saves rewriting the whole prompt if the next pause outlives 5 minutes: worth it as soon as such
+ *   pauses are at all likely. Once one 1h entry exists, each turn extends the chain cheaply.
+ * - Cold prompt (all of it is written): 1h costs w1h now; 5m costs w5m now and again after every
+ *   lapse until a short pause lets a cheap 1h turn entry take over: w5m / (1 - p). So 1h only when
+ *   pauses over 5 minutes are common (p > 1 - w5m/w1h, 37.5% at Anthropic's rates). A first
+ *   question therefore costs what 5m costs: a single question never pays the premium.
+ * 1-hour entries must come before 5-minute ones, so a 1h turn entry makes the prefix 1h too.
  */
 export function chooseAutoTtls(inputs: TtlInputs): TtlChoice {
   const { rates } = inputs;
-  const premium = rates.cacheWrite1h - rates.cacheWrite5m;
-  const rewriteLoss = rates.cacheWrite5m - rates.cacheRead;
   const stats = thinkTimeStats(inputs.thinkTimesMs);
-  const pLapse = stats.pLongerThan5m - stats.pLongerThan1h;
-  const horizon = Math.max(1, inputs.turnNumber);
-  const pAnyLapse = 1 - Math.pow(1 - pLapse, horizon);
-
-  const prefixPays = inputs.prefixWriteTokens > 0 && premium < pAnyLapse * rewriteLoss;
-  const turnPays = premium * inputs.turnWriteTokens < pLapse * rewriteLoss * inputs.historyTokens;
-  const turn: Ttl = turnPays ? '1h' : '5m';
-  // 1-hour entries must come before 5-minute ones; a 1h turn entry makes the prefix 1h too.
-  const prefix: Ttl = prefixPays || turn === '1h' ? '1h' : '5m';
+  const pLapse = Math.max(0, stats.pLongerThan5m - stats.pLongerThan1h);
+  const oneHour = inputs.coldPrefix
+    ? !inputs.firstQuestion || pLapse > 1 - rates.cacheWrite5m / rates.cacheWrite1h
+    : (rates.cacheWrite1h - rates.cacheWrite5m) * inputs.writeTokens < pLapse * (rates.cacheWrite5m - rates.cacheRead) * inputs.protectedTokens;
+  const ttl: Ttl = oneHour ? '1h' : '5m';
   const observed = inputs.thinkTimesMs.length;
   const why =
     observed === 0
-      ? 'no think time observed yet'
-      : `${Math.round(stats.pLongerThan5m * 100)}% of pauses expected over 5 min (${stats.longObserved} of ${observed} so far)`;
-  return { prefix, turn, reason: `cache TTL ${prefix === turn ? prefix : `${prefix} on system+context, ${turn} on the turn`} (auto: ${why})` };
+      ? 'no pause observed yet'
+      : `${Math.round(pLapse * 100)}% of pauses expected to outlive 5 min (${stats.longObserved} of ${observed} so far)`;
+  return { prefix: ttl, turn: ttl, reason: `cache TTL ${ttl} (auto: ${why})` };
 }
 
 export interface ThinkTimeStats {

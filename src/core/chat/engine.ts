@@ -128,6 +128,7 @@ export class ChatEngine {
 
     const askedAt = this.clock();
     const date = utcDate(askedAt);
+    conversation.observeQuestion(askedAt); // the pause before this question informs this turn's TTL
     const choice = this.chooseModel(conversation, request, askedAt, date);
     const model = choice.model;
     const tokensOf = (text: string) => estimateTextTokens(text, model.family);
@@ -176,7 +177,6 @@ export class ChatEngine {
     if (budget.action === 'refuse') return notSent('refused', budget);
     if (budget.action === 'confirm' && !(await this.options.confirm?.(budget))) return notSent('declined', budget);
 
-    conversation.observeQuestion(askedAt);
     const sentAt = this.clock();
     const result = await this.options.client.stream(buildMessagesRequest(model.id, layout, breakpoints, maxTokens), {
       ...(request.onText ? { onText: request.onText } : {}),
@@ -269,14 +269,13 @@ export class ChatEngine {
     const predicted = this.cache.predict(model.id, layout, probe, nowMs);
     const prefixEnd = probe.find((bp) => bp.label === 'prefix')?.prefixTokens ?? 0;
     const lastBp = probe.at(-1)?.prefixTokens ?? 0;
-    const covered = Math.max(predicted.readTokens, prefixEnd);
     return chooseTtls({
       setting,
       thinkTimesMs: conversation.thinkTimesMs,
-      turnNumber: conversation.nextTurnNumber,
-      prefixWriteTokens: Math.max(0, prefixEnd - predicted.readTokens),
-      historyTokens: Math.max(0, lastBp - prefixEnd),
-      turnWriteTokens: Math.max(0, lastBp - covered),
+      coldPrefix: predicted.readTokens < prefixEnd,
+      firstQuestion: conversation.completedTurns.length === 0 && conversation.summary === null,
+      writeTokens: predicted.write5mTokens + predicted.write1hTokens,
+      protectedTokens: lastBp,
       rates: rateCardFor(model, date, layout.cumulativeTokens.at(-1) ?? 0),
     });
   }

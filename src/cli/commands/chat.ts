@@ -1,0 +1,125 @@
+import { homedir } from 'node:os';
+import { basename, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createMessagesClient } from '../../core/anthropic/client.js';
+import { budgetRefusal, parseBudget } from '../../core/budget/index.js';
+import { CACHE_TTL_SETTINGS, type CacheTtlSetting } from '../../core/cache/ttl.js';
+import { Conversation } from '../../core/chat/conversation.js';
+import { ChatEngine, type TurnResult } from '../../core/chat/engine.js';
+import { defaultChatRouter } from '../../core/chat/router.js';
+import { parseChatScript } from '../../core/chat/script.js';
+import { ApiError, InputError } from '../../core/errors.js';
+import { formatTokens, formatUsd } from '../../core/format.js';
+import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
+import { roundUsd } from '../../core/prices/cost.js';
+import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
+import { decodeText, readFileOrThrow, type CliIO } from '../io.js';
+import { loadPriceTable } from '../priceTable.js';
+
+const USAGE =
+  'tally chat --script FILE [--base-url URL] [--ledger DIR] [--workspace DIR] [--daily-budget USD] [--monthly-budget USD] [--time-scale N] [--cache-ttl 5m|1h|1h+5m|auto] [--json]';
+
+export const chatCommand: Command = {
+  summary: 'run a scripted conversation through router, prompt cache, budgets and ledger',
+  async run(args, io) {
+    const { values } = parseFlags(
+      args,
+      {
+        script: { type: 'string' },
+        'base-url': { type: 'string' },
+        ledger: { type: 'string' },
+        workspace: { type: 'string' },
+        'daily-budget': { type: 'string' },
+        'monthly-budget': { type: 'string' },
+        'time-scale': { type: 'string' },
+        'cache-ttl': { type: 'string' },
+        json: { type: 'boolean' },
+        prices: { type: 'string' },
+      },
+      USAGE,
+    );
+    if (values.help) return io.stdout(`usage: ${USAGE}\n`), 0;
+    if (!values.script) throw new InputError(`--script FILE is required\nusage: ${USAGE}`);
+    const script = parseChatScript(decodeText(readFileOrThrow(values.script), values.script), values.script);
+    const timeScale = parseNumberFlag(values['time-scale'], 'time-scale', { min: Number.MIN_VALUE }) ?? 1;
+    const cacheTtl = (values['cache-ttl'] ?? '5m') as CacheTtlSetting;
+    if (!CACHE_TTL_SETTINGS.includes(cacheTtl)) throw new InputError(`--cache-ttl expects one of ${CACHE_TTL_SETTINGS.join(', ')}, got "${cacheTtl}"`);
+    const budget = parseBudget(
+      {
+        dailyUsd: parseNumberFlag(values['daily-budget'], 'daily-budget') ?? null,
+        monthlyUsd: parseNumberFlag(values['monthly-budget'], 'monthly-budget') ?? null,
+      },
+      'budget flags',
+    );
+    const table = loadPriceTable(values.prices, io.env);
+    const workspaceDir = resolve(values.workspace ?? process.cwd());
+
+    // --time-scale N: Tally's clock runs N times faster (cache expiry, budget day), pauses are N times shorter.
+    const startedAt = Date.now();
+    const clock = () => startedAt + (Date.now() - startedAt) * timeScale;
+    const client = createMessagesClient({ apiKey: io.env['ANTHROPIC_API_KEY'] ?? '', ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}) });
+    const ledger = openLedger(resolveLedgerDir(values.ledger, io.env, homedir(), process.platform), { now: clock, priceTable: table });
+    const engine = new ChatEngine({
+      client,
+      priceTable: table,
+      ledger,
+      router: defaultChatRouter(table),
+      workspace: { path: workspaceDir, name: basename(workspaceDir) },
+      clock,
+      source: 'cli',
+      cacheTtl,
+      budget,
+    });
+
+    const conversation = new Conversation(`cli-${startedAt.toString(36)}`, script.system, script.context);
+    const summary = { turns: 0, usd: 0, uncachedUsd: 0, savedUsd: 0 };
+    const finish = () => {
+      const rounded = { turns: summary.turns, usd: roundUsd(summary.usd), uncachedUsd: roundUsd(summary.uncachedUsd), savedUsd: roundUsd(summary.savedUsd) };
+      if (values.json) writeJson(io, { summary: rounded });
+      else io.stdout(`total: ${rounded.turns} turns, ${formatUsd(rounded.usd)} (uncached ${formatUsd(rounded.uncachedUsd)}, caching saved ${formatUsd(rounded.savedUsd)})\n`);
+    };
+    for (const turn of script.turns) {
+      if (turn.pauseSeconds > 0) await sleep((turn.pauseSeconds * 1000) / timeScale);
+      const result = await engine.sendTurn(conversation, { user: turn.user, model: turn.model, context: turn.context });
+      if (result.status === 'refused' || result.status === 'declined') {
+        finish();
+        throw budgetRefusal(result.budget);
+      }
+      summary.turns++;
+      summary.usd += result.usd;
+      summary.uncachedUsd += result.uncachedUsd;
+      summary.savedUsd += result.savedUsd;
+      report(io, result, values.json ?? false);
+      if (result.status !== 'ok') {
+        finish();
+        throw result.error ?? new ApiError(`turn ${result.turn} was ${result.status}`);
+      }
+    }
+    finish();
+    return 0;
+  },
+};
+
+function report(io: CliIO, result: TurnResult, json: boolean): void {
+  if (result.budget.action === 'warn' && result.budget.message) io.stderr(`tally chat: ${result.budget.message}\n`);
+  if (json) {
+    writeJson(io, {
+      turn: result.turn,
+      model: result.model,
+      tier: result.tier,
+      reasons: result.reasons,
+      estimateUsd: result.estimateUsd,
+      usage: result.usage,
+      usd: result.usd,
+      cacheReadTokens: result.cacheReadTokens,
+      cacheWriteTokens: result.cacheWriteTokens,
+      savedUsd: result.savedUsd,
+    });
+    return;
+  }
+  io.stdout(
+    `turn ${result.turn}: ${result.model} ${formatUsd(result.usd)} (estimate ${formatUsd(result.estimateUsd)}), ` +
+      `cache read ${formatTokens(result.cacheReadTokens)} write ${formatTokens(result.cacheWriteTokens)}, saved ${formatUsd(result.savedUsd)}\n` +
+      `  why: ${result.reasons.join('; ')}\n`,
+  );
+}
