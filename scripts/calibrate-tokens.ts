@@ -87,12 +87,19 @@ function fitRows(texts: readonly Prepared[], family: TokenizerFamily): FitRow[] 
   return texts.map((text) => ({ features: text.features, actual: text.counts[family], weight: 1 / perCorpus[text.corpus] }));
 }
 
+/** Tokens per unit of a feature absent from the calibration texts (a control character is a byte token). */
+const UNSEEN_FEATURE_PRIORS: Partial<Record<(typeof FEATURE_NAMES)[number], number>> = { controls: 1, emoji: 2, astral_ideographs: 2 };
+
 /** Mean signed error the fit aims for on its training texts: a slight over-count, never an under-count. */
 const TARGET_BIAS = 0.005;
 
 function fit(texts: readonly Prepared[], family: TokenizerFamily): Fit {
   const rows = fitRows(texts, family);
   const fitted = fitNonNegative(rows, FEATURE_COUNT);
+  // A feature the texts never show gets a plain prior instead of the fit's zero.
+  FEATURE_NAMES.forEach((name, j) => {
+    if (rows.every((row) => row.features[j] === 0)) fitted.weights[j] = UNSEEN_FEATURE_PRIORS[name] ?? 0;
+  });
   // Least squares on relative error centres the errors near zero; scale up a touch so budgets err safe.
   let signed = 0;
   let weights = 0;

@@ -1,0 +1,107 @@
+// Re-estimates a large prompt on every keystroke. The text is cut into chunks at places where
+// feature counts add up exactly (isChunkBoundary); each chunk keeps its feature counts. After an
+// edit only the chunks that changed are recounted, found by comparing chunk text with the new
+// text from both ends. Counts are whole numbers, so the running total equals a full recount exactly.
+import type { TokenizerFamily } from '../prices/schema.js';
+import { tokensFromFeatures } from './estimator.js';
+import { accumulateFeatures, FEATURE_VECTOR_LENGTH, isChunkBoundary, isNewlineAt } from './features.js';
+
+/** Aim for chunks about this long: small enough to recount in microseconds, few enough to compare fast. */
+const TARGET_CHUNK_CHARS = 2048;
+
+interface Chunk {
+  start: number;
+  end: number;
+  features: Float64Array;
+}
+
+export class IncrementalTokenEstimator {
+  private text = '';
+  private chunks: Chunk[] = [];
+  private readonly total = new Float64Array(FEATURE_VECTOR_LENGTH);
+
+  constructor(readonly family: TokenizerFamily) {}
+
+  /** Content tokens of `text` (same as estimateTextTokens), recounting only what changed since the last call. */
+  update(text: string): number {
+    this.apply(text);
+    return this.tokens(this.family);
+  }
+
+  /** Content tokens of the current text for any family (the feature counts do not depend on it). */
+  tokens(family: TokenizerFamily): number {
+    return this.text === '' ? 0 : tokensFromFeatures(this.total, family);
+  }
+
+  private apply(next: string): void {
+    const previous = this.text;
+    if (next === previous) return;
+    const chunks = this.chunks;
+    // First chunk that changed; step back while the cut before it is no longer a valid boundary.
+    let first = 0;
+    while (first < chunks.length && unchangedAt(previous, chunks[first]!, next, 0)) first++;
+    const startOf = (index: number) => (index > 0 ? chunks[index - 1]!.end : 0);
+    while (first > 0 && !isChunkBoundary(next, startOf(first))) first--;
+    const regionStart = startOf(first);
+    // Last chunk that changed, scanning from the end with positions shifted by the length change.
+    const shift = next.length - previous.length;
+    let last = chunks.length - 1;
+    while (last >= first && chunks[last]!.start + shift >= regionStart && unchangedAt(previous, chunks[last]!, next, shift)) last--;
+    while (last + 1 < chunks.length && !isChunkBoundary(next, chunks[last + 1]!.start + shift)) last++;
+    const regionEnd = last + 1 < chunks.length ? chunks[last + 1]!.start + shift : next.length;
+
+    const replacement = chunkFeatures(next, regionStart, regionEnd);
+    for (let i = first; i <= last && i < chunks.length; i++) subtract(this.total, chunks[i]!.features);
+    for (const chunk of replacement) add(this.total, chunk.features);
+    const suffix = chunks.slice(last + 1);
+    if (shift !== 0) for (const chunk of suffix) (chunk.start += shift), (chunk.end += shift);
+    this.chunks = [...chunks.slice(0, first), ...replacement, ...suffix];
+    this.text = next;
+  }
+}
+
+/** Whether `chunk` of `previous` reappears unchanged in `next`, `shift` characters later. */
+function unchangedAt(previous: string, chunk: Chunk, next: string, shift: number): boolean {
+  const start = chunk.start + shift;
+  if (start < 0 || chunk.end + shift > next.length) return false;
+  return next.startsWith(previous.substring(chunk.start, chunk.end), start);
+}
+
+/** Cuts text[start..end) into chunks (both ends must be valid boundaries) and counts each. */
+function chunkFeatures(text: string, start: number, end: number): Chunk[] {
+  const chunks: Chunk[] = [];
+  let position = start;
+  while (position < end) {
+    const cut = nextCut(text, position, end);
+    const features = new Float64Array(FEATURE_VECTOR_LENGTH);
+    accumulateFeatures(text, position, cut, features);
+    chunks.push({ start: position, end: cut, features });
+    position = cut;
+  }
+  return chunks;
+}
+
+/** A boundary about TARGET_CHUNK_CHARS past `from`, preferring line starts; `end` when there is none. */
+function nextCut(text: string, from: number, end: number): number {
+  const target = from + TARGET_CHUNK_CHARS;
+  if (target >= end) return end;
+  let fallback = -1;
+  const limit = Math.min(end, target + TARGET_CHUNK_CHARS);
+  for (let i = target; i < limit; i++) {
+    if (!isChunkBoundary(text, i)) continue;
+    if (isNewlineAt(text, i)) return i;
+    if (fallback < 0) fallback = i;
+  }
+  if (fallback >= 0) return fallback;
+  // No whitespace nearby (minified code, one long line of CJK): take the next boundary at all.
+  for (let i = limit; i < end; i++) if (isChunkBoundary(text, i)) return i;
+  return end;
+}
+
+function add(into: Float64Array, values: Float64Array): void {
+  for (let i = 0; i < into.length; i++) into[i]! += values[i]!;
+}
+
+function subtract(into: Float64Array, values: Float64Array): void {
+  for (let i = 0; i < into.length; i++) into[i]! -= values[i]!;
+}
