@@ -44,14 +44,19 @@ function markdownOfSize(tokens: number, family: TokenizerFamily): string {
     while (words.length > 1 && estimateTextTokens(words.join(' '), family) > tokens) words.pop();
     return words.join(' ');
   }
-  let body = '';
+  const open = `${sentence}\n\n\`\`\`ts\n`;
   const close = '```\n';
+  // Line by line, adding each line's own estimate: linear, and within a few tokens of the whole.
+  let body = '';
+  let estimate = estimateTextTokens(open + close, family);
   for (let line = 1; ; line++) {
     const next = `const step${line} = ${line} * 2; // step ${line}\n`;
-    if (line > 1 && estimateTextTokens(`${sentence}\n\n\`\`\`ts\n${body}${next}${close}`, family) > tokens) break;
+    const cost = estimateTextTokens(next, family);
+    if (line > 1 && estimate + cost > tokens) break;
     body += next;
+    estimate += cost;
   }
-  return `${sentence}\n\n\`\`\`ts\n${body}${close}`;
+  return open + body + close;
 }
 
 function splitDeltas(text: string): string[] {
