@@ -161,11 +161,13 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
             break;
         }
       }
+      // A reply that reached message_stop is complete, whatever happens to the connection after it.
+      if (completed) return finish('ok', null);
       // The SDK ends iteration quietly when the request is aborted mid-stream.
       if (stopCause) return stopped(stopCause);
-      if (!completed) throw new Error('stream ended before message_stop');
-      return finish('ok', null);
+      throw new Error('stream ended before message_stop');
     } catch (error) {
+      if (completed) return finish('ok', null);
       if (stopCause) return stopped(stopCause);
       if (error instanceof Anthropic.APIError && error.requestID) state.requestId ??= error.requestID;
       const outputTokensSoFar = state.usage ? completeUsage(state.usage, state.sawDelta, state.text, state.model).output_tokens : null;
