@@ -141,6 +141,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const messageId = `msg_fake_${counter.toString(16).padStart(8, '0')}`;
 
     if (!prompt.stream) {
+      // Stream faults, as a non-streaming request meets them: no reply, a late reply, an error status.
+      if (fault?.type === 'drop') return dropConnection(res);
+      if (fault?.type === 'slow') await delay(fault.delayMs * reply.deltas.length);
+      if (fault?.type === 'stream_error') {
+        return reject(fault.errorType === 'overloaded_error' ? 529 : 500, fault.errorType, 'Injected error');
+      }
+      if (res.destroyed) return;
       return sendJson(res, 200, {
         id: messageId,
         type: 'message',

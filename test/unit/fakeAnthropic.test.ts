@@ -341,6 +341,9 @@ test('a dropped stream ends after K deltas without message_stop', async () => {
   });
   assert.equal(received.match(/event: content_block_delta/g)?.length, 2);
   assert.doesNotMatch(received, /message_stop/);
+
+  fake.injectFault({ type: 'drop', afterDeltas: 0 });
+  await assert.rejects(post(fake, '/v1/messages', { model: HAIKU.id, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }), 'a non-streaming request gets no reply');
 });
 
 test('main.ts runs the fake as a process and prints its URL', async (t) => {
