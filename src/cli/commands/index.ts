@@ -4,6 +4,7 @@ import { costCommand } from './cost.js';
 import { countCommand } from './count.js';
 import { estimateCommand } from './estimate.js';
 import { pricesCommand } from './prices.js';
+import { routeCommand } from './route.js';
 import { reportCommand } from './report.js';
 
 /** Every `tally` subcommand, by name. */
@@ -12,6 +13,7 @@ export const commands: Record<string, Command> = {
   cost: costCommand,
   prices: pricesCommand,
   estimate: estimateCommand,
+  route: routeCommand,
   report: reportCommand,
   chat: chatCommand,
 };
