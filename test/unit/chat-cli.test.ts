@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startFakeAnthropic, type FakeAnthropic } from '../../test/fake-anthropic/server.js';
+import { runTally } from './cliHarness.js';
+
+const KEY = 'sk-ant-secret-key-123';
+const TIME_SCALE = 600;
+let fake: FakeAnthropic;
+let dir: string;
+before(async () => {
+  fake = await startFakeAnthropic({ timeScale: TIME_SCALE, apiKeys: [KEY] });
+  dir = mkdtempSync(join(tmpdir(), 'tally-chat-'));
+});
+after(() => fake.close());
+
+const words = (seed: string, n: number) => Array.from({ length: n }, (_, i) => `${seed}${i % 89}`).join(' ');
+
+function script(name: string, content: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+const conversation = {
+  system: words('system', 700),
+  context: [{ path: 'src/a.ts', text: words('a', 700) }],
+  turns: [
+    { user: 'explain a.ts [[tokens:40]]', model: 'sonnet' },
+    { user: 'and the tests? [[tokens:40]]', model: 'claude-sonnet-5-5', pauseSeconds: 0 },
+    { user: 'back after a coffee [[tokens:40]]', model: 'sonnet', pauseSeconds: 600 }, // 10 minutes: 1 s at --time-scale 600
+  ],
+};
+
+test('tally chat runs a script: one JSON line per turn, a summary, the ledger written, the key never shown', async () => {
+  const ledger = join(dir, 'ledger-ok');
+  const run = await runTally(
+    ['chat', '--script', script('ok.json', conversation), '--base-url', fake.url, '--ledger', ledger, '--workspace', dir, '--time-scale', String(TIME_SCALE), '--json'],
+    '',
+    { ANTHROPIC_API_KEY: KEY },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.equal(lines.length, 4);
+  for (const line of lines.slice(0, 3)) {
+    assert.deepEqual(Object.keys(line), ['turn', 'model', 'tier', 'reasons', 'estimateUsd', 'usage', 'usd', 'cacheReadTokens', 'cacheWriteTokens', 'savedUsd']);
+  }
+  assert.ok((lines[1]!['cacheReadTokens'] as number) > 0, 'back to back: the second turn reads the cache');
+  assert.equal(lines[2]!['cacheReadTokens'], 0, 'ten minutes later the 5-minute entries have expired');
+  const summary = lines[3]!['summary'] as Record<string, number>;
+  assert.equal(summary['turns'], 3);
+  assert.ok(Math.abs(summary['usd']! - lines.slice(0, 3).reduce((sum, line) => sum + (line['usd'] as number), 0)) < 1e-9);
+  assert.ok(Math.abs(summary['savedUsd']! - (summary['uncachedUsd']! - summary['usd']!)) < 1e-9);
+  const ledgerText = readdirSync(ledger)
+    .filter((name) => name.endsWith('.jsonl'))
+    .map((name) => readFileSync(join(ledger, name), 'utf8'))
+    .join('');
+  assert.equal(ledgerText.trim().split('\n').length, 3);
+  assert.ok(!ledgerText.includes(KEY) && !run.stdout.includes(KEY) && !run.stderr.includes(KEY));
+});
+
+test('tally chat exits 3 when a budget refuses, before sending', async () => {
+  const before = fake.requests.length;
+  const run = await runTally(
+    ['chat', '--script', script('budget.json', conversation), '--base-url', fake.url, '--ledger', join(dir, 'ledger-budget'), '--daily-budget', '0.00001'],
+    '',
+    { ANTHROPIC_API_KEY: KEY },
+  );
+  assert.equal(run.code, 3);
+  assert.match(run.stderr, /daily budget \$0\.00001 reached/);
+  assert.equal(fake.requests.length, before);
+});
+
+test('tally chat exits 4 on an API error, without showing the key', async () => {
+  const wrongKey = 'sk-ant-wrong-key-456';
+  const run = await runTally(['chat', '--script', script('err.json', conversation), '--base-url', fake.url, '--ledger', join(dir, 'ledger-err')], '', {
+    ANTHROPIC_API_KEY: wrongKey,
+  });
+  assert.equal(run.code, 4);
+  assert.ok(!run.stderr.includes(wrongKey) && !run.stdout.includes(wrongKey));
+});
+
+test('tally chat exits 2 on a bad script, naming the field', async () => {
+  const run = await runTally(['chat', '--script', script('bad.json', { turns: [{ user: '' }] }), '--base-url', fake.url], '', { ANTHROPIC_API_KEY: KEY });
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /bad\.json: turns\[0\]\.user: must not be empty/);
+  const noKey = await runTally(['chat', '--script', script('ok2.json', conversation), '--base-url', fake.url], '', {});
+  assert.equal(noKey.code, 2);
+  assert.match(noKey.stderr, /ANTHROPIC_API_KEY/);
+});
