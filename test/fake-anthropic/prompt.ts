@@ -42,7 +42,8 @@ export class RequestRejection extends Error {
 const CacheControl = v.looseObject({ type: v.literal('ephemeral'), ttl: v.optional(v.string()) });
 const Block = v.looseObject({ type: v.string(), cache_control: v.optional(v.nullable(CacheControl)) });
 const Content = v.union([v.string(), v.array(Block)]);
-const Message = v.looseObject({ role: v.picklist(['user', 'assistant']), content: Content });
+// SDK 1.x also sends system messages inside `messages` (role 'system').
+const Message = v.looseObject({ role: v.picklist(['user', 'assistant', 'system']), content: Content });
 const RequestBody = v.looseObject({
   model: v.pipe(v.string(), v.nonEmpty()),
   max_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
