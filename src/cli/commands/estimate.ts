@@ -3,6 +3,7 @@ import { estimateRequest, type ContextFile, type ModelEstimate } from '../../cor
 import { formatTable, formatTokens, formatUsd } from '../../core/format.js';
 import { resolveModel } from '../../core/prices/priceTable.js';
 import { utcDate } from '../../core/prices/cost.js';
+import { defaultRouterConfig, routePrompt, type RouteDecision } from '../../core/router/index.js';
 import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
 import { decodeText, readFileOrThrow, readTextInput } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
@@ -46,15 +47,19 @@ export const estimateCommand: Command = {
       ...(values.system ? { system: readFile(values.system) } : {}),
     } as const;
     const estimates = estimateRequest(table, models, request, utcDate(Date.now()));
-    if (values.json) writeJson(io, { estimates });
-    else io.stdout(renderTable(estimates));
+    const contextTokens = estimates[0] ? estimates[0].prefixTokens : 0;
+    const routed = routePrompt({ prompt: message, contextTokens, attachedFiles: context.length }, defaultRouterConfig, table);
+    const recommendation = { tier: routed.tier, model: routed.model, reasons: routed.reasons };
+    if (values.json) writeJson(io, { estimates, recommendation });
+    else io.stdout(renderTable(estimates, routed));
     return 0;
   },
 };
 
-function renderTable(estimates: ModelEstimate[]): string {
+/** The router's pick is marked with "→"; if it is not among the listed models, a line says which it is. */
+function renderTable(estimates: ModelEstimate[], routed: RouteDecision): string {
   const rows = estimates.map((e) => [
-    e.model,
+    `${e.model === routed.model ? '→ ' : '  '}${e.model}`,
     e.tier,
     formatTokens(e.inputTokens),
     formatTokens(e.outputTokens),
@@ -62,5 +67,7 @@ function renderTable(estimates: ModelEstimate[]): string {
     formatUsd(e.firstSend.usd.total),
     formatUsd(e.warmResend.usd.total),
   ]);
-  return formatTable(['model', 'tier', 'input', 'output', 'no cache', 'first send', 'warm cache'], rows);
+  const listed = estimates.some((e) => e.model === routed.model);
+  const note = `${listed ? '→' : 'router recommends'} ${routed.model} (${routed.tier}): ${routed.reasons.join('; ')}\n`;
+  return formatTable(['  model', 'tier', 'input', 'output', 'no cache', 'first send', 'warm cache'], rows) + note;
 }
