@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
 import { buildLedgerEntry, defaultLedgerDir, nodeFileSystem, openLedger, resolveLedgerDir, type LedgerEntry, type LedgerFileSystem } from '../../src/core/ledger/index.js';
+import { scanFile, scanFileBackwards } from '../../src/core/ledger/reader.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 
 const table = bundledPriceTable();
@@ -238,4 +239,38 @@ test('the default ledger directory follows each platform, shared by the CLI and 
   assert.equal(resolveLedgerDir('/flag', { TALLY_LEDGER_DIR: '/env' }, '/home/ana', 'linux'), '/flag');
   assert.equal(resolveLedgerDir(undefined, { TALLY_LEDGER_DIR: '/env' }, '/home/ana', 'linux'), '/env');
   assert.equal(resolveLedgerDir(undefined, {}, '/home/ana', 'linux'), '/home/ana/.local/share/tally/ledger');
+});
+
+test('reading in chunks of any size, forwards or backwards for the most recent entries, finds the same entries and problems', () => {
+  const dir = newDir();
+  const ledger = openLedger(dir, { now: at('2026-11-20T12:00:00Z') });
+  const file = join(dir, '2026-11.jsonl');
+  for (let i = 0; i < 40; i++) {
+    ledger.append(entry({ requestId: `r${i}`, routedReasons: ['x'.repeat((i * 37) % 300)] }));
+    if (i === 5) appendFileSync(file, 'garbage\n');
+    if (i === 20) appendFileSync(file, '\n\n');
+    if (i === 33) appendFileSync(file, '{"ts":"2026-11-20T10:00:00.000Z"}\n');
+  }
+  appendFileSync(file, '{"ts":"2026-11-20T11:00');
+  const forwardEntries: string[] = [];
+  const forwardProblems: string[] = [];
+  const result = scanFile(nodeFileSystem, file, { offset: 0, lines: 0 }, (e) => void forwardEntries.push(e.requestId!), (p) => void forwardProblems.push(`${p.line}: ${p.reason}`));
+  forwardProblems.push(`${result.torn!.line}: ${result.torn!.reason}`);
+  assert.equal(forwardEntries.length, 40);
+  assert.equal(forwardProblems.length, 3);
+  // Chunk sizes smaller than a line, around a line, and larger than the file.
+  for (const chunk of [5, 64, 333, 1 << 20]) {
+    const forward: string[] = [];
+    scanFile(nodeFileSystem, file, { offset: 0, lines: 0 }, (e) => void forward.push(e.requestId!), () => {}, chunk);
+    assert.deepEqual(forward, forwardEntries, `forwards, chunk ${chunk}`);
+    const backwards: string[] = [];
+    const problems: string[] = [];
+    scanFileBackwards(nodeFileSystem, file, (e) => backwards.push(e.requestId!) > 0, (p) => void problems.push(`${p.line}: ${p.reason}`), chunk);
+    assert.deepEqual(backwards.reverse(), forwardEntries, `chunk ${chunk}`);
+    assert.deepEqual(problems, forwardProblems, `chunk ${chunk}`);
+    const firstFive: string[] = [];
+    scanFileBackwards(nodeFileSystem, file, (e) => firstFive.push(e.requestId!) < 5, () => {}, chunk);
+    assert.deepEqual(firstFive, ['r39', 'r38', 'r37', 'r36', 'r35']);
+  }
+  assert.deepEqual(ledger.query({ limit: 3 }).entries.map((e) => e.requestId), ['r37', 'r38', 'r39']);
 });

@@ -6,7 +6,7 @@ import { utcDate } from '../prices/cost.js';
 import { parseLedgerEntry, type LedgerEntry } from './entry.js';
 import { nodeFileSystem, type LedgerFileSystem } from './fileSystem.js';
 import { MONTH_FILE_PATTERN, monthFileName } from './paths.js';
-import { scanFile, type LineProblem } from './reader.js';
+import { scanFile, scanFileBackwards, type LineProblem } from './reader.js';
 import { loadSnapshot, saveSnapshot, snapshotPath, type Bucket } from './snapshot.js';
 import { addTotals, emptyTotals, entryDay, entryTotals, roundTotals, type Totals } from './totals.js';
 
@@ -69,7 +69,10 @@ export interface Ledger {
   spend(workspacePath?: string): SpendTotals;
   /** Totals grouped by day, model, tier or workspace over the filtered range. */
   summarize(by: SummaryDimension, filter?: LedgerFilter): Summary;
-  /** The entries themselves (file order, oldest first); `limit` keeps the most recent N. Reads the files in range in full. */
+  /**
+   * The entries themselves, oldest first. Without `limit` it reads every file in range; with it, it
+   * reads backwards from the newest and stops at the most recent N (problems are those in what it read).
+   */
   query(filter?: LedgerFilter & { limit?: number }): { entries: LedgerEntry[]; problems: ProblemReport };
 }
 
@@ -249,25 +252,34 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
     query(filter = {}) {
       const entries: LedgerEntry[] = [];
       const fileStates: FileState[] = [];
-      for (const month of monthsInRange(filter)) {
+      const limit = filter.limit;
+      const months = monthsInRange(filter);
+      // With a limit, read newest first from the end of each file and stop once enough are found.
+      if (limit !== undefined) months.reverse();
+      for (const month of months) {
+        if (limit !== undefined && entries.length >= limit) break;
         const state = freshState(month);
-        const result = scanFile(
-          fs,
-          state.file,
-          state,
-          (entry) => {
-            if (matches(entryDay(entry), entry.workspace.path, filter)) entries.push(entry);
-          },
-          (problem) => {
-            state.problemCount++;
-            if (state.problems.length < KEPT_PROBLEMS) state.problems.push(problem);
-          },
-        );
-        state.torn = result.torn;
+        const onProblem = (problem: LineProblem) => {
+          state.problemCount++;
+          if (state.problems.length < KEPT_PROBLEMS) state.problems.push(problem);
+        };
+        if (limit === undefined) {
+          const result = scanFile(fs, state.file, state, (entry) => void (matches(entryDay(entry), entry.workspace.path, filter) && entries.push(entry)), onProblem);
+          state.torn = result.torn;
+        } else {
+          scanFileBackwards(
+            fs,
+            state.file,
+            (entry) => {
+              if (matches(entryDay(entry), entry.workspace.path, filter)) entries.push(entry);
+              return entries.length < limit;
+            },
+            onProblem,
+          );
+        }
         fileStates.push(state);
       }
-      const limited = filter.limit !== undefined ? entries.slice(Math.max(0, entries.length - filter.limit)) : entries;
-      return { entries: limited, problems: problemsOf(fileStates) };
+      return { entries: limit === undefined ? entries : entries.reverse(), problems: problemsOf(fileStates) };
     },
   };
 }
