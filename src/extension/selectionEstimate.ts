@@ -42,11 +42,3 @@ export const tierLabel = (tier: RoutedTier) => tier.charAt(0).toUpperCase() + ti
 export function statusText(estimate: TierEstimate): string {
   return `≈${formatTokens(estimate.inputTokens)} tok · ${formatUsd(estimate.usd)} ${tierLabel(estimate.tier)}`;
 }
-
-const PROMPT_LANGUAGES = new Set(['markdown', 'plaintext', 'prompt', 'instructions', 'chatmode']);
-const PROMPT_FILE = /\.(prompt|prompt\.md|chatmode\.md|instructions\.md|txt)$/i;
-
-/** Files people write prompts in: the whole file is estimated when nothing is selected. */
-export function isPromptLikeDocument(languageId: string, fileName: string): boolean {
-  return PROMPT_LANGUAGES.has(languageId) || PROMPT_FILE.test(fileName);
-}

@@ -82,6 +82,8 @@ export const TurnSchema = v.object({
   usage: v.nullable(TurnUsageSchema),
   error: v.nullable(v.string()),
   startedAt: v.string(),
+  /** Set on a "retry on a higher tier": the turn it replaces in the history the model sees. */
+  supersedes: v.nullable(id),
 });
 export type Turn = v.InferOutput<typeof TurnSchema>;
 
@@ -117,7 +119,7 @@ export const BudgetPromptSchema = v.object({
   /** confirm: above the per-request threshold; refuse: over a budget (sending needs an explicit override). */
   kind: v.picklist(['confirm', 'refuse']),
   message: v.string(),
-  estimateUsd: usd,
+  estimateUsd: v.nullable(usd),
 });
 export type BudgetPrompt = v.InferOutput<typeof BudgetPromptSchema>;
 
@@ -146,8 +148,8 @@ export const HostMessageSchema = v.variant('type', [
   v.object({ type: v.literal('busy'), busy: v.boolean() }),
   v.object({ type: v.literal('notice'), notice: v.nullable(NoticeSchema) }),
   v.object({ type: v.literal('budgetPrompt'), prompt: BudgetPromptSchema }),
-  /** Put text in the composer (tally.sendSelectionToChat with an empty draft). */
-  v.object({ type: v.literal('setDraft'), text }),
+  /** Put text in the composer (a prompt sent from the editor, or a message handed back unsent), optionally with a tier. */
+  v.object({ type: v.literal('setDraft'), text, choice: v.nullable(v.picklist(TIER_CHOICES)) }),
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 

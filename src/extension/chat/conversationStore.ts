@@ -1,0 +1,76 @@
+import * as v from 'valibot';
+import { ConversationSchema, type Conversation, type ConversationSummary } from '../../webview/chat/protocol.js';
+
+// Conversations persist per workspace in workspaceState (VS Code's Memento), one key per
+// conversation plus an index, so a long history is not rewritten on every streamed turn.
+
+/** The part of vscode.Memento used here, so tests can pass a Map-backed fake. */
+export interface KeyValueStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+/** Every workspaceState key the chat uses. Bump the version when the stored shape changes. */
+export const STORAGE_KEYS = {
+  index: 'tally.chat.index.v1',
+  active: 'tally.chat.active.v1',
+  conversation: (id: string) => `tally.chat.conversation.v1.${id}` as const,
+} as const;
+
+const ContextFileSchema = v.object({ path: v.string(), text: v.string(), label: v.string(), kind: v.picklist(['file', 'selection']) });
+
+/** What is stored: the conversation as shown, plus the attached files' text (sent with every turn). */
+export const StoredConversationSchema = v.object({ ...ConversationSchema.entries, context: v.array(ContextFileSchema) });
+export type StoredConversation = v.InferOutput<typeof StoredConversationSchema>;
+
+const IndexSchema = v.array(v.object({ id: v.string(), title: v.string(), updatedAt: v.string(), turns: v.number(), usd: v.number() }));
+
+export class ConversationStore {
+  constructor(private readonly state: KeyValueStore) {}
+
+  /** Most recently updated first. */
+  list(): ConversationSummary[] {
+    const parsed = v.safeParse(IndexSchema, this.state.get(STORAGE_KEYS.index) ?? []);
+    return parsed.success ? [...parsed.output].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)) : [];
+  }
+
+  /** Undefined when missing or unreadable (a stored shape from another version is not trusted). */
+  load(id: string): StoredConversation | undefined {
+    const parsed = v.safeParse(StoredConversationSchema, this.state.get(STORAGE_KEYS.conversation(id)));
+    return parsed.success ? parsed.output : undefined;
+  }
+
+  async save(conversation: StoredConversation): Promise<void> {
+    await this.state.update(STORAGE_KEYS.conversation(conversation.id), conversation);
+    // An empty chat is not history yet: it enters the list with its first turn.
+    if (conversation.turns.length === 0) return;
+    const others = this.list().filter((entry) => entry.id !== conversation.id);
+    await this.state.update(STORAGE_KEYS.index, [summarize(conversation), ...others]);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.state.update(STORAGE_KEYS.conversation(id), undefined);
+    await this.state.update(STORAGE_KEYS.index, this.list().filter((entry) => entry.id !== id));
+    if (this.activeId() === id) await this.state.update(STORAGE_KEYS.active, undefined);
+  }
+
+  activeId(): string | undefined {
+    const id = this.state.get<unknown>(STORAGE_KEYS.active);
+    return typeof id === 'string' ? id : undefined;
+  }
+
+  async setActive(id: string): Promise<void> {
+    await this.state.update(STORAGE_KEYS.active, id);
+  }
+}
+
+export function summarize(conversation: Conversation): ConversationSummary {
+  const usd = conversation.turns.reduce((sum, turn) => sum + (turn.usage?.usd ?? 0), 0);
+  return { id: conversation.id, title: conversation.title, updatedAt: conversation.updatedAt, turns: conversation.turns.length, usd };
+}
+
+/** First line of the first question, shortened: what the history list shows. */
+export function titleFrom(question: string): string {
+  const line = question.trim().split('\n')[0]!.trim();
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
+}

@@ -1,0 +1,65 @@
+import { createMessagesClient } from '../../core/anthropic/client.js';
+import type { CacheModel } from '../../core/cache/state.js';
+import { ChatEngine } from '../../core/chat/engine.js';
+import { defaultChatRouter } from '../../core/chat/router.js';
+import { openLedger, type Ledger } from '../../core/ledger/index.js';
+import type { Notice } from '../../webview/chat/protocol.js';
+import type { HostServices } from '../hostServices.js';
+import { tableWithTierModels, withWorkspaceRouting } from './routing.js';
+
+/**
+ * Builds the chat engine on first use and again whenever the key, settings or prices change
+ * (they are fixed per engine). The cache model is shared, so a rebuild forgets nothing warm.
+ */
+export function createEngineProvider(
+  services: HostServices,
+  cache: CacheModel,
+  confirm: (message: string) => Promise<boolean>,
+): () => Promise<ChatEngine | Notice> {
+  let built: { engine: ChatEngine; key: string; settings: unknown; table: unknown; ledgerDir: string } | undefined;
+  let ledger: { dir: string; ledger: Ledger } | undefined;
+
+  const ledgerFor = (dir: string): Ledger => {
+    if (ledger?.dir !== dir) ledger = { dir, ledger: openLedger(dir, { priceTable: services.priceTable() }) };
+    return ledger.ledger;
+  };
+
+  return async () => {
+    const key = await services.getApiKey();
+    if (!key) {
+      return {
+        kind: 'noKey',
+        message: 'No Anthropic API key yet. Set one (it is kept in VS Code\'s secret storage), or start VS Code with ANTHROPIC_API_KEY set.',
+        action: 'tally.setApiKey',
+      };
+    }
+    const settings = services.settings();
+    const baseTable = services.priceTable();
+    const ledgerDir = services.ledgerDirectory();
+    if (built && built.key === key && built.settings === settings && built.table === baseTable && built.ledgerDir === ledgerDir) return built.engine;
+
+    const table = tableWithTierModels(baseTable, settings);
+    const store = ledgerFor(ledgerDir);
+    const engine = new ChatEngine({
+      client: createMessagesClient({ apiKey: key, ...(settings.apiBaseUrl ? { baseUrl: settings.apiBaseUrl } : {}) }),
+      priceTable: table,
+      ledger: {
+        append: (entry) => {
+          store.append(entry);
+          services.recordedSpend({ ts: entry.ts, model: entry.model, usd: entry.usd, status: entry.status });
+        },
+        spend: (workspace) => store.spend(workspace),
+      },
+      router: withWorkspaceRouting(defaultChatRouter(table), settings),
+      workspace: services.workspace(),
+      source: 'chat',
+      defaultModel: settings.models.sonnet,
+      cacheTtl: settings.cacheTtl,
+      budget: { dailyUsd: settings.budget.dailyUsd, monthlyUsd: settings.budget.monthlyUsd, warnAt: settings.budget.warnAt, confirmAboveUsd: settings.budget.confirmAboveUsd },
+      confirm: (decision) => confirm(decision.message),
+      cache,
+    });
+    built = { engine, key, settings, table: baseTable, ledgerDir };
+    return engine;
+  };
+}

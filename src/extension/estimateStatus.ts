@@ -1,0 +1,149 @@
+import * as vscode from 'vscode';
+import { formatTokens, formatUsd } from '../core/format.js';
+import { isPromptLikeDocument } from './promptFiles.js';
+import type { TallyServices } from './services.js';
+import type { RoutedTier } from './settings.js';
+import type { TierEstimate } from './selectionEstimate.js';
+
+// The estimate status bar item: `≈1.2k tok · $0.0040 Sonnet` while text is selected (or for
+// the whole active file when it is a prompt-like file). The estimator and router load on the
+// first selection, not at activation.
+
+type Estimator = typeof import('./estimateWork.js');
+let estimator: Promise<Estimator> | undefined;
+const loadEstimator = () => (estimator ??= import('./estimateWork.js'));
+
+export interface EditorPrompt {
+  text: string;
+  /** "selection" or "file" */
+  source: 'selection' | 'file';
+  fileName: string;
+}
+
+export interface ComputedEstimate {
+  prompt: EditorPrompt;
+  tiers: TierEstimate[];
+  recommended: RoutedTier;
+  reasons: string[];
+}
+
+export function editorPrompt(editor: vscode.TextEditor | undefined): EditorPrompt | undefined {
+  if (!editor) return undefined;
+  const fileName = vscode.workspace.asRelativePath(editor.document.uri);
+  const selected = editor.selections.map((s) => editor.document.getText(s)).filter((t) => t.trim() !== '').join('\n');
+  if (selected) return { text: selected, source: 'selection', fileName };
+  if (isPromptLikeDocument(editor.document.languageId, editor.document.fileName)) {
+    const text = editor.document.getText();
+    if (text.trim() !== '') return { text, source: 'file', fileName };
+  }
+  return undefined;
+}
+
+export class EstimateStatus implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('tally.estimate', vscode.StatusBarAlignment.Right, 101);
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private latest: ComputedEstimate | undefined;
+
+  constructor(private readonly services: TallyServices) {
+    this.item.name = 'Tally: prompt estimate';
+    this.item.command = 'tally.estimateSelection';
+    this.disposables.push(
+      this.item,
+      vscode.window.onDidChangeTextEditorSelection(() => this.schedule()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document === vscode.window.activeTextEditor?.document) this.schedule();
+      }),
+      services.onDidChangeSettings(() => this.schedule()),
+    );
+    this.schedule();
+  }
+
+  /** The estimate for what is selected now (computed fresh), for the command and the quick pick. */
+  async current(): Promise<ComputedEstimate | undefined> {
+    const prompt = editorPrompt(vscode.window.activeTextEditor);
+    return prompt ? (await loadEstimator()).computeEstimate(this.services, prompt) : undefined;
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    // Selection events fire per cursor move; a short pause keeps typing and dragging smooth.
+    this.timer = setTimeout(() => void this.update(), 120);
+  }
+
+  private async update(): Promise<void> {
+    if (!editorPrompt(vscode.window.activeTextEditor)) {
+      this.item.hide();
+      return;
+    }
+    try {
+      this.latest = await this.current();
+    } catch (error) {
+      this.services.log.warn(`estimate: ${(error as Error).message}`);
+      this.latest = undefined;
+    }
+    const estimate = this.latest;
+    if (!estimate) {
+      this.item.hide();
+      return;
+    }
+    const work = await loadEstimator();
+    const shown = estimate.tiers.find((t) => t.tier === estimate.recommended) ?? estimate.tiers[1]!;
+    this.item.text = work.statusText(shown);
+    this.item.accessibilityInformation = {
+      label: `Tally estimate for the ${estimate.prompt.source}: about ${shown.inputTokens} tokens, ${formatUsd(shown.usd)} on ${shown.displayName}. Activate for every tier.`,
+      role: 'button',
+    };
+    this.item.tooltip = tooltip(estimate);
+    this.item.show();
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+function tooltip(estimate: ComputedEstimate): vscode.MarkdownString {
+  const rows = estimate.tiers.map(
+    (t) => `| ${t.tier === estimate.recommended ? '**' + t.displayName + '** ★' : t.displayName} | ${formatTokens(t.inputTokens)} | ${formatUsd(t.usd)} |`,
+  );
+  const md = new vscode.MarkdownString(
+    [
+      `**Tally: cost of sending the ${estimate.prompt.source}** (${estimate.prompt.fileName})`,
+      '',
+      '| Model | Tokens | Cost |',
+      '|---|--:|--:|',
+      ...rows,
+      '',
+      `Recommended: ${estimate.recommended}, because ${estimate.reasons.join('; ') || 'it is the default tier'}.`,
+      '',
+      `Costs include a typical ${estimate.tiers[0]?.outputTokens ?? 0}-token answer, sent uncached. Click for options.`,
+    ].join('\n'),
+  );
+  md.isTrusted = false;
+  return md;
+}
+
+/** tally.estimateSelection: the estimate per tier; picking one sends the text to the chat on that tier. */
+export async function showEstimatePick(status: EstimateStatus, sendToChat: (prompt: EditorPrompt, tier: RoutedTier | 'auto') => Promise<void>): Promise<void> {
+  const estimate = await status.current();
+  if (!estimate) {
+    void vscode.window.showInformationMessage('Tally: select some text (or open a Markdown or text prompt file) to see what sending it would cost.');
+    return;
+  }
+  type Item = vscode.QuickPickItem & { tier: RoutedTier | 'auto' };
+  const items: Item[] = estimate.tiers.map((t) => ({
+    tier: t.tier,
+    label: `${t.tier === estimate.recommended ? '$(star-full) ' : ''}${t.displayName}`,
+    description: `≈${formatTokens(t.inputTokens)} tok · ${formatUsd(t.usd)}`,
+    detail: t.tier === estimate.recommended ? `Recommended: ${estimate.reasons.join('; ')}. Select to send to Tally Chat on this tier.` : 'Select to send to Tally Chat on this tier.',
+  }));
+  items.push({ tier: 'auto', label: '$(comment-discussion) Send to chat, tier chosen when sending', description: 'auto' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Tally: cost of sending the ${estimate.prompt.source} (${estimate.prompt.fileName})`,
+    placeHolder: 'Estimate per tier (with a typical answer). Pick one to send the text to the chat panel.',
+  });
+  if (picked) await sendToChat(estimate.prompt, picked.tier);
+}

@@ -1,0 +1,111 @@
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { ChatSession } from './chat/chatSession.js';
+import { ChatPanel, CHAT_VIEW_TYPE } from './chat/chatPanel.js';
+import { EstimateStatus, showEstimatePick, type EditorPrompt } from './estimateStatus.js';
+import { createHostServices } from './hostServices.js';
+import { isPromptLikeDocument } from './promptFiles.js';
+import { clearApiKey, promptForApiKey } from './secrets.js';
+import { registerSpendFeatures } from './spend/index.js';
+
+// Activation does only cheap wiring: the chat engine, estimator tables and router load on
+// first use (dynamic imports), so startup pays for none of them.
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Tally', { log: true });
+  const services = createHostServices(context, log);
+  context.subscriptions.push(log, services);
+
+  let session: Promise<ChatSession> | undefined;
+  const chat = new ChatPanel(context.extensionUri, () => (session ??= createSession()), log);
+
+  async function createSession(): Promise<ChatSession> {
+    const [{ ChatSession }, { ConversationStore }, { createEngineProvider }, { CacheModel }, { defaultChatRouter }, { tableWithTierModels, withWorkspaceRouting }] = await Promise.all([
+      import('./chat/chatSession.js'),
+      import('./chat/conversationStore.js'),
+      import('./chat/engineHost.js'),
+      import('../core/cache/state.js'),
+      import('../core/chat/router.js'),
+      import('./chat/routing.js'),
+    ]);
+    const cache = new CacheModel();
+    let created: ChatSession | undefined;
+    const engine = createEngineProvider(services, cache, (message) => created?.confirmBudget(message) ?? Promise.resolve(false));
+    created = new ChatSession({
+      store: new ConversationStore(context.workspaceState),
+      post: (message) => chat.post(message),
+      engine,
+      cache,
+      settings: services.settings,
+      priceTable: () => tableWithTierModels(services.priceTable(), services.settings()),
+      recommend: (input) => {
+        const settings = services.settings();
+        const table = tableWithTierModels(services.priceTable(), settings);
+        return withWorkspaceRouting(defaultChatRouter(table), settings).route(input);
+      },
+      readAttachment: readEditorAttachment,
+      runCommand: (command) => void vscode.commands.executeCommand(command),
+      now: Date.now,
+      newId: () => crypto.randomUUID(),
+      log: (text) => log.warn(text),
+    });
+    context.subscriptions.push(services.onDidChangeSettings(() => created?.refreshEstimates()));
+    return created;
+  }
+
+  const sendToChat = async (prompt: EditorPrompt, tier: 'auto' | 'haiku' | 'sonnet' | 'opus' | null) => {
+    const opened = await chat.open();
+    const editor = vscode.window.activeTextEditor;
+    const promptLike = editor ? isPromptLikeDocument(editor.document.languageId, editor.document.fileName) : false;
+    if (promptLike || prompt.source === 'file') {
+      opened.putDraft(prompt.text, tier);
+    } else {
+      // Code goes in as context; the question is the user's to write.
+      await opened.attachFromEditor('selection');
+      if (tier) opened.putDraft('', tier);
+    }
+  };
+
+  const estimate = new EstimateStatus(services);
+  context.subscriptions.push(
+    chat,
+    estimate,
+    vscode.commands.registerCommand('tally.openChat', () => chat.open()),
+    vscode.commands.registerCommand('tally.estimateSelection', () => showEstimatePick(estimate, sendToChat)),
+    vscode.commands.registerCommand('tally.sendSelectionToChat', async () => {
+      const prompt = await estimate.current();
+      if (!prompt) {
+        void vscode.window.showInformationMessage('Tally: select the text to send to the chat first.');
+        return;
+      }
+      await sendToChat(prompt.prompt, null);
+    }),
+    vscode.commands.registerCommand('tally.setApiKey', async () => {
+      if (await promptForApiKey(context.secrets)) void session?.then((s) => s.postInit());
+    }),
+    vscode.commands.registerCommand('tally.clearApiKey', () => clearApiKey(context.secrets, process.env)),
+    vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, { deserializeWebviewPanel: (panel) => chat.restore(panel) }),
+  );
+
+  registerSpendFeatures(context, services);
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+}
+
+export function deactivate(): void {}
+
+async function readEditorAttachment(kind: 'file' | 'selection') {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return 'Open a file in the editor first: attachments come from the active editor.';
+  const relative = vscode.workspace.asRelativePath(editor.document.uri);
+  if (kind === 'file') {
+    const text = editor.document.getText();
+    if (text.trim() === '') return `${relative} is empty: nothing to attach.`;
+    return { path: relative, label: relative, kind, text };
+  }
+  const selection = editor.selection;
+  const text = editor.document.getText(selection);
+  if (selection.isEmpty || text.trim() === '') return 'Select some text in the editor first, or attach the whole file.';
+  const lines = `${selection.start.line + 1}-${selection.end.line + 1}`;
+  return { path: `${relative}:${lines}`, label: `${relative}:${lines}`, kind, text };
+}
