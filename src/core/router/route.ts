@@ -98,6 +98,7 @@ function finish(
 
 /** The wanted tier's model if the allow-list permits it, else the nearest allowed tier upward (then downward). */
 function pickAllowed(wanted: RouterTier, config: RouterConfig, priceTable: PriceTable): { tier: RouterTier; model: ModelInfo; reason?: string } {
+  checkModelNames(config, priceTable);
   const modelFor = (tier: RouterTier) => allowedModelForTier(tier, config, priceTable);
   const first = modelFor(wanted);
   if (first) return { tier: wanted, model: first };
@@ -116,6 +117,18 @@ function pickAllowed(wanted: RouterTier, config: RouterConfig, priceTable: Price
     }
   }
   throw new InputError(`router allow-list (${(config.allowList ?? []).join(', ')}) names no model the router can use for haiku, sonnet or opus`);
+}
+
+/** Every model the config names must be in the price table, whichever tier this prompt needs. */
+function checkModelNames(config: RouterConfig, priceTable: PriceTable): void {
+  const named = [...ROUTER_TIERS.map((tier) => [`models.${tier}`, config.models[tier]] as const), ...(config.allowList ?? []).map((name, i) => [`allowList[${i}]`, name] as const)];
+  for (const [field, name] of named) {
+    try {
+      resolveModel(priceTable, name);
+    } catch (error) {
+      throw new InputError(`router config ${field}: ${(error as Error).message}`);
+    }
+  }
 }
 
 /** The tier's configured model if allowed; otherwise an allowed model of that tier from the price table. */

@@ -435,7 +435,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'debug',
     detect: said(
-      /\b(race conditions?|data races?|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|fences?|memory barriers?|store buffers?|reorder(ing|ed)?|peterson'?s|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
+      /\b(race conditions?|data races?|rac(e|es|ing) (with|against|between|on|when|and|each other)|can (two|both|\w+ )?(concurrent|parallel|simultaneous) \w+ race|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|fences?|memory barriers?|store buffers?|reorder(ing|ed)?|peterson'?s|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
     ),
     reason: (m) => `subtle concurrency or memory-safety question (${quoted(m)})`,
   },
@@ -550,7 +550,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'investigate',
     detect: said(
-      /\b(double[- ]?charg\w*|charged twice|double[- ]spend\w*|duplicate (charges|payments|payouts|orders|transfers|refunds)|overs[eo]ll\w*|balances? (are |is )?(\w+ )?(off|wrong)|off by one transaction|missing (transactions|payments)|wrong (amounts?|totals?|balances?)|off by (a few )?cents|(invoice|order|payment) (totals|amounts)|rounding (errors?|differences))\b/,
+      /\b(double[- ]?(charg|pay|spend|refund|book)\w*|(charged|paid|refunded|billed) twice|duplicate (charges|payments|payouts|orders|transfers|refunds)|overs[eo]ll\w*|balances? (are |is )?(\w+ )?(off|wrong)|off by one transaction|missing (transactions|payments)|wrong (amounts?|totals?|balances?)|off by (a few )?cents|(invoice|order|payment) (totals|amounts)|rounding (errors?|differences))\b/,
     ),
     reason: (m) => `wrong money is at stake (${quoted(m)})`,
   },
