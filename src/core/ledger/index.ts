@@ -16,4 +16,5 @@ export { defaultLedgerDir, resolveLedgerDir } from './paths.js';
 export { nodeFileSystem } from './fileSystem.js';
 export type { LedgerFileSystem } from './fileSystem.js';
 export type { LineProblem } from './reader.js';
+export { entryDay, entryTotals } from './totals.js';
 export type { Totals } from './totals.js';

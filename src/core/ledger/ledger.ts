@@ -143,22 +143,26 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
       return state;
     }
     const current = state;
-    const result = scanFile(
-      fs,
-      current.file,
-      current,
-      (entry) => {
-        addEntry(current, entry);
-        current.unsaved++;
-      },
-      (problem) => {
-        current.problemCount++;
-        if (current.problems.length < KEPT_PROBLEMS) current.problems.push(problem);
-      },
-    );
-    current.offset = result.offset;
-    current.lines = result.lines;
-    current.torn = result.torn;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = scanFile(
+        fs,
+        current.file,
+        current,
+        (entry) => {
+          addEntry(current, entry);
+          current.unsaved++;
+        },
+        (problem) => {
+          current.problemCount++;
+          if (current.problems.length < KEPT_PROBLEMS) current.problems.push(problem);
+        },
+      );
+      current.offset = result.offset;
+      current.lines = result.lines;
+      current.torn = result.torn;
+      // A last line without its newline may be another process's append still being copied in: if the file grew, read on.
+      if (!result.torn || (fs.size(current.file) ?? 0) <= result.size) break;
+    }
     if (persist && current.unsaved >= SAVE_EVERY_ENTRIES) {
       saveSnapshot(fs, indexFileOf(month), path.join(dir, '.index'), current.file, pricesKey, {
         offset: current.offset,

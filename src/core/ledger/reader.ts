@@ -17,6 +17,8 @@ export interface ScanPosition {
 }
 
 export interface ScanResult extends ScanPosition {
+  /** The file size the scan read up to. */
+  size: number;
   /** A last line without its newline: a writer killed mid-write. Not consumed: once a later append ends it, it is read as a complete (corrupt) line. */
   torn?: LineProblem;
 }
@@ -56,7 +58,7 @@ export function scanFile(
     }
     pending = buffer.subarray(start);
   }
-  const result: ScanResult = { offset, lines };
+  const result: ScanResult = { offset, lines, size };
   if (pending.length > 0) {
     result.torn = { file, line: lines + 1, reason: tornReason(pending.length) };
   }
