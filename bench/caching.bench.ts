@@ -63,7 +63,7 @@ export interface PatternRun {
 
 const stubRouter: ChatRouter = {
   route: () => ({ tier: 'sonnet', model: MODEL, score: 0.5, reasons: ['fixed for the simulation'], maxTokens: 4096, taskClass: 'explain' }),
-  chooseWithCache: ({ decision }) => ({ model: decision.model, tier: decision.tier, reasons: decision.reasons, expectedUsd: 0 }),
+  chooseWithCache: ({ decision }) => ({ model: decision.model, tier: decision.tier, reasons: decision.reasons }),
 };
 
 const noSpend: SpendTotals = (() => {

@@ -12,7 +12,7 @@ import { startFakeAnthropic } from '../../test/fake-anthropic/server.js';
 const MODEL = 'claude-sonnet-5-5';
 const router: ChatRouter = {
   route: () => ({ tier: 'sonnet', model: MODEL, score: 0.5, reasons: ['test'], maxTokens: 1024, taskClass: 'explain' }),
-  chooseWithCache: ({ decision }) => ({ model: decision.model, tier: decision.tier, reasons: decision.reasons, expectedUsd: 0 }),
+  chooseWithCache: ({ decision }) => ({ model: decision.model, tier: decision.tier, reasons: decision.reasons }),
 };
 const zero = { requests: 0, failed: 0, inputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, outputTokens: 0, usd: 0, baselineUsd: 0, cacheSavingsUsd: 0, routingSavingsUsd: 0 };
 const noSpend: SpendTotals = { date: '', today: zero, thisMonth: zero, problems: { count: 0, examples: [] } };

@@ -10,7 +10,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../../test/fake-anthropi
 const MODEL = 'claude-sonnet-5-5';
 const router: ChatRouter = {
   route: () => ({ tier: 'sonnet', model: MODEL, score: 0.5, reasons: ['routed for the test'], maxTokens: 1024, taskClass: 'explain' }),
-  chooseWithCache: ({ decision }) => ({ model: decision.model, tier: decision.tier, reasons: decision.reasons, expectedUsd: 0 }),
+  chooseWithCache: ({ decision }) => ({ model: decision.model, tier: decision.tier, reasons: decision.reasons }),
 };
 
 let now = Date.parse('2026-11-20T09:00:00Z');

@@ -29,7 +29,7 @@ export interface ChatRouter {
     outputTokens: number;
     priceTable: PriceTable;
     date: string;
-  }): { model: string; tier: string; reasons: string[]; expectedUsd: number };
+  }): { model: string; tier: string; reasons: string[] };
 }
 
 export interface ChatEngineOptions {
