@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { MessagesClient, MessagesRequest, MessagesResult, StreamCallbacks } from '../../src/core/anthropic/client.js';
+import { CacheModel } from '../../src/core/cache/state.js';
+import { ChatEngine } from '../../src/core/chat/engine.js';
+import { defaultChatRouter } from '../../src/core/chat/router.js';
+import { ApiError } from '../../src/core/errors.js';
+import { openLedger } from '../../src/core/ledger/index.js';
+import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
+import { ChatSession, type ChatSessionDeps } from '../../src/extension/chat/chatSession.js';
+import { ConversationStore, type KeyValueStore } from '../../src/extension/chat/conversationStore.js';
+import { tableWithTierModels, withWorkspaceRouting } from '../../src/extension/chat/routing.js';
+import { DEFAULT_SETTINGS, type TallySettings } from '../../src/extension/settings.js';
+import type { HostMessage, Notice, Turn } from '../../src/webview/chat/protocol.js';
+import { parseHostMessage } from '../../src/webview/chat/protocol.js';
+
+class MapStore implements KeyValueStore {
+  readonly data = new Map<string, unknown>();
+  get<T>(key: string): T | undefined {
+    return structuredClone(this.data.get(key)) as T | undefined;
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.data.delete(key);
+    else this.data.set(key, structuredClone(value));
+  }
+}
+
+/** Answers every request with `reply` in two chunks; `fail` makes the next request fail like the API would. */
+class FakeClient implements MessagesClient {
+  requests: MessagesRequest[] = [];
+  fail: ApiError | null = null;
+  hold: Promise<void> | null = null;
+  constructor(private readonly reply = 'Use **`Array.prototype.flat`**.') {}
+  async stream(request: MessagesRequest, callbacks: StreamCallbacks = {}): Promise<MessagesResult> {
+    this.requests.push(request);
+    const base = { model: request.model, requestId: `req_${this.requests.length}`, durationMs: 5, stopReason: 'end_turn' };
+    if (this.fail) return { ...base, status: 'error', text: '', usage: null, error: this.fail };
+    const half = Math.floor(this.reply.length / 2);
+    callbacks.onText?.(this.reply.slice(0, half));
+    if (this.hold) await this.hold;
+    const usage = { input_tokens: 40, output_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    if (callbacks.signal?.aborted) return { ...base, status: 'aborted', text: this.reply.slice(0, half), usage, error: null };
+    callbacks.onText?.(this.reply.slice(half));
+    return { ...base, status: 'ok', text: this.reply, usage, error: null };
+  }
+  async countTokens(): Promise<number> {
+    return 0;
+  }
+}
+
+function setup(options: { settings?: Partial<TallySettings>; key?: boolean; store?: MapStore; client?: FakeClient } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'tally-chat-session-'));
+  const settings: TallySettings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const table = tableWithTierModels(bundledPriceTable(), settings);
+  const client = options.client ?? new FakeClient();
+  const store = options.store ?? new MapStore();
+  const posted: HostMessage[] = [];
+  const cache = new CacheModel();
+  let session: ChatSession;
+  const engine = new ChatEngine({
+    client,
+    priceTable: table,
+    ledger: openLedger(dir, { priceTable: table }),
+    router: withWorkspaceRouting(defaultChatRouter(table), settings),
+    workspace: { path: dir, name: 'ws' },
+    budget: { ...settings.budget },
+    confirm: (decision) => session.confirmBudget(decision.message),
+    cache,
+  });
+  let ids = 0;
+  const deps: ChatSessionDeps = {
+    store: new ConversationStore(store),
+    post: (message) => {
+      // Everything the host posts must pass the webview's own validation.
+      // Like postMessage, keep a copy as it was at the time of posting.
+      const copy = JSON.parse(JSON.stringify(message)) as HostMessage;
+      const parsed = parseHostMessage(copy);
+      assert.ok(!('error' in parsed), 'error' in parsed ? parsed.error : '');
+      posted.push(copy);
+    },
+    engine: async (): Promise<ChatEngine | Notice> =>
+      options.key === false ? { kind: 'noKey', message: 'No Anthropic API key yet.', action: 'tally.setApiKey' } : engine,
+    cache,
+    settings: () => settings,
+    priceTable: () => table,
+    recommend: (input) => withWorkspaceRouting(defaultChatRouter(table), settings).route(input),
+    readAttachment: async (kind) => ({ path: 'src/big.ts', label: 'src/big.ts', kind, text: 'export const x = 1;\n'.repeat(2000) }),
+    runCommand: () => {},
+    now: () => Date.parse('2026-11-29T12:00:00Z'),
+    newId: () => `id-${++ids}`,
+    log: () => {},
+  };
+  session = new ChatSession(deps);
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const of = <T extends HostMessage['type']>(type: T) => posted.filter((m): m is Extract<HostMessage, { type: T }> => m.type === type);
+  const lastTurn = (): Turn => of('turn').at(-1)!.turn;
+  return { session, client, store, posted, of, lastTurn, cleanup };
+}
+
+test('a sent message streams into the panel, then shows the model, its reasons and the actual cost', async (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  await s.session.handle({ type: 'ready' });
+  await s.session.handle({ type: 'send', text: 'rename this variable to camelCase', choice: 'auto' });
+  assert.equal(s.of('turn')[0]!.turn.status, 'streaming');
+  assert.equal(s.of('delta').map((d) => d.text).join(''), 'Use **`Array.prototype.flat`**.');
+  const turn = s.lastTurn();
+  assert.equal(turn.status, 'ok');
+  assert.equal(turn.answer, 'Use **`Array.prototype.flat`**.');
+  assert.ok(turn.model?.startsWith('claude-'));
+  assert.ok(turn.reasons.length > 0, 'which model answered and why');
+  assert.ok(turn.usage && turn.usage.usd > 0 && turn.usage.inputTokens === 40 && turn.usage.outputTokens === 12);
+  assert.deepEqual(s.of('busy').map((b) => b.busy), [true, false]);
+});
+
+test('conversations persist per workspace and come back after a reload, with the history list', async (t) => {
+  const store = new MapStore();
+  const first = setup({ store });
+  t.after(first.cleanup);
+  await first.session.handle({ type: 'send', text: 'What does flatMap do?', choice: 'sonnet' });
+  await new Promise((resolve) => setImmediate(resolve));
+
+  const reloaded = setup({ store });
+  t.after(reloaded.cleanup);
+  await reloaded.session.handle({ type: 'ready' });
+  const init = reloaded.of('init')[0]!;
+  assert.equal(init.conversation.title, 'What does flatMap do?');
+  assert.deepEqual(init.conversation.turns.map((turn) => [turn.user, turn.status]), [['What does flatMap do?', 'ok']]);
+  assert.deepEqual(init.history.map((h) => h.title), ['What does flatMap do?']);
+
+  await reloaded.session.handle({ type: 'newChat' });
+  assert.deepEqual(reloaded.of('init').at(-1)!.conversation.turns, []);
+  await reloaded.session.handle({ type: 'openConversation', conversationId: init.conversation.id });
+  assert.equal(reloaded.of('init').at(-1)!.conversation.turns.length, 1);
+});
+
+test('without an API key nothing is sent: the panel asks for one and the message goes back to the input', async (t) => {
+  const s = setup({ key: false });
+  t.after(s.cleanup);
+  await s.session.handle({ type: 'send', text: 'hello', choice: 'auto' });
+  assert.equal(s.client.requests.length, 0);
+  assert.deepEqual(s.of('notice').at(-1)!.notice, { kind: 'noKey', message: 'No Anthropic API key yet.', action: 'tally.setApiKey' });
+  assert.deepEqual(s.of('setDraft').at(-1), { type: 'setDraft', text: 'hello', choice: null });
+  assert.equal(s.of('turn').length, 0);
+});
+
+test('a rejected key shows the API message with a button to set the key', async (t) => {
+  const client = new FakeClient();
+  client.fail = new ApiError('Anthropic rejected the API key (401 authentication_error): set a valid key', 401);
+  const s = setup({ client });
+  t.after(s.cleanup);
+  await s.session.handle({ type: 'send', text: 'hello', choice: 'haiku' });
+  const notice = s.of('notice').at(-1)!.notice!;
+  assert.equal(notice.kind, 'badKey');
+  assert.match(notice.message, /Anthropic rejected the API key/);
+  assert.equal(notice.action, 'tally.setApiKey');
+  assert.equal(s.lastTurn().status, 'error');
+});
+
+test('over budget: the panel shows a refusal; "send anyway" sends, cancel hands the message back unsent', async (t) => {
+  const s = setup({ settings: { budget: { dailyUsd: 0, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null } } });
+  t.after(s.cleanup);
+  const cancelled = s.session.handle({ type: 'send', text: 'explain this stack trace', choice: 'sonnet' });
+  await new Promise((resolve) => setImmediate(resolve));
+  const refusal = s.of('budgetPrompt').at(-1)!.prompt;
+  assert.equal(refusal.kind, 'refuse');
+  assert.match(refusal.message, /daily budget \$0\.00 reached/);
+  await s.session.handle({ type: 'budgetAnswer', promptId: refusal.promptId, sendAnyway: false });
+  await cancelled;
+  assert.equal(s.client.requests.length, 0);
+  assert.deepEqual(s.of('setDraft').at(-1), { type: 'setDraft', text: 'explain this stack trace', choice: null });
+
+  const anyway = s.session.handle({ type: 'send', text: 'explain this stack trace', choice: 'sonnet' });
+  await new Promise((resolve) => setImmediate(resolve));
+  const again = s.of('budgetPrompt').at(-1)!.prompt;
+  await s.session.handle({ type: 'budgetAnswer', promptId: again.promptId, sendAnyway: true });
+  await anyway;
+  assert.equal(s.client.requests.length, 1);
+  assert.equal(s.lastTurn().status, 'ok');
+});
+
+test('above the confirmation threshold the engine waits for the dialog', async (t) => {
+  const s = setup({ settings: { budget: { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: 0 } } });
+  t.after(s.cleanup);
+  const sending = s.session.handle({ type: 'send', text: 'hi', choice: 'opus' });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const prompt = s.of('budgetPrompt').at(-1)!.prompt;
+  assert.equal(prompt.kind, 'confirm');
+  assert.match(prompt.message, /confirmation threshold/);
+  assert.equal(s.client.requests.length, 0, 'nothing sent before the answer');
+  await s.session.handle({ type: 'budgetAnswer', promptId: prompt.promptId, sendAnyway: true });
+  await sending;
+  assert.equal(s.client.requests.length, 1);
+});
+
+test('retry on a higher tier asks again on the next tier and drops the weaker answer from what the model sees', async (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  await s.session.handle({ type: 'send', text: 'format this JSON', choice: 'haiku' });
+  const first = s.lastTurn();
+  assert.equal(first.tier, 'haiku');
+  await s.session.handle({ type: 'retryHigher', turnId: first.id });
+  const retried = s.lastTurn();
+  assert.equal(retried.tier, 'sonnet');
+  assert.equal(retried.supersedes, first.id);
+  assert.equal(s.client.requests[1]!.model, DEFAULT_SETTINGS.models.sonnet);
+  const userMessages = s.client.requests[1]!.messages.filter((m) => m.role === 'user');
+  assert.equal(userMessages.length, 1, 'the haiku answer is not in the retried request');
+});
+
+test('stop aborts the stream and keeps the partial answer, marked stopped', async (t) => {
+  const client = new FakeClient('first halfsecond half');
+  let release!: () => void;
+  client.hold = new Promise((resolve) => (release = resolve));
+  const s = setup({ client });
+  t.after(s.cleanup);
+  const sending = s.session.handle({ type: 'send', text: 'write a long essay', choice: 'sonnet' });
+  await new Promise((resolve) => setImmediate(resolve));
+  await s.session.handle({ type: 'stop' });
+  release();
+  await sending;
+  const turn = s.lastTurn();
+  assert.equal(turn.status, 'aborted');
+  assert.equal(turn.answer, 'first half');
+});
+
+test('attached context shows its token and cost weight per tier, and feeds the per-tier basis', async (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  await s.session.handle({ type: 'ready' });
+  const before = s.of('init')[0]!.basis.find((b) => b.tier === 'sonnet')!.prefixTokens;
+  await s.session.handle({ type: 'attach', kind: 'file' });
+  const attachment = s.of('attachments').at(-1)!.attachments[0]!;
+  assert.equal(attachment.label, 'src/big.ts');
+  assert.ok(attachment.tokens.sonnet > 5000);
+  assert.ok(attachment.usd.opus > attachment.usd.sonnet && attachment.usd.sonnet > attachment.usd.haiku);
+  const after = s.of('basis').at(-1)!.basis.find((b) => b.tier === 'sonnet')!.prefixTokens;
+  assert.ok(after - before >= attachment.tokens.sonnet, `prefix grew by ${after - before}`);
+  await s.session.handle({ type: 'detach', attachmentId: attachment.id });
+  assert.deepEqual(s.of('attachments').at(-1)!.attachments, []);
+});
+
+test('workspace rules win over the classifier, and the recommendation says so', async (t) => {
+  const s = setup({ settings: { routing: { mode: 'local', allowList: [], rules: [{ pattern: 'prod incident', tier: 'opus' }] } } });
+  t.after(s.cleanup);
+  await s.session.handle({ type: 'draft', text: 'rename x; prod incident follow-up', choice: 'auto' });
+  const rec = s.of('recommendation').at(-1)!.recommendation;
+  assert.equal(rec.tier, 'opus');
+  assert.match(rec.reasons.join(' '), /workspace rule "prod incident"/);
+});

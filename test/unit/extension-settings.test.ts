@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
+import { DEFAULT_SETTINGS, checkTierModels, resolveSettings, type SettingKey } from '../../src/extension/settings.js';
+import { contentSecurityPolicy, chatHtml } from '../../src/extension/chat/chatHtml.js';
+import { isPromptLikeDocument } from '../../src/extension/promptFiles.js';
+import { statusText, tierEstimates } from '../../src/extension/selectionEstimate.js';
+import packageJson from '../../package.json';
+
+const reader = (values: Partial<Record<SettingKey, unknown>>) => (key: SettingKey) => values[key];
+
+test('valid settings apply; unset ones take the defaults', () => {
+  const { settings, problems } = resolveSettings(reader({ 'budget.dailyUsd': 5, cacheTtl: '1h', 'routing.rules': [{ pattern: 'prod incident', tier: 'opus' }], apiBaseUrl: 'http://127.0.0.1:9000' }));
+  assert.deepEqual(problems, []);
+  assert.equal(settings.budget.dailyUsd, 5);
+  assert.equal(settings.budget.warnAt, 0.8);
+  assert.equal(settings.cacheTtl, '1h');
+  assert.equal(settings.apiBaseUrl, 'http://127.0.0.1:9000');
+  assert.deepEqual(settings.routing.rules, [{ pattern: 'prod incident', tier: 'opus' }]);
+});
+
+test('a bad value is reported by its setting id and the previous good value keeps working', () => {
+  const good = resolveSettings(reader({ 'budget.warnAt': 0.5, 'budget.monthlyUsd': 40 })).settings;
+  const { settings, problems } = resolveSettings(
+    reader({ 'budget.warnAt': 1.5, 'budget.monthlyUsd': -3, cacheTtl: '10m', 'routing.rules': [{ pattern: '(unclosed', tier: 'opus' }], apiBaseUrl: 'api.example.com' }),
+    good,
+  );
+  assert.equal(settings.budget.warnAt, 0.5);
+  assert.equal(settings.budget.monthlyUsd, 40);
+  assert.equal(settings.cacheTtl, 'auto');
+  assert.deepEqual(settings.routing.rules, []);
+  assert.equal(settings.apiBaseUrl, null);
+  assert.deepEqual(
+    problems.map((p) => p.setting),
+    ['tally.routing.rules', 'tally.budget.monthlyUsd', 'tally.budget.warnAt', 'tally.apiBaseUrl', 'tally.cacheTtl'],
+  );
+  assert.match(problems.find((p) => p.setting === 'tally.budget.warnAt')!.message, /between 0 and 1; keeping 0\.5/);
+  assert.match(problems.find((p) => p.setting === 'tally.routing.rules')!.message, /\[0\]\.pattern: pattern is not a valid regular expression/);
+});
+
+test('a tier model that is not in the price table keeps the previous model and names the setting', () => {
+  const wanted = { ...DEFAULT_SETTINGS, models: { ...DEFAULT_SETTINGS.models, opus: 'claude-opsu-5-5' } };
+  const { settings, problems } = checkTierModels(wanted, DEFAULT_SETTINGS, bundledPriceTable());
+  assert.equal(settings.models.opus, 'claude-opus-5-5');
+  assert.equal(problems[0]!.setting, 'tally.models.opus');
+  assert.match(problems[0]!.message, /unknown model "claude-opsu-5-5"; did you mean claude-opus-5-5\?/);
+  const alias = checkTierModels({ ...DEFAULT_SETTINGS, models: { ...DEFAULT_SETTINGS.models, haiku: 'CLAUDE-HAIKU-4-5' } }, DEFAULT_SETTINGS, bundledPriceTable());
+  assert.equal(alias.settings.models.haiku, 'claude-haiku-4-5');
+});
+
+test('every setting the code validates is declared in package.json with a description, and the reverse', () => {
+  const declared = packageJson.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>;
+  const validated: string[] = [];
+  resolveSettings((key) => {
+    validated.push(`tally.${key}`);
+    return undefined;
+  });
+  assert.deepEqual(Object.keys(declared).sort(), validated.sort());
+  for (const id of validated) assert.ok(declared[id]!.description || declared[id]!.markdownDescription, `${id} has a description`);
+});
+
+test('the manifest declares the eight commands under the Tally category', () => {
+  const commands = packageJson.contributes.commands.map((c: { command: string; category: string }) => `${c.category}:${c.command}`).sort();
+  assert.deepEqual(commands, [
+    'Tally:tally.clearApiKey',
+    'Tally:tally.estimateSelection',
+    'Tally:tally.exportSpend',
+    'Tally:tally.openChat',
+    'Tally:tally.openDashboard',
+    'Tally:tally.sendSelectionToChat',
+    'Tally:tally.setApiKey',
+    'Tally:tally.setBudget',
+  ]);
+  assert.ok(packageJson.activationEvents.includes('onStartupFinished'));
+});
+
+test('the chat page allows only its own nonce-tagged script and the extension\'s stylesheet', () => {
+  const html = chatHtml({ cspSource: 'https://ext.example', scriptUri: 'https://ext.example/chat.js', styleUri: 'https://ext.example/chat.css' }, 'abc123');
+  const csp = contentSecurityPolicy('https://ext.example', 'abc123');
+  assert.ok(html.includes(`content="${csp}"`));
+  assert.match(csp, /^default-src 'none'; script-src 'nonce-abc123'; style-src https:\/\/ext\.example;/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+  const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
+  assert.deepEqual(scripts, [' nonce="abc123" src="https://ext.example/chat.js"']);
+  assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline handlers');
+});
+
+test('the estimate status bar text names tokens, cost and tier; every tier is priced', () => {
+  const estimates = tierEstimates(bundledPriceTable(), DEFAULT_SETTINGS.models, 'word '.repeat(1000), Date.parse('2026-11-29T00:00:00Z'));
+  assert.deepEqual(estimates.map((e) => e.tier), ['haiku', 'sonnet', 'opus']);
+  assert.ok(estimates[0]!.usd < estimates[1]!.usd && estimates[1]!.usd < estimates[2]!.usd);
+  assert.match(statusText(estimates[1]!), /^≈\d+(\.\d)?k? tok · \$0\.\d+ Sonnet$/);
+});
+
+test('prompt-like files are estimated whole; code files only by selection', () => {
+  assert.equal(isPromptLikeDocument('markdown', '/w/notes.md'), true);
+  assert.equal(isPromptLikeDocument('plaintext', '/w/ask.txt'), true);
+  assert.equal(isPromptLikeDocument('unknown', '/w/fix.prompt'), true);
+  assert.equal(isPromptLikeDocument('typescript', '/w/app.ts'), false);
+});
