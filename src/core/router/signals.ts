@@ -83,7 +83,7 @@ const MATH_MARKERS =
 const QUESTION = /\?|(^|:\s*)(how|what|which|where|why|when|is|are|can|does|do)\b/;
 
 const CONCURRENCY_PRIMITIVES =
-  /\b(threads?|thread ?pool|multithread\w*|mutex\w*|locks?|locked|locking|atomic\w*|goroutines?|go func|chan|channels?|errgroup|async|await|asyncio|coroutine\w*|dispatchers|launch(in)?|executor\w*|run_in_executor|workers?|spawn\w*|synchronized|volatile|semaphore|condvar|condition variable|futures?|strand_?|concurren\w*|parallel\w*|event loop|sigchld|signal handlers?|fork|tokio|rayon|actors?)\b|\.lock\(|std::mutex|unsafecell/;
+  /\b(threads?|thread ?pool|multithread\w*|mutex\w*|locks?|locked|locking|atomic\w*|goroutines?|go func|chan|channels?|errgroup|async|await|asyncio|coroutine\w*|dispatchers|launch(in)?|executor\w*|run_in_executor|workers?|spawn\w*|synchronized|volatile|semaphore|condvar|condition variable|futures?|strand_?|concurren\w*|parallel\w*|event loop|sigchld|signal handlers?|fork|tokio|rayon|actors?)\b|\.lock\(|std::mutex|unsafecell|\bgo \w+\(/;
 
 export const SIGNALS: readonly Signal[] = [
   // ---- mechanical work: the prompt's own content mostly settles the answer (haiku) ----
@@ -361,7 +361,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'design',
     detect: said(
-      /\b(recommend( one)?|which (one |option )?(should|would) (we|i|you)|should we (use|go with|pick|choose|adopt|switch)|trade-?offs?|pros and cons|build (vs\.?|or) buy|or something (else|simpler)|compare\b[^.?!\n]{0,120}\b(recommend|for (this|our|us))|what would you (decide|recommend|choose|pick)|evaluate whether|should we (move|migrate|rewrite|adopt|build|buy|use|go|pick|choose|switch|keep)|consider (\w+ ){0,3}(risks?|tradeoffs|costs?|skills|burden)|which (vendor|database|approach|option|one) (fits|to)|decision)\b/,
+      /\b(recommend( one)?|which (one |option )?(should|would) (we|i|you)|should we (use|go with|pick|choose|adopt|switch)|trade-?offs?|pros and cons|build (vs\.?|or) buy|or something (else|simpler)|compare\b[^.?!\n]{0,120}\b(recommend|for (this|our|us))|what would you (decide|recommend|choose|pick)|compare (\S+ ){0,8}(vs\.?|versus)|evaluate whether|should we (move|migrate|rewrite|adopt|build|buy|use|go|pick|choose|switch|keep)|consider (\w+ ){0,3}(risks?|tradeoffs|costs?|skills|burden)|which (vendor|database|approach|option|one) (fits|to)|decision)\b/,
     ),
     reason: (m) => `asks for a technology decision with tradeoffs (${quoted(m)})`,
   },
@@ -371,7 +371,7 @@ export const SIGNALS: readonly Signal[] = [
     weight: 1,
     kind: 'stakes',
     taskClass: 'design',
-    detect: said(/\b(what's the plan|what is the plan|plan (the|a|for|our)|how (would|should|do) (you|we) (plan|approach|sequence)|in what order|order of work|phases|planejaria|planificar|planifier)\b/),
+    detect: said(/\b(what's the plan|what is the plan|plan it|plan (the|a|for|our)|how (would|should|do) (you|we) (plan|approach|sequence)|in what order|order of work|phases|planejaria|planificar|planifier)\b/),
     reason: (m) => `asks for a plan (${quoted(m)})`,
   },
   {
@@ -382,7 +382,7 @@ export const SIGNALS: readonly Signal[] = [
     taskClass: 'design',
     detect: saidBoth(
       /\b(migrat\w*|move (from|to|off)|moving (from|to|off)|rollout|roll out|roll it out|upgrad\w*|switch(ing)? (from|to)|split(ting)? (our|the|a) monolith|decompos\w*|break (it )?(up|apart)|monolith\w*|monólito|monolito|strangler|dual[- ]write|backfill|blue\/green|blue-green|rolling (upgrade|deploy)|schema change|change the primary key|column split|move to|cut ?over|rewrite (our|the|a) |merge (two|\d+|the|our) (\w+ )?(databases|systems|dbs|codebases|services)|split(ting)? (our|the|a|this) (shared )?(\w+ )?(database|db|monolith|schema)s?|per-service (databases?|dbs?))\b/,
-      /\b\d[\d,.]*\s*k?\+?\s*(\w+ )?(services|microservices|repos|repositories|teams|apps|screens|models|components|engineers|tables|databases|packages|modules|files|loc|lines of code|connected components)\b|\bacross (the |all |many |several |our |multiple |\d+)|\bwithout (any )?(downtime|a feature freeze|stopping|breaking|a single|freezing|missing)|no missed|duplicated runs|\b\d+k?[- ]line\b|zero[- ]downtime|no downtime|while (still )?shipping|ship(ping)? features|\bincremental(ly)?\b|\bin phases\b|\bphases\b|\bevery (service|team)\b|sem parar|sin parar|\brollback\b|\bkeep working\b|serviços|servicios/,
+      /\b\d[\d,.]*\s*k?\+?\s*(\w+ )?(services|microservices|repos|repositories|teams|apps|screens|models|components|engineers|tables|databases|packages|modules|files|loc|lines of code|connected components)\b|\bacross (the |all |many |several |our |multiple |\d+)|while (\w+ ){0,3}(keep|still|continue)\w*|keep receiving|live traffic|\b\d+(\.\d+)?\s?(tb|pb)\b|\bwithout (any )?(downtime|a feature freeze|stopping|breaking|a single|freezing|missing)|no missed|duplicated runs|\b\d+k?[- ]line\b|zero[- ]downtime|no downtime|while (still )?shipping|ship(ping)? features|\bincremental(ly)?\b|\bin phases\b|\bphases\b|\bevery (service|team)\b|sem parar|sin parar|\brollback\b|\bkeep working\b|serviços|servicios/,
     ),
     reason: (m) => `migration across many parts without stopping (${quoted(m)})`,
   },
@@ -413,7 +413,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'review',
     detect: said(
-      /\b(is (this|it|that|our)( \S+){0,4} (secure|exploitable|vulnerable)|security (review|audit|assessment|issues|holes|flaws)|review\b[^.?!\n]{0,30}\bfor security|threat[- ]model\w*|exploitable|pen ?test(er|ers|ing)?|penetration test|vulnerab\w*|attack surface|attack vectors?|cve-\d+|what could go wrong|attackers?|malicious|impersonat\w*|privilege escalation|bypass (auth|the check|login)|log in as (another|any) user)\b/,
+      /\b(is (this|it|that|our)( \S+){0,4} (secure|exploitable|vulnerable)|security (review|audit|assessment|issues|holes|flaws)|review\b[^.?!\n]{0,30}\bfor security|threat[- ]model\w*|exploitable|pen ?test(er|ers|ing)?|penetration test|vulnerab\w*|attack surface|attack vectors?|cve-\d+|what could go wrong|attacks?|attackers?|malicious|side[- ]channels?|constant[- ]time|can (it|this|they|someone|users?) (\w+ )?(be )?(escaped?|bypass(ed)?|exploit(ed)?|forged?|spoof(ed)?|replay(ed)?)|sandbox escape|break out of|row[- ]level security|impersonat\w*|privilege escalation|bypass (auth|the check|login)|log in as (another|any) user)\b/,
     ),
     reason: (m) => `security judgement where a miss is a hole (${quoted(m)})`,
   },
@@ -477,8 +477,8 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'investigate',
     detect: saidBoth(
-      /\b(investigate|attribute|narrow (it|this) down|figure out|where (do|should) (i|we) (look|start)|what's going on|whats going on|what is going on|root[- ]cause|diagnos\w*|how (do|would|should) (i|we|you) (investigate|debug|find|track|profile|approach|narrow)|in what order|調査)/,
-      /\b(p\d{2}|latency|throughput|regression|slow(er|down|s)?|spikes?|lag|cpu|memory|went from|jumped|degrad\w*|qps|rps|\d+\s*-?\s*\d*\s*(ms|µs|us))\b|メモリ/,
+      /\b(investigate|attribute|narrow (it|this) down|figure out|find out|which change|what caused|responsible|where (do|should) (i|we) (look|start)|what's going on|whats going on|what is going on|root[- ]cause|diagnos\w*|how (do|would|should) (i|we|you) (investigate|debug|find|track|profile|approach|narrow)|in what order|調査)/,
+      /\b(p\d{2}|latency|throughput|regression|slow(er|down|s)?|spikes?|lag|cpu|memory|went from|jumped|degrad\w*|instead of|takes (longer|\d+)|\d+ (hours|minutes|seconds)|qps|rps|\d+\s*-?\s*\d*\s*(ms|µs|us))\b|メモリ/,
     ),
     reason: (m) => `performance investigation (${quoted(m)})`,
   },
@@ -491,7 +491,7 @@ export const SIGNALS: readonly Signal[] = [
     detect: (prompt) => {
       const phrase = prompt.instruction.match(/\b(things that changed|changes:|recently (changed|upgraded|switched|moved|added|migrated|bumped|enabled)|since we (switched|upgraded|moved|migrated|added|enabled|changed)|since (we|the) (upgrade|migration|switch)|after upgrading|only on (the )?new|never on the old|in the last (two|few|\d+) (weeks|days),? we)\b/)?.[0];
       if (phrase) return phrase;
-      const changes = prompt.instruction.match(/\b(upgraded|switched|moved|bumped|added|raised|changed|enabled|migrated|increased|reduced|turned on|started running)\b/g);
+      const changes = prompt.instruction.match(/\b(upgrad(ed|ing)|switch(ed|ing)|mov(ed|ing)|bump(ed|ing)|add(ed|ing)|rais(ed|ing)|chang(ed|ing)|enabl(ed|ing)|migrat(ed|ing)|increas(ed|ing)|reduc(ed|ing)|turned on|started running)\b/g);
       return changes && changes.length >= 2 ? changes.slice(0, 3).join(', ') : undefined;
     },
     reason: (m) => `several recent changes to untangle (${quoted(m)})`,
@@ -504,7 +504,7 @@ export const SIGNALS: readonly Signal[] = [
     taskClass: 'investigate',
     detect: saidBoth(
       /\b(prod|production|live (site|system|traffic)|(still|we're|we are) live|customers? (are|can't|report|see)|users (are |can |)(report|see|seeing))\b|本番/,
-      /(data[ _-]?loss|lose data|losing data|lost (data|quorum|writes)|corrupt\w*|destroy\w*|deleted|dropped (the|a|our)|quorum|split[- ]brain|is (red|down)|crash[- ]?loop\w*|outage|incident|\bsev ?[0-2]\b|next hour|right now|asap|urgent|on fire|failed over|other users|another (tenant|user|customer)|immediately)/,
+      /(data[ _-]?loss|lose data|losing data|lost (data|quorum|writes)|corrupt\w*|destroy\w*|deleted|dropped (the|a|our)|quorum|split[- ]brain|is (red|down)|crash[- ]?loop\w*|outage|incident|\bsev ?[0-2]\b|next hour|right now|asap|urgent|on fire|failed over|other users|another (tenant|user|customer)|immediately|degraded|error rate|is down|went down|stuck in|can't (log in|connect|deploy|start))/,
     ),
     reason: (m) => `live production incident (${quoted(m)})`,
   },
@@ -514,7 +514,7 @@ export const SIGNALS: readonly Signal[] = [
     weight: 3,
     kind: 'stakes',
     taskClass: 'investigate',
-    detect: said(/(data[ _-]?loss|lose data|losing data|without losing|lost (data|quorum|writes)|corrupt(ed|ion)|quorum|split[- ]brain|cluster is (red|down)|outage|accept_data_loss|restore from (a )?(backup|snapshot)|(transactions|writes|rows|records|events|messages) (\w+ ){0,3}missing|missing (transactions|writes|rows|data)|already acknowledged)/),
+    detect: said(/(data[ _-]?loss|lose data|losing data|without losing|lost (data|quorum|writes)|corrupt(ed|ion)|quorum|split[- ]brain|cluster is (red|down)|outage|accept_data_loss|restore from (a )?(backup|snapshot)|(transactions|writes|rows|records|events|messages) (\w+ ){0,3}missing|missing (transactions|writes|rows|data)|already acknowledged|lost (\w+ ){0,3}(commits|data|work|records|files|emails|messages|events|orders))/),
     reason: (m) => `risk of data loss or outage (${quoted(m)})`,
   },
   {
@@ -596,7 +596,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'investigate',
     detect: said(
-      /\b(another (tenant|user|customer)'?s|other (users|tenants|customers)'? (data|sessions|rows|orders|files)|(sessions|data|rows|orders|files) of other (users|tenants|customers)|cross[- ]tenant|tenant isolation|data (leak|exposure)|leak(ed|ing|s)? (data|pii|secrets|tokens|credentials))\b/,
+      /\b(another (tenant|user|customer)'?s|other (users|tenants|customers)'? (data|sessions|rows|orders|files)|(sessions|data|rows|orders|files) of other (users|tenants|customers)|cross[- ]tenant|tenant isolation|(read|see|access) (another|other)('s| \w+'s| tenants| users| customers)|data (leak|exposure)|leak(ed|ing|s)? (data|pii|secrets|tokens|credentials))\b/,
     ),
     reason: (m) => `one user's data may reach another (${quoted(m)})`,
   },
@@ -612,13 +612,33 @@ export const SIGNALS: readonly Signal[] = [
     reason: () => "about a team's own system (\"we\"/\"our\")",
   },
   {
+    id: 'public-compatibility',
+    group: 'compatibility',
+    weight: 1.5,
+    kind: 'stakes',
+    taskClass: 'design',
+    detect: said(/\b(breaking changes?|backward[- ]compat\w*|public (api|sdk|interface)|integrators|deprecat\w*|versioning strategy|third[- ]party (clients|consumers))\b/),
+    reason: (m) => `others depend on it not breaking (${quoted(m)})`,
+  },
+  {
+    id: 'team-strategy',
+    group: 'strategy',
+    weight: 1,
+    kind: 'stakes',
+    taskClass: 'design',
+    detect: said(
+      /\b(how (do|should|would|can) we|what (do|should) we do|what's the (safest|best|right|cleanest) (way|approach|plan|path|option)|safest (way|option|path)|how do we (recover|prevent|guarantee|ensure))\b/,
+    ),
+    reason: (m) => `asks how the team should handle it (${quoted(m)})`,
+  },
+  {
     id: 'distributed-correctness',
     group: 'distributed',
     weight: 3,
     kind: 'stakes',
     taskClass: 'design',
     detect: said(
-      /\b(distributed|multi[- ]region|cross[- ]region|globally|consensus|raft|paxos|2pc|two[- ]phase commit|3pc|quorum|crdts?|vector clocks?|(hybrid )?logical clocks?|lamport|eventual(ly)? consisten\w*|exactly[- ]once|at[- ]least[- ]once|split[- ]brain|leader election|last[- ]write[- ]wins|byzantine|clock skew|fencing tokens?|cap theorem|network partitions?|read[- ]your[- ]writes|causal consistency|across (regions|data ?centers)|\d+ (regions|data ?centers)|conflict resolution|offline[- ]first|sync protocol|real[- ]time collaboration|operational transform\w*)\b/,
+      /\b(distributed|multi[- ]region|cross[- ]region|globally|consensus|raft|paxos|2pc|two[- ]phase commit|3pc|quorum|crdts?|vector clocks?|(hybrid )?logical clocks?|lamport|eventual(ly)? consisten\w*|exactly[- ]once|at[- ]least[- ]once|split[- ]brain|leader election|last[- ]write[- ]wins|byzantine|clock skew|fencing tokens?|cap theorem|network partitions?|effectively[- ]once|(processe?d?|process(es|ing)|deliver(ed|s)?|execut(ed|es)|run(s)?|sen[dt]s?|charg(ed|es)) (\w+ ){0,4}twice|duplicate (deliver\w*|process\w*|messages|events|jobs)|rebalanc\w*|read[- ]your[- ]writes|causal consistency|across (regions|data ?centers)|\d+ (regions|data ?centers)|conflict resolution|offline[- ]first|sync protocol|real[- ]time collaboration|operational transform\w*)\b/,
     ),
     reason: (m) => `distributed-systems correctness (${quoted(m)})`,
   },
