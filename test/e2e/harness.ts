@@ -151,11 +151,21 @@ export async function startFakeAnthropic(name: string, apiKey: string): Promise<
   return { url, port: Number(new URL(url).port), stop: () => stopProcess(child) };
 }
 
-/** JSON from the fake server's control API (`/_fake/requests`, `/_fake/state`). */
-export async function fakeControl<T>(fake: FakeAnthropic, path: string): Promise<T> {
-  const response = await fetch(`${fake.url}${path}`);
-  if (!response.ok) throw new Error(`GET ${path} on the fake server: HTTP ${response.status}`);
+/** The fake server's control API: GET `/_fake/requests`, or POST a body (`/_fake/fault`) when given. */
+export async function fakeControl<T>(fake: FakeAnthropic, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${fake.url}${path}`, body === undefined ? {} : {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${body === undefined ? 'GET' : 'POST'} ${path} on the fake server: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/** Requests the extension sent to the Messages API (not count_tokens), as the fake server recorded them. */
+export async function messagesRequests(fake: FakeAnthropic): Promise<Array<{ path: string; status: number; body: unknown }>> {
+  const all = await fakeControl<Array<{ path: string; status: number; body: unknown }>>(fake, '/_fake/requests');
+  return all.filter((request) => request.path === '/v1/messages');
 }
 
 export interface SessionOptions {
@@ -291,27 +301,32 @@ export class VsCodeSession {
     return path;
   }
 
-  /** Runs a command from the command palette by its title, as a user would. */
-  async runCommand(title: string): Promise<void> {
-    const input = this.page.locator('.quick-input-widget input');
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('Control+Shift+P');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
+  /**
+   * Runs a command from the command palette by its title, as a user would. Retries for a while: right
+   * after start-up the palette lists an extension's commands only once the extension host has read it.
+   */
+  async runCommand(title: string, timeoutMs = 60_000): Promise<void> {
     const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
-    await row.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
-      throw new Error(`the command palette has no command titled "${title}"`);
-    });
+    await waitUntil(`the command palette to offer "${title}"`, async () => {
+      await this.openPalette(title);
+      const found = await row.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      if (!found) await this.page.keyboard.press('Escape');
+      return found;
+    }, timeoutMs);
     await row.click();
   }
 
-  /** Labels of the command palette entries matching `filter`, for checking what the extension contributes. */
-  async paletteCommands(filter: string): Promise<string[]> {
+  private async openPalette(filter: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('Control+Shift+P');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(`>${filter}`);
+  }
+
+  /** Labels of the command palette entries matching `filter`, for checking what the extension contributes. */
+  async paletteCommands(filter: string): Promise<string[]> {
+    await this.openPalette(filter);
     await this.page.waitForTimeout(500); // the list filters asynchronously
     const rows = this.page.locator('.quick-input-list .monaco-list-row .label-name');
     const labels: string[] = [];
@@ -320,15 +335,35 @@ export class VsCodeSession {
     return labels;
   }
 
-  /** The webview frame (there may be several panels open) whose document contains `selector`. */
+  /** The webview frame (there may be several panels open) that shows `selector`. */
   async webviewWith(selector: string, timeoutMs = 45_000): Promise<Frame> {
-    return waitUntil(`a webview containing ${selector}`, async () => {
+    return waitUntil(`a webview showing ${selector}`, async () => {
       for (const frame of this.page.frames()) {
         if (frame.isDetached() || !frame.url().includes('/webview/')) continue;
-        if ((await frame.locator(selector).count()) > 0) return frame;
+        if (await frame.locator(selector).first().isVisible()) return frame;
       }
       return undefined;
     }, timeoutMs);
+  }
+
+  /** Picks the quick pick entry whose label contains `label` (after a command opened it). */
+  async pickQuickItem(label: string): Promise<void> {
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: label }).first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
+      throw new Error(`no quick pick entry "${label}" appeared`);
+    });
+    await row.click();
+  }
+
+  /** Types `text` into the open input box and accepts it with Enter. */
+  async answerInputBox(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(text);
+    await input.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {
+      throw new Error(`the input box did not accept "${text}"`);
+    });
   }
 
   /** The status bar entry whose text matches `pattern`. */

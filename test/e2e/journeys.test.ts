@@ -1,9 +1,13 @@
 // The main journeys of issue 5 in a real VS Code (code-server + headless Chromium), walked as a user
 // would, once per theme, each leaving a screenshot in test-results/e2e/<journey>-<theme>.png.
 // Run with `npm run test:e2e` (installs the tools and packages the .vsix first); see README.md here.
+//
+// The journeys of one theme share one VS Code and run in order: the answer sent in "send" is what
+// the status bar, the dashboard and the budget journeys then see.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { VsCodeSession, type Theme } from './harness';
+import { API_KEY, fakeControl, messagesRequests, VsCodeSession, waitUntil, type Theme } from './harness';
+import type { Frame } from './playwright';
 
 const THEMES = (process.env.TALLY_E2E_THEMES ?? 'light,dark').split(',').map((name) => name.trim()) as Theme[];
 const COMMAND_TITLES = [
@@ -16,7 +20,18 @@ const COMMAND_TITLES = [
   'Tally: Set Budget',
   'Tally: Export Spend (CSV or JSON)',
 ];
-const SPEND_TODAY = /\$\d+\.\d{2,} today/;
+const SPEND_TODAY = /\$\d[\d.]* today/;
+const TIERS = ['haiku', 'sonnet', 'opus'] as const;
+const PROMPT = 'Refactor parseConfig in src/config.ts so that it reports the line of a bad entry, and add unit tests for it';
+
+const byTestId = (id: string) => `[data-testid="${id}"]`;
+
+/** The first dollar amount in a text: "$0.0042 (est. $0.0040)" → 0.0042. */
+function dollars(text: string): number {
+  const match = /\$(\d+(?:\.\d+)?)/.exec(text);
+  assert.ok(match, `no dollar amount in "${text}"`);
+  return Number(match[1]);
+}
 
 /** Runs one journey and saves its screenshot whether it passed or not. */
 async function journey(vs: VsCodeSession | undefined, name: string, walk: (vs: VsCodeSession) => Promise<void>): Promise<void> {
@@ -29,9 +44,35 @@ async function journey(vs: VsCodeSession | undefined, name: string, walk: (vs: V
   }
 }
 
+/** Opens the chat panel from the command palette and types `text` into its composer, key by key. */
+async function openChatAndType(vs: VsCodeSession, text: string): Promise<Frame> {
+  await vs.runCommand('Tally: Open Chat');
+  const chat = await vs.webviewWith(byTestId('prompt-input'));
+  const input = chat.locator(byTestId('prompt-input'));
+  await input.click();
+  await input.fill('');
+  await input.pressSequentially(text, { delay: 5 });
+  return chat;
+}
+
+/** Waits until the extension has activated: its spend item is in the status bar. Returns the seconds it took. */
+async function activated(vs: VsCodeSession): Promise<number> {
+  const started = Date.now();
+  await vs.statusBarItem(SPEND_TODAY).waitFor({ timeout: 90_000 }).catch(() => {
+    throw new Error('no "$N today" spend item appeared in the status bar within 90 s: did the extension activate?');
+  });
+  return (Date.now() - started) / 1000;
+}
+
+async function spendToday(vs: VsCodeSession): Promise<string> {
+  return (await vs.statusBarItem(SPEND_TODAY).innerText({ timeout: 5_000 })).trim();
+}
+
 for (const theme of THEMES) {
   describe(`Tally in VS Code (${theme} theme)`, { timeout: 15 * 60_000 }, () => {
     let vs: VsCodeSession | undefined;
+    let spendBeforeSend = '';
+    let answeredBy = '';
 
     before(async () => {
       vs = await VsCodeSession.start({ name: `journeys-${theme}`, theme });
@@ -43,13 +84,137 @@ for (const theme of THEMES) {
 
     test('the extension activates: spend in the status bar, every Tally command in the palette', () =>
       journey(vs, 'activate', async (vs) => {
-        const started = Date.now();
-        await vs.statusBarItem(SPEND_TODAY).waitFor({ timeout: 60_000 }).catch(() => {
-          throw new Error('no "$N.NN today" spend item appeared in the status bar within 60 s: did the extension activate?');
-        });
-        console.log(`spend item visible ${((Date.now() - started) / 1000).toFixed(1)} s after the workbench`);
+        console.log(`spend item visible ${(await activated(vs)).toFixed(1)} s after the workbench`);
         const labels = await vs.paletteCommands('Tally:');
         assert.deepEqual(COMMAND_TITLES.filter((title) => !labels.includes(title)), [], `palette shows: ${labels.join(', ')}`);
+      }));
+
+    test('typing a prompt shows each tier\'s cost and a recommended tier with its reasons', () =>
+      journey(vs, 'estimate', async (vs) => {
+        const chat = await openChatAndType(vs, PROMPT);
+        const costs: Record<string, number> = {};
+        for (const tier of TIERS) {
+          const cell = chat.locator(byTestId(`tier-cost-${tier}`));
+          await waitUntil(`a cost for the ${tier} tier`, async () => /\$\d/.test(await cell.innerText()), 15_000);
+          costs[tier] = dollars(await cell.innerText());
+          assert.match(await chat.locator(byTestId(`tier-tokens-${tier}`)).innerText(), /\d/, `${tier} token count`);
+        }
+        assert.ok(costs.haiku! > 0 && costs.haiku! < costs.sonnet! && costs.sonnet! < costs.opus!, `tier costs should rise haiku < sonnet < opus: ${JSON.stringify(costs)}`);
+        const recommended = chat.locator(byTestId('recommendation-tier'));
+        await recommended.waitFor({ state: 'visible', timeout: 15_000 });
+        assert.match(await recommended.innerText(), /Recommended: (Haiku|Sonnet|Opus)/i);
+        const reasons = chat.locator(`${byTestId('recommendation-reasons')} li`);
+        assert.ok((await reasons.count()) > 0, 'the recommendation gives no reasons');
+        assert.notEqual((await reasons.first().innerText()).trim(), '', 'the first reason is empty');
+      }));
+
+    test('sending streams the answer as Markdown, then shows its cost and the model that answered', () =>
+      journey(vs, 'send', async (vs) => {
+        spendBeforeSend = await spendToday(vs);
+        const requestsBefore = (await messagesRequests(vs.fake)).length;
+        // Slow the fake's stream so the answer is seen arriving, not only finished.
+        await fakeControl(vs.fake, '/_fake/fault', { type: 'slow', delayMs: 120 });
+        const chat = await vs.webviewWith(byTestId('prompt-input'));
+        await chat.locator(byTestId('prompt-input')).press('Enter');
+
+        const turn = chat.locator(byTestId('turn')).last();
+        await waitUntil('the composer to clear once the message is taken', async () => (await chat.locator(byTestId('prompt-input')).inputValue()) === '', 10_000);
+        const partial = await waitUntil('part of the answer while it streams', async () => {
+          if ((await turn.getAttribute('data-status')) !== 'streaming') return undefined;
+          const text = (await turn.locator(byTestId('turn-answer')).innerText()).trim();
+          return text.length > 0 ? text : undefined;
+        }, 30_000);
+        await waitUntil('the turn to finish', async () => (await turn.getAttribute('data-status')) === 'ok', 60_000);
+        const answer = (await turn.locator(byTestId('turn-answer')).innerText()).trim();
+        assert.ok(answer.length > partial.length, 'the answer did not grow after the first streamed part');
+        assert.ok((await turn.locator(`${byTestId('turn-answer')} pre code`).count()) > 0, 'the answer\'s code block is not rendered as code');
+        const cost = await turn.locator(byTestId('turn-cost')).innerText();
+        assert.ok(dollars(cost) > 0, `turn cost should be above $0: "${cost}"`);
+        answeredBy = (await turn.locator(byTestId('turn-model')).innerText()).trim();
+        assert.match(answeredBy, /claude-/, 'the model that answered is shown');
+        const sent = (await messagesRequests(vs.fake)).slice(requestsBefore);
+        assert.equal(sent.length, 1, 'exactly one request reached the API');
+        assert.equal((sent[0]!.body as { stream?: boolean }).stream, true, 'the request was streamed');
+      }));
+
+    test('the status bar spend goes up after the request', () =>
+      journey(vs, 'status-bar', async (vs) => {
+        assert.ok(spendBeforeSend, 'needs the spend read before sending (the send journey)');
+        const after = await waitUntil(`the status bar spend to change from "${spendBeforeSend}"`, async () => {
+          const now = await spendToday(vs);
+          return now !== spendBeforeSend ? now : undefined;
+        }, 20_000);
+        assert.ok(dollars(after) > dollars(spendBeforeSend), `spend went from "${spendBeforeSend}" to "${after}"`);
+        await vs.statusBarItem(SPEND_TODAY).hover();
+        await vs.page.locator('.monaco-hover').filter({ hasText: 'This month' }).first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
+          throw new Error('hovering the spend item shows no breakdown tooltip');
+        });
+      }));
+
+    test('clicking the spend opens the dashboard, with the request charted and in the recent requests', () =>
+      journey(vs, 'dashboard', async (vs) => {
+        await vs.page.keyboard.press('Escape');
+        await vs.statusBarItem(SPEND_TODAY).click();
+        const dashboard = await vs.webviewWith(byTestId('recent-table'));
+        const rows = dashboard.locator(byTestId('recent-row'));
+        assert.equal(await rows.count(), 1, 'one request in the recent requests table');
+        const model = /claude-[\w.-]+/.exec(answeredBy)?.[0] ?? 'claude-';
+        assert.match(await rows.first().innerText(), new RegExp(model.replace(/[.]/g, '\\.')), 'the row names the model that answered');
+        assert.ok(dollars(await dashboard.locator(byTestId('today-spend')).innerText()) > 0, 'today\'s spend on the dashboard');
+        const chart = dashboard.locator(byTestId('chart-daily-by-model'));
+        await chart.waitFor({ state: 'visible', timeout: 10_000 });
+        const drawn = await chart.evaluate((canvas) => (canvas as HTMLCanvasElement).width > 0 && (canvas as HTMLCanvasElement).height > 0);
+        assert.ok(drawn, 'the daily spend chart has no size');
+        assert.match(await dashboard.locator(byTestId('chart-daily-by-model-summary')).innerText(), new RegExp(model.replace(/[.]/g, '\\.')), 'the chart\'s summary names the model');
+      }));
+
+    test('over a tiny daily budget, sending is refused with a dialog offering "Send anyway"', () =>
+      journey(vs, 'budget', async (vs) => {
+        await vs.runCommand('Tally: Set Budget');
+        await vs.pickQuickItem('Daily budget');
+        await vs.answerInputBox('0.0001');
+        await waitUntil('the spend item to turn to the error colour', async () =>
+          vs.statusBarItem(SPEND_TODAY).evaluate((item) => (item.closest('.statusbar-item') ?? item).classList.contains('error-kind')), 15_000);
+        const requestsBefore = (await messagesRequests(vs.fake)).length;
+        const chat = await openChatAndType(vs, 'Now add a test for an empty config file');
+        await chat.locator(byTestId('prompt-input')).press('Enter');
+        const dialog = chat.locator(byTestId('budget-dialog'));
+        await dialog.waitFor({ state: 'visible', timeout: 15_000 }).catch(() => {
+          throw new Error('no budget refusal dialog appeared after sending over budget');
+        });
+        assert.match(await chat.locator(byTestId('budget-message')).innerText(), /budget/i);
+        assert.ok(await chat.locator(byTestId('budget-send-anyway')).isVisible(), 'the dialog offers "Send anyway"');
+        assert.equal((await messagesRequests(vs.fake)).length, requestsBefore, 'nothing was sent while the dialog is open');
+      }));
+  });
+
+  describe(`Tally in VS Code with a wrong API key (${theme} theme)`, { timeout: 10 * 60_000 }, () => {
+    let vs: VsCodeSession | undefined;
+    before(async () => {
+      // The fake accepts only another key than the one VS Code was started with.
+      vs = await VsCodeSession.start({ name: `wrong-key-${theme}`, theme, serverApiKey: 'sk-ant-another-key-entirely' });
+      await activated(vs);
+    });
+    after(async () => {
+      await vs?.stop();
+    });
+
+    test('sending with a wrong API key shows a clear error that offers to set the key, without showing it', () =>
+      journey(vs, 'wrong-key', async (vs) => {
+        const chat = await openChatAndType(vs, 'Explain what a closure is in one paragraph');
+        await chat.locator(byTestId('prompt-input')).press('Enter');
+        const error = await waitUntil('an error about the API key', async () => {
+          for (const id of ['notice-message', 'turn-error']) {
+            const element = chat.locator(byTestId(id)).first();
+            if (await element.isVisible()) return element.innerText();
+          }
+          return undefined;
+        }, 30_000);
+        assert.match(error, /key/i, `the error should say the key is the problem: "${error}"`);
+        assert.ok(!error.includes(API_KEY), 'the error shows the key');
+        assert.ok(await chat.locator(byTestId('notice-action')).isVisible(), 'the notice offers "Set API key"');
+        const rejected = await messagesRequests(vs.fake);
+        assert.ok(rejected.length > 0 && rejected.every((request) => request.status === 401), 'the API answered 401');
       }));
   });
 }

@@ -16,10 +16,12 @@ export interface Locator {
   locator(selector: string): Locator;
   count(): Promise<number>;
   click(options?: { timeout?: number }): Promise<void>;
+  hover(options?: { timeout?: number }): Promise<void>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
   press(key: string, options?: { timeout?: number }): Promise<void>;
   pressSequentially(text: string, options?: { delay?: number; timeout?: number }): Promise<void>;
   innerText(options?: { timeout?: number }): Promise<string>;
+  inputValue(options?: { timeout?: number }): Promise<string>;
   getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
   isVisible(): Promise<boolean>;
   waitFor(options?: WaitOptions): Promise<void>;
