@@ -274,3 +274,12 @@ test('reading in chunks of any size, forwards or backwards for the most recent e
   }
   assert.deepEqual(ledger.query({ limit: 3 }).entries.map((e) => e.requestId), ['r37', 'r38', 'r39']);
 });
+
+test('a Windows workspace is the same workspace whichever case its drive letter is written in', () => {
+  const ledger = openLedger(newDir(), { now: at('2026-11-20T12:00:00Z') });
+  ledger.append(entry({ workspace: { path: 'C:\\Users\\ana\\app', name: 'app' } })); // a shell's path.resolve
+  ledger.append(entry({ workspace: { path: 'c:\\Users\\ana\\app', name: 'app' } })); // VS Code's fsPath
+  assert.equal(ledger.spend('c:\\Users\\ana\\app').today.requests, 2);
+  assert.equal(ledger.summarize('workspace').rows.length, 1);
+  assert.equal(ledger.query({ workspace: 'C:\\Users\\ana\\app' }).entries.length, 2);
+});

@@ -178,10 +178,11 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
 
   function addEntry(state: FileState, entry: LedgerEntry): void {
     const day = entryDay(entry);
-    const key = bucketKey(day, entry.workspace.path, entry.model, entry.tier);
+    const workspacePath = workspaceKey(entry.workspace.path);
+    const key = bucketKey(day, workspacePath, entry.model, entry.tier);
     let bucket = state.buckets.get(key);
     if (!bucket) {
-      bucket = { day, workspacePath: entry.workspace.path, workspaceName: entry.workspace.name, model: entry.model, tier: entry.tier, totals: emptyTotals() };
+      bucket = { day, workspacePath, workspaceName: entry.workspace.name, model: entry.model, tier: entry.tier, totals: emptyTotals() };
       state.buckets.set(key, bucket);
     }
     bucket.workspaceName = entry.workspace.name;
@@ -217,7 +218,8 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
       fs.appendLine(fileOf(entryDay(valid).slice(0, 7)), `${JSON.stringify(valid)}\n`);
     },
 
-    spend(workspacePath) {
+    spend(workspace) {
+      const workspacePath = workspace === undefined ? undefined : workspaceKey(workspace);
       const date = utcDate(now());
       const state = refresh(date.slice(0, 7));
       const today = emptyTotals();
@@ -292,9 +294,17 @@ function bucketKey(day: string, workspacePath: string, model: string, tier: stri
   return `${day}\u0000${workspacePath}\u0000${model}\u0000${tier}`;
 }
 
+/**
+ * Workspace paths as compared: Windows drive letters in one case, since VS Code reports
+ * c:\work where a shell resolves C:\work.
+ */
+function workspaceKey(path: string): string {
+  return /^[A-Z]:[\\/]/.test(path) ? path[0]!.toLowerCase() + path.slice(1) : path;
+}
+
 function matches(day: string, workspacePath: string, filter: LedgerFilter): boolean {
   return (
-    (filter.workspace === undefined || workspacePath === filter.workspace) &&
+    (filter.workspace === undefined || workspaceKey(workspacePath) === workspaceKey(filter.workspace)) &&
     (filter.since === undefined || day >= filter.since) &&
     (filter.until === undefined || day <= filter.until)
   );
