@@ -17,6 +17,8 @@ export interface Classification {
 }
 
 const MAX_REASONS = 3;
+/** Coding signals set off by a word ("error", "faster") rather than a request to produce or change code. */
+const TOPIC_WORDS: ReadonlySet<string> = new Set(['debug', 'make-faster', 'code-spec', 'produce-something']);
 const FOLLOW_UP_CHARS = 300;
 
 /**
@@ -28,8 +30,10 @@ export function classifyLocally(input: RouteInput): Classification {
   const prompt = readAnatomy(input.prompt);
   const run = (kinds: Signal['kind'][]) =>
     strongestPerGroup(SIGNALS.filter((s) => kinds.includes(s.kind)), (s) => s.detect(prompt, input));
-  const intents = run(['mechanical', 'coding', 'stakes']);
-  const mechanical = intents.some((hit) => hit.signal.kind === 'mechanical');
+  const found = run(['mechanical', 'coding', 'stakes']);
+  const mechanical = found.some((hit) => hit.signal.kind === 'mechanical');
+  // "extract the error codes", "is COUNT(*) faster": with a mechanical ask, coding words describe the data.
+  const intents = mechanical ? found.filter((hit) => !TOPIC_WORDS.has(hit.signal.id)) : found;
   // Code pasted only to be reformatted, commented or mined for a field does not make the task harder.
   const structural = mechanical ? [] : run(['structural']);
   const fallback = intents.length === 0 ? run(['fallback']) : [];

@@ -95,7 +95,7 @@ export const SIGNALS: readonly Signal[] = [
     taskClass: 'transform',
     detect: said(
       new RegExp(
-        `\\b(convert|reformat|re-format|format|pretty[- ]?print|prettify|beautify|minify|turn|transform)\\b[^.?!\\n]{0,60}?\\b(${DATA_FORMATS})\\b|(->|→|=>)\\s*(json|yaml|yml|toml|csv|xml|ini|markdown)\\b|\\b(markdown|md|ascii|html) table\\b|\\b(pretty[- ]?print|prettify|beautify|minify|reformat|escape|unescape|url[- ]?(en|de)code|base64[- ]?(en|de)code)\\b|\\bmake (a|an) (markdown|bulleted|numbered|json|yaml|csv) (list|table|array|object)\\b|\\bmake (this|these|it|them)( into)? (a |an )?(valid )?(python |ts |typescript |java |go |rust )?(json|yaml|enum|dict|table|csv|string literal|constants?)\\b`,
+        `\\b(convert|reformat|re-format|format|pretty[- ]?print|prettify|beautify|minify|turn|transform)\\b[^.?!\\n]{0,60}?\\b(${DATA_FORMATS})\\b|(->|→|=>)\\s*(json|yaml|yml|toml|csv|xml|ini|markdown)\\b|\\b(markdown|md|ascii|html) table\\b|\\b(pretty[- ]?print|prettify|beautify|minify|reformat|escape|unescape|url[- ]?(en|de)code|base64[- ]?(en|de)code)\\b|\\bmake (a|an) (markdown|bulleted|numbered|json|yaml|csv) (list|table|array|object)\\b|\\b(to|into|as|in) (snake|camel|pascal|kebab|screaming[_ ]snake|upper|lower|title)[_ -]?case\\b|\\b(put|turn|convert|make) (this|these|it|them) (in|into|to) (a |an )?(typescript |ts |go |rust |python |java )?(interface|type|struct|dataclass|pydantic model|zod schema|enum|table|list)\\b|\\bmake (this|these|it|them)( into)? (a |an )?(valid )?(python |ts |typescript |java |go |rust )?(json|yaml|enum|dict|table|csv|string literal|constants?)\\b`,
       ),
     ),
     reason: (m) => `asks to convert or reformat data (${quoted(m)})`,
@@ -106,7 +106,7 @@ export const SIGNALS: readonly Signal[] = [
     weight: -3,
     kind: 'mechanical',
     taskClass: 'transform',
-    detect: said(/\b(sort|order|dedupe|deduplicate|group) (the |these |this |my )?(keys|lines|list|items|entries|imports|rows|words|names)\b|\balphabetical(ly)?\b|\bremove (the )?duplicates\b/),
+    detect: said(/\b(sort|order|dedupe|deduplicate|group) (the |these |this |my )?(keys|lines|list|items|entries|imports|rows|words|names)\b|\b(sort|order|dedupe) (these|this|the following|them)\b|\balphabetical(ly)?\b|\bremove (the )?duplicates\b/),
     reason: (m) => `asks to sort or reshape data (${quoted(m)})`,
   },
   {
@@ -116,7 +116,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'extract',
     detect: said(
-      /\b(extract|pull (out )?|grab|get( me)? (the|all|every)|list (all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
+      /\bextract (all |the |every |just )?\w+( \w+)? (from|in|out of) (this|these|the|that)\b|\b(extract|pull (out )?|grab|get( me)? (the|all|every)|list (?!of\b)(all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
     ),
     reason: (m) => `asks to pull items out of pasted text (${quoted(m)})`,
   },
@@ -151,7 +151,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'naming',
     detect: said(
-      /\b(names? for|naming|better name|good name|rename (this|these|it)\b|what (should i|to|do i|would you) (call|name)|how (should )?i (should )?name|suggest (a )?names?|(variable|branch|table|column|flag|function) name (for|ideas)|name (this|the|my|a|an) (variable|function|method|class|table|column|field|branch|flag|file|module|repo|package|feature flag|endpoint|constant))/,
+      /\b(names? for|naming|better name|good name|rename\b[^.?!\n]{0,60}\b(to something|meaningful|clearer|descriptive|better)|rename (this|these|it)\b|what (should i|to|do i|would you) (call|name)|how (should )?i (should )?name|suggest (a )?names?|(variable|branch|table|column|flag|function) name (for|ideas)|name (this|the|my|a|an) (variable|function|method|class|table|column|field|branch|flag|file|module|repo|package|feature flag|endpoint|constant))/,
     ),
     reason: (m) => `asks for a name (${quoted(m)})`,
   },
@@ -173,7 +173,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'summary',
     detect: said(
-      /\b(commit message|commit msg|commit title|pr (title|description)|pull request (title|description)|changelog entry|release notes?|summari[sz]e|summary of|tl;?dr|one[- ]line (repo )?(description|summary)|short (description|summary)|about box|describe (this|it|these) in)\b/,
+      /\b(alt text|caption|tagline|slogan|tooltip text|commit message|commit msg|commit title|pr (title|description)|pull request (title|description)|changelog entry|release notes?|summari[sz]e|summary of|tl;?dr|one[- ]line (repo )?(description|summary)|short (description|summary)|about box|describe (this|it|these) in)\b/,
     ),
     reason: (m) => `asks for a short summary of pasted text (${quoted(m)})`,
   },
@@ -251,7 +251,8 @@ export const SIGNALS: readonly Signal[] = [
     weight: 1.5,
     kind: 'coding',
     taskClass: 'write',
-    detect: (prompt) => (QUESTION.test(prompt.instruction) ? undefined : CODE_SPEC(prompt)),
+    // A bare one-liner under 60 characters ("python: get the file extension") reads as a lookup, not a spec.
+    detect: (prompt) => (QUESTION.test(prompt.instruction) || (prompt.bare && prompt.chars < 60) ? undefined : CODE_SPEC(prompt)),
     reason: (m) => `describes code to produce (${quoted(m)})`,
   },
   {
@@ -361,7 +362,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'design',
     detect: said(
-      /\b(recommend( one)?|which (one |option )?(should|would) (we|i|you)|should we (use|go with|pick|choose|adopt|switch)|trade-?offs?|pros and cons|build (vs\.?|or) buy|or something (else|simpler)|compare\b[^.?!\n]{0,120}\b(recommend|for (this|our|us))|what would you (decide|recommend|choose|pick)|compare (\S+ ){0,8}(vs\.?|versus)|evaluate whether|should we (move|migrate|rewrite|adopt|build|buy|use|go|pick|choose|switch|keep)|consider (\w+ ){0,3}(risks?|tradeoffs|costs?|skills|burden)|which (vendor|database|approach|option|one) (fits|to)|decision)\b/,
+      /\b(recommend( one)?|which (one |option )?(should|would) (we|i|you)|should we (use|go with|pick|choose|adopt|switch)|trade-?offs?|pros and cons|build (vs\.?|or) buy|build (\w+ ){0,4}or buy|or something (else|simpler)|compare\b[^.?!\n]{0,120}\b(recommend|for (this|our|us))|what would you (decide|recommend|choose|pick)|compare (\S+ ){0,8}(vs\.?|versus)|evaluate whether|should we (move|migrate|rewrite|adopt|build|buy|use|go|pick|choose|switch|keep)|consider (\w+ ){0,3}(risks?|tradeoffs|costs?|skills|burden)|which (vendor|database|approach|option|one) (fits|to)|decision)\b/,
     ),
     reason: (m) => `asks for a technology decision with tradeoffs (${quoted(m)})`,
   },
@@ -381,7 +382,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'design',
     detect: saidBoth(
-      /\b(migrat\w*|move (from|to|off)|moving (from|to|off)|rollout|roll out|roll it out|upgrad\w*|switch(ing)? (from|to)|split(ting)? (our|the|a) monolith|decompos\w*|break (it )?(up|apart)|monolith\w*|monólito|monolito|strangler|dual[- ]write|backfill|blue\/green|blue-green|rolling (upgrade|deploy)|schema change|change the primary key|column split|move to|cut ?over|rewrite (our|the|a) |merge (two|\d+|the|our) (\w+ )?(databases|systems|dbs|codebases|services)|split(ting)? (our|the|a|this) (shared )?(\w+ )?(database|db|monolith|schema)s?|per-service (databases?|dbs?))\b/,
+      /\b(migrat\w*|mov(e|ing) (\w+ ){0,4}(from|to|off)|rollout|roll out|roll it out|upgrad\w*|switch(ing)? (from|to)|split(ting)? (our|the|a) monolith|decompos\w*|break (it )?(up|apart)|monolith\w*|monólito|monolito|strangler|dual[- ]write|backfill|blue\/green|blue-green|rolling (upgrade|deploy)|schema change|change the primary key|column split|move to|cut ?over|rewrite (our|the|a) |merge (two|\d+|the|our) (\w+ )?(databases|systems|dbs|codebases|services)|split(ting)? (our|the|a|this) (shared )?(\w+ )?(database|db|monolith|schema)s?|per-service (databases?|dbs?))\b/,
       /\b\d[\d,.]*\s*k?\+?\s*(\w+ )?(services|microservices|repos|repositories|teams|apps|screens|models|components|engineers|tables|databases|packages|modules|files|loc|lines of code|connected components)\b|\bacross (the |all |many |several |our |multiple |\d+)|while (\w+ ){0,3}(keep|still|continue)\w*|keep receiving|live traffic|\b\d+(\.\d+)?\s?(tb|pb)\b|\bwithout (any )?(downtime|a feature freeze|stopping|breaking|a single|freezing|missing)|no missed|duplicated runs|\b\d+k?[- ]line\b|zero[- ]downtime|no downtime|while (still )?shipping|ship(ping)? features|\bincremental(ly)?\b|\bin phases\b|\bphases\b|\bevery (service|team)\b|sem parar|sin parar|\brollback\b|\bkeep working\b|serviços|servicios/,
     ),
     reason: (m) => `migration across many parts without stopping (${quoted(m)})`,
@@ -413,7 +414,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'review',
     detect: said(
-      /\b(is (this|it|that|our)( \S+){0,4} (secure|exploitable|vulnerable)|security (review|audit|assessment|issues|holes|flaws)|review\b[^.?!\n]{0,30}\bfor security|threat[- ]model\w*|exploitable|pen ?test(er|ers|ing)?|penetration test|vulnerab\w*|attack surface|attack vectors?|cve-\d+|what could go wrong|attacks?|attackers?|malicious|side[- ]channels?|constant[- ]time|can (it|this|they|someone|users?) (\w+ )?(be )?(escaped?|bypass(ed)?|exploit(ed)?|forged?|spoof(ed)?|replay(ed)?)|sandbox escape|break out of|row[- ]level security|impersonat\w*|privilege escalation|bypass (auth|the check|login)|log in as (another|any) user)\b/,
+      /\b(is (this|it|that|our)( \S+){0,4} (secure|exploitable|vulnerable)|security (review|audit|assessment|issues|holes|flaws)|review\b[^.?!\n]{0,30}\bfor security|threat[- ]model\w*|exploitable|pen ?test(er|ers|ing)?|penetration test|vulnerab\w*|attack surface|attack vectors?|cve-\d+|what could go wrong|what breaks|what will break|attacks?|attackers?|malicious|side[- ]channels?|constant[- ]time|can (it|this|they|someone|users?) (\w+ )?(be )?(escaped?|bypass(ed)?|exploit(ed)?|forged?|spoof(ed)?|replay(ed)?)|sandbox escape|break out of|row[- ]level security|impersonat\w*|privilege escalation|bypass (auth|the check|login)|log in as (another|any) user)\b/,
     ),
     reason: (m) => `security judgement where a miss is a hole (${quoted(m)})`,
   },
@@ -424,7 +425,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'design',
     detect: said(
-      /\b(authn|authz|authenticat\w*|authori[sz]\w*|oauth\d?|saml|oidc|sso|jwt|session tokens?|crypto\w*|encrypt\w*|decrypt\w*|signatures?|hmac|mtls|tls|certificates?|certificate authority|secrets?|credentials?|sandbox\w*|privilege\w*|permissions?|rbac|exfiltrat\w*|ddos|denial of service|injection|xss|csrf|ssrf|rce|path traversal|zip ?slip|kms|key rotation|break-glass)\b/,
+      /\b(authn|authz|authenticat\w*|authori[sz]\w*|oauth\d?|saml|oidc|sso|jwt|session tokens?|crypto\w*|encrypt\w*|decrypt\w*|signatures?|hmac|mtls|tls|certificates?|certificate authority|secrets?|credentials?|sandbox\w*|privilege\w*|permissions?|rbac|exfiltrat\w*|ddos|denial of service|injection|xss|csrf|ssrf|rce|path traversal|zip ?slip|kms|key rotation|break-glass|least[- ]privilege|iam (roles?|polic\w*)|bucket polic\w*)\b/,
     ),
     reason: (m) => `touches auth, crypto or secrets (${quoted(m)})`,
   },
@@ -435,7 +436,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'debug',
     detect: said(
-      /\b(race conditions?|data races?|rac(e|es|ing) (with|against|between|on|when|and|each other)|can (two|both|\w+ )?(concurrent|parallel|simultaneous) \w+ race|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|fences?|memory barriers?|store buffers?|reorder(ing|ed)?|peterson'?s|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
+      /\b(race conditions?|data races?|rac(e|es|ing) (with|against|between|on|when|and|each other)|can (two|both|\w+ )?(concurrent|parallel|simultaneous) \w+ race|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|ordering (problem|issue|bug)s?|out[- ]of[- ]order|stale (prices?|reads?|data|values?)|fences?|memory barriers?|store buffers?|reorder(ing|ed)?|peterson'?s|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
     ),
     reason: (m) => `subtle concurrency or memory-safety question (${quoted(m)})`,
   },
@@ -478,7 +479,7 @@ export const SIGNALS: readonly Signal[] = [
     taskClass: 'investigate',
     detect: saidBoth(
       /\b(investigate|attribute|narrow (it|this) down|figure out|find out|which change|what caused|responsible|where (do|should) (i|we) (look|start)|what's going on|whats going on|what is going on|root[- ]cause|diagnos\w*|how (do|would|should) (i|we|you) (investigate|debug|find|track|profile|approach|narrow)|in what order|調査)/,
-      /\b(p\d{2}|latency|throughput|regression|slow(er|down|s)?|spikes?|lag|cpu|memory|went from|jumped|degrad\w*|instead of|takes (longer|\d+)|\d+ (hours|minutes|seconds)|qps|rps|\d+\s*-?\s*\d*\s*(ms|µs|us))\b|メモリ/,
+      /\b(p\d{2}|latency|throughput|regression|slow(er|down|s)?|spikes?|lag|cpu|memory|went from|jumped|degrad\w*|dropped|drop in|\d+(\.\d+)?%|conversion|instead of|takes (longer|\d+)|\d+ (hours|minutes|seconds)|qps|rps|\d+\s*-?\s*\d*\s*(ms|µs|us))\b|メモリ/,
     ),
     reason: (m) => `performance investigation (${quoted(m)})`,
   },
@@ -489,7 +490,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'investigate',
     detect: (prompt) => {
-      const phrase = prompt.instruction.match(/\b(things that changed|changes:|recently (changed|upgraded|switched|moved|added|migrated|bumped|enabled)|since we (switched|upgraded|moved|migrated|added|enabled|changed)|since (we|the) (upgrade|migration|switch)|after upgrading|only on (the )?new|never on the old|in the last (two|few|\d+) (weeks|days),? we)\b/)?.[0];
+      const phrase = prompt.instruction.match(/\b(things that changed|changes:|(right )?after (a|the) (release|deploy|rollout|upgrade) that|recently (changed|upgraded|switched|moved|added|migrated|bumped|enabled)|since we (switched|upgraded|moved|migrated|added|enabled|changed)|since (we|the) (upgrade|migration|switch)|after upgrading|only on (the )?new|never on the old|in the last (two|few|\d+) (weeks|days),? we)\b/)?.[0];
       if (phrase) return phrase;
       const changes = prompt.instruction.match(/\b(upgrad(ed|ing)|switch(ed|ing)|mov(ed|ing)|bump(ed|ing)|add(ed|ing)|rais(ed|ing)|chang(ed|ing)|enabl(ed|ing)|migrat(ed|ing)|increas(ed|ing)|reduc(ed|ing)|turned on|started running)\b/g);
       return changes && changes.length >= 2 ? changes.slice(0, 3).join(', ') : undefined;
@@ -607,7 +608,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     detect: saidBoth(
       /\b(we|our|we're|us)\b/,
-      /\b(services?|clusters?|databases?|db|apis?|platform|system|pipeline|infra\w*|stack|codebase|monolith|teams?|customers|users|engine|backend|deploy\w*|prod\w*|fleet|org)\b/,
+      /\b(services?|clusters?|databases?|db|apis?|pipelines?|accounts?|buckets?|platform|system|pipeline|infra\w*|stack|codebase|monolith|teams?|customers|users|engine|backend|deploy\w*|prod\w*|fleet|org)\b/,
     ),
     reason: () => "about a team's own system (\"we\"/\"our\")",
   },
@@ -677,7 +678,7 @@ export const SIGNALS: readonly Signal[] = [
     weight: 1,
     kind: 'stakes',
     detect: said(
-      /\b\d[\d,.]*\s*(k|m|b|million|billion)?\+?\s*(\w+ )?(rps|qps|tps|requests?\s*\/\s*s(ec)?|samples\/s|events(\/\w+)?|users|tenants|engineers|developers|services|microservices|nodes|regions|teams|repos|repositories|screens|loc|lines of code|tb|pb|rows|records|jobs|cron jobs|vms|servers|machines|hosts)\b|\b\d+(\.\d+)?\s?(tb|pb)\b|\b\d+k[- ]line\b/,
+      /\b\d[\d,.]*\s*(k|m|b|million|billion)?\+?\s*(\w+ )?(rps|qps|tps|requests?\s*\/\s*s(ec)?|samples\/s|events(\/\w+)?|users|tenants|engineers|developers|services|microservices|nodes|regions|teams|repos|repositories|screens|loc|lines of code|tb|pb|rows|records|jobs|cron jobs|vms|servers|machines|hosts|accounts|clusters|models)\b|\b\d+(\.\d+)?\s?(tb|pb)\b|\b\d+k[- ]line\b/,
     ),
     reason: (m) => `large scale (${quoted(m)})`,
   },
