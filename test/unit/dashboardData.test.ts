@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDashboardData } from '../../src/extension/spend/dashboardData.js';
 import { readSpendHistory } from '../../src/extension/spend/spendHistory.js';
-import { isEmpty, monthProgress, rangeView } from '../../src/webview/dashboard/chartData.js';
+import { axisUsd, isEmpty, monthProgress, rangeView } from '../../src/webview/dashboard/chartData.js';
 import { DashboardDataSchema, parseFromDashboard, parseToDashboard } from '../../src/webview/dashboard/protocol.js';
 import * as v from 'valibot';
 import { OTHER_WORKSPACE, table, testLedger, WORKSPACE } from './spendTestLedger.js';
@@ -114,4 +114,31 @@ test('the protocol rejects malformed messages on both sides', () => {
   assert.deepEqual(parseFromDashboard({ type: 'export', format: 'csv' }), { type: 'export', format: 'csv' });
   assert.equal(parseToDashboard({ type: 'data', data: { workspaceName: 'x' } }), undefined);
   assert.equal(parseToDashboard('hello'), undefined);
+});
+
+test('chart axes label dollars in cents, and sub-cent steps with one significant digit', () => {
+  assert.deepEqual([0, 0.5, 4.5, 0.005, -1.03, 0.0005].map(axisUsd), ['$0', '$0.50', '$4.50', '$0.005', '-$1.03', '$0.0005']);
+});
+
+test('a redraw re-splits only the days whose totals changed, and sees late entries for past days', (t) => {
+  const l = testLedger('2026-11-20T15:00:00Z');
+  t.after(() => l.dispose());
+  for (let day = 10; day <= 20; day++) l.record(`2026-11-${day}T09:00:00Z`, 'sonnet', { input_tokens: 10_000, output_tokens: 100 });
+  let summaries = 0;
+  const counting = { ...l.ledger, summarize: (...args: Parameters<typeof l.ledger.summarize>) => (summaries++, l.ledger.summarize(...args)) };
+  const cache = new Map();
+  const read = () => {
+    summaries = 0;
+    const history = readSpendHistory(counting, WORKSPACE.path, { nowMs: l.now.ms, historyDays: 90, recentLimit: 50, priceTable: table }, cache);
+    return buildDashboardData(history, { workspaceName: WORKSPACE.name, budget, historyDays: 90 });
+  };
+  read();
+  assert.equal(summaries, 1 + 2 * 11, 'first read: the per-day pass plus model and tier for each day');
+  l.record('2026-11-20T10:00:00Z', 'haiku', { input_tokens: 10_000, output_tokens: 100 });
+  l.record('2026-11-12T23:59:00Z', 'opus', { input_tokens: 10_000, output_tokens: 100 }); // a late write for a past day
+  const data = read();
+  assert.equal(summaries, 1 + 2 * 2, 'only today and the 12th are split again');
+  const day12 = data.days.indexOf('2026-11-12');
+  assert.ok(data.dailyByModel.find((s) => s.key === 'claude-opus-5-5')!.usd[day12]! > 0);
+  assert.ok(data.dailyByModel.find((s) => s.key === 'claude-haiku-5-5')!.usd.at(-1)! > 0);
 });

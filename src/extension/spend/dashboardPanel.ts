@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { parseFromDashboard, type FromDashboard, type ToDashboard } from '../../webview/dashboard/protocol.js';
 import type { TallyServices } from '../services.js';
 import { buildDashboardData } from './dashboardData.js';
-import { readSpendHistory } from './spendHistory.js';
+import { readSpendHistory, type DaySplitCache } from './spendHistory.js';
+import type { Ledger } from '../../core/ledger/index.js';
 import type { SpendSource } from './spendSource.js';
 import { dashboardHtml, makeNonce } from './webviewHtml.js';
 
@@ -18,6 +19,8 @@ export class DashboardPanel implements vscode.Disposable {
   private panelDisposables: vscode.Disposable[] = [];
   private redrawTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly subscription: vscode.Disposable;
+  /** Past days' model/tier splits, valid for one ledger instance and workspace. */
+  private daySplits: { ledger: Ledger; workspacePath: string; cache: DaySplitCache } | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -108,12 +111,16 @@ export class DashboardPanel implements vscode.Disposable {
     try {
       const nowMs = Date.now();
       const workspace = this.services.workspace();
-      const history = readSpendHistory(this.source.ledger(), workspace.path, {
-        nowMs,
-        historyDays: HISTORY_DAYS,
-        recentLimit: RECENT_LIMIT,
-        priceTable: this.services.priceTable(),
-      });
+      const ledger = this.source.ledger();
+      if (this.daySplits?.ledger !== ledger || this.daySplits.workspacePath !== workspace.path) {
+        this.daySplits = { ledger, workspacePath: workspace.path, cache: new Map() };
+      }
+      const history = readSpendHistory(
+        ledger,
+        workspace.path,
+        { nowMs, historyDays: HISTORY_DAYS, recentLimit: RECENT_LIMIT, priceTable: this.services.priceTable() },
+        this.daySplits.cache,
+      );
       const data = buildDashboardData(history, { workspaceName: workspace.name, budget: this.services.settings().budget, historyDays: HISTORY_DAYS });
       message = { type: 'data', data };
     } catch (error) {

@@ -37,16 +37,25 @@ export interface HistoryOptions {
   priceTable: PriceTable;
 }
 
-export function readSpendHistory(ledger: Ledger, workspacePath: string, options: HistoryOptions): SpendHistory {
+/**
+ * Splits of past days by model and tier, kept between reads: a day whose request count and
+ * spend are unchanged is not summarized again, so a redraw costs one pass over the running
+ * totals plus today. Hold one per ledger and workspace.
+ */
+export type DaySplitCache = Map<string, DaySpend>;
+
+export function readSpendHistory(ledger: Ledger, workspacePath: string, options: HistoryOptions, cache: DaySplitCache = new Map()): SpendHistory {
   const since = dayAxis(options.nowMs, options.historyDays)[0]!;
   const spend = ledger.spend(workspacePath);
   const perDay = ledger.summarize('day', { workspace: workspacePath, since });
   const days = perDay.rows
     .filter((row) => row.requests > 0)
     .map((row): DaySpend => {
+      const cached = cache.get(row.key);
+      if (cached && cached.requests === row.requests && cached.usd === row.usd) return cached;
       const filter = { workspace: workspacePath, since: row.key, until: row.key };
       const keyed = (by: 'model' | 'tier') => ledger.summarize(by, filter).rows.map((r) => ({ key: r.key, usd: r.usd }));
-      return {
+      const day: DaySpend = {
         day: row.key,
         requests: row.requests,
         usd: row.usd,
@@ -55,8 +64,12 @@ export function readSpendHistory(ledger: Ledger, workspacePath: string, options:
         byModel: keyed('model'),
         byTier: keyed('tier'),
       };
+      cache.set(row.key, day);
+      return day;
     });
-  const recent = recentEntries(ledger, workspacePath, since, options.recentLimit);
+  for (const day of cache.keys()) if (day < since) cache.delete(day);
+  // With a limit the ledger reads backwards from the newest entries, not the whole range.
+  const recent = ledger.query({ workspace: workspacePath, since, limit: options.recentLimit }).entries;
   return {
     nowMs: options.nowMs,
     spend,
@@ -64,33 +77,6 @@ export function readSpendHistory(ledger: Ledger, workspacePath: string, options:
     recent: spendRows(recent, options.priceTable),
     skippedLines: Math.max(perDay.problems.count, spend.problems.count),
   };
-}
-
-/** The latest entries, reading back one month file at a time so a busy month never reads the older ones. */
-function recentEntries(ledger: Ledger, workspacePath: string, since: string, limit: number): LedgerEntry[] {
-  const months = monthsBack(since, ledger.spend(workspacePath).date);
-  let found: LedgerEntry[] = [];
-  for (const month of months) {
-    const { entries } = ledger.query({ workspace: workspacePath, since: `${month}-01`, until: `${month}-31`, limit: limit - found.length });
-    found = [...entries, ...found];
-    if (found.length >= limit) break;
-  }
-  return found;
-}
-
-/** Months from `today`'s back to `since`'s, newest first. */
-function monthsBack(since: string, today: string): string[] {
-  const months: string[] = [];
-  let [year, month] = today.slice(0, 7).split('-').map(Number) as [number, number];
-  const first = since.slice(0, 7);
-  for (;;) {
-    const key = `${year}-${String(month).padStart(2, '0')}`;
-    if (key < first) break;
-    months.push(key);
-    month -= 1;
-    if (month === 0) [year, month] = [year - 1, 12];
-  }
-  return months;
 }
 
 /** Every entry of a workspace, for export. */

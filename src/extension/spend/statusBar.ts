@@ -39,7 +39,11 @@ export function createSpendStatusBar(services: TallyServices, source: SpendSourc
     item.show();
   };
 
-  update();
+  // First read after activation returns: a large ledger without a saved index takes a moment to total.
+  item.text = '$(graph) …';
+  item.accessibilityInformation = { label: 'Tally spend: reading the ledger', role: 'button' };
+  item.show();
+  const first = setTimeout(update, 0);
   const subscription = source.onDidChange(update);
-  return vscode.Disposable.from(subscription, item);
+  return vscode.Disposable.from(subscription, item, { dispose: () => clearTimeout(first) });
 }

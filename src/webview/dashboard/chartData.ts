@@ -108,3 +108,11 @@ export function budgetSummary(data: DashboardData, formatUsd: (usd: number) => s
 export function isEmpty(data: DashboardData): boolean {
   return data.recent.length === 0 && data.budget.monthUsd === 0 && sum(data.requestsByDay) === 0;
 }
+
+/** Axis labels: cents ($4.50, $0.50), sub-cent steps with one significant digit ($0.005). */
+export function axisUsd(value: number): string {
+  if (value === 0) return '$0';
+  const abs = Math.abs(value);
+  const text = abs >= 0.01 ? abs.toFixed(2) : abs.toPrecision(1);
+  return `${value < 0 ? '-' : ''}$${text}`;
+}

@@ -12,7 +12,7 @@ import {
   type ChartConfiguration,
 } from 'chart.js';
 import { formatUsd } from '../../core/format.js';
-import type { MonthProgress, RangeView } from './chartData.js';
+import { axisUsd, type MonthProgress, type RangeView } from './chartData.js';
 
 // Only what these four charts use is registered, so the bundle leaves the rest of Chart.js out.
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
@@ -52,7 +52,7 @@ const shortDay = (day: string) => day.slice(5);
 function baseOptions(palette: Palette, stacked: boolean, horizontal = false): ChartConfiguration['options'] {
   const grid = { color: palette.grid };
   const ticks = { color: palette.foreground };
-  const money = { ...ticks, callback: (value: string | number) => formatUsd(Number(value)) };
+  const money = { ...ticks, callback: (value: string | number) => axisUsd(Number(value)) };
   return {
     animation: false,
     responsive: true,
