@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const chat = new ChatPanel(context.extensionUri, () => (session ??= createSession()), log);
 
   async function createSession(): Promise<ChatSession> {
-    const [{ ChatSession }, { ConversationStore }, { createEngineProvider }, { CacheModel }, { defaultChatRouter }, { tableWithTierModels, withWorkspaceRouting }] = await Promise.all([
+    const [{ ChatSession }, { ConversationStore }, { createEngineProvider, missingKeyNotice }, { CacheModel }, { defaultChatRouter }, { tableWithTierModels, withWorkspaceRouting }] = await Promise.all([
       import('./chat/chatSession.js'),
       import('./chat/conversationStore.js'),
       import('./chat/engineHost.js'),
@@ -36,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
       store: new ConversationStore(context.workspaceState),
       post: (message) => chat.post(message),
       engine,
+      missingKeyNotice: async () => ((await services.getApiKey()) ? undefined : missingKeyNotice()),
       cache,
       settings: services.settings,
       priceTable: () => tableWithTierModels(services.priceTable(), services.settings()),
@@ -82,9 +83,12 @@ export function activate(context: vscode.ExtensionContext): void {
       await sendToChat(prompt.prompt, null);
     }),
     vscode.commands.registerCommand('tally.setApiKey', async () => {
-      if (await promptForApiKey(context.secrets)) void session?.then((s) => s.postInit());
+      if (await promptForApiKey(context.secrets)) void session?.then((s) => s.checkApiKey());
     }),
-    vscode.commands.registerCommand('tally.clearApiKey', () => clearApiKey(context.secrets, process.env)),
+    vscode.commands.registerCommand('tally.clearApiKey', async () => {
+      await clearApiKey(context.secrets, process.env);
+      void session?.then((s) => s.checkApiKey());
+    }),
     vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, { deserializeWebviewPanel: (panel) => chat.restore(panel) }),
   );
 

@@ -71,6 +71,7 @@ function setup(options: { settings?: Partial<TallySettings>; key?: boolean; stor
     cache,
   });
   let ids = 0;
+  const noKey: Notice = { kind: 'noKey', message: 'No Anthropic API key yet.', action: 'tally.setApiKey' };
   const deps: ChatSessionDeps = {
     store: new ConversationStore(store),
     post: (message) => {
@@ -81,8 +82,8 @@ function setup(options: { settings?: Partial<TallySettings>; key?: boolean; stor
       assert.ok(!('error' in parsed), 'error' in parsed ? parsed.error : '');
       posted.push(copy);
     },
-    engine: async (): Promise<ChatEngine | Notice> =>
-      options.key === false ? { kind: 'noKey', message: 'No Anthropic API key yet.', action: 'tally.setApiKey' } : engine,
+    engine: async (): Promise<ChatEngine | Notice> => (options.key === false ? noKey : engine),
+    missingKeyNotice: async () => (options.key === false ? noKey : undefined),
     cache,
     settings: () => settings,
     priceTable: () => table,
@@ -140,6 +141,9 @@ test('conversations persist per workspace and come back after a reload, with the
 test('without an API key nothing is sent: the panel asks for one and the message goes back to the input', async (t) => {
   const s = setup({ key: false });
   t.after(s.cleanup);
+  await s.session.handle({ type: 'ready' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(s.of('notice').at(-1)?.notice?.kind, 'noKey', 'the panel says so as soon as it opens');
   await s.session.handle({ type: 'send', text: 'hello', choice: 'auto' });
   assert.equal(s.client.requests.length, 0);
   assert.deepEqual(s.of('notice').at(-1)!.notice, { kind: 'noKey', message: 'No Anthropic API key yet.', action: 'tally.setApiKey' });

@@ -90,6 +90,7 @@ export class ChatPanel implements vscode.Disposable {
           .catch((error: unknown) => {
             this.log.error(`chat: ${parsed.message.type} failed: ${(error as Error).message}`);
             this.post({ type: 'notice', notice: { kind: 'error', message: (error as Error).message, action: null } });
+            if (parsed.message.type === 'send') this.post({ type: 'setDraft', text: parsed.message.text, choice: null });
           });
       }),
       panel.onDidChangeViewState(() => {

@@ -45,6 +45,8 @@ export interface ChatSessionDeps {
   post(message: HostMessage): void;
   /** The engine for the current key and settings, or the notice explaining why there is none (no key). */
   engine(): Promise<ChatEngine | Notice>;
+  /** The "no key" notice when no key is set, else undefined. */
+  missingKeyNotice(): Promise<Notice | undefined>;
   /** Shared with the engine: what is warm on which model, for the per-tier estimates. */
   cache: CacheModel;
   settings(): TallySettings;
@@ -121,10 +123,19 @@ export class ChatSession {
       history: this.deps.store.list(),
       basis: this.basis(),
       attachments: this.attachments(),
-      hasApiKey: true,
       busy: this.busy,
     });
+    void this.checkApiKey();
   }
+
+  /** Says up front when there is no key (and clears that notice once there is one). */
+  async checkApiKey(): Promise<void> {
+    const missing = await this.deps.missingKeyNotice();
+    if (missing) this.notice(missing);
+    else if (this.showingKeyNotice) this.notice(null);
+  }
+
+  private showingKeyNotice = false;
 
   /** Settings or prices changed: new figures for every tier. */
   refreshEstimates(): void {
@@ -157,8 +168,10 @@ export class ChatSession {
   }
 
   async send(text: string, choice: TierChoice, overrideBudget = false, retryOf?: Turn): Promise<void> {
+    // Every send is answered by a streaming turn or by the text handed back (setDraft), so the composer never loses it.
     if (this.running) {
       this.notice({ kind: 'info', message: 'A reply is still streaming: stop it or wait for it to finish.', action: null });
+      this.deps.post({ type: 'setDraft', text, choice: null });
       return;
     }
     const engine = await this.deps.engine();
@@ -336,6 +349,7 @@ export class ChatSession {
   }
 
   private notice(notice: Notice | null): void {
+    this.showingKeyNotice = notice?.kind === 'noKey' || notice?.kind === 'badKey';
     this.deps.post({ type: 'notice', notice });
   }
 

@@ -11,6 +11,14 @@ import { tableWithTierModels, withWorkspaceRouting } from './routing.js';
  * Builds the chat engine on first use and again whenever the key, settings or prices change
  * (they are fixed per engine). The cache model is shared, so a rebuild forgets nothing warm.
  */
+export function missingKeyNotice(): Notice {
+  return {
+    kind: 'noKey',
+    message: 'No Anthropic API key yet. Set one (it is kept in VS Code\'s secret storage), or start VS Code with ANTHROPIC_API_KEY set.',
+    action: 'tally.setApiKey',
+  };
+}
+
 export function createEngineProvider(
   services: HostServices,
   cache: CacheModel,
@@ -26,13 +34,7 @@ export function createEngineProvider(
 
   return async () => {
     const key = await services.getApiKey();
-    if (!key) {
-      return {
-        kind: 'noKey',
-        message: 'No Anthropic API key yet. Set one (it is kept in VS Code\'s secret storage), or start VS Code with ANTHROPIC_API_KEY set.',
-        action: 'tally.setApiKey',
-      };
-    }
+    if (!key) return missingKeyNotice();
     const settings = services.settings();
     const baseTable = services.priceTable();
     const ledgerDir = services.ledgerDirectory();

@@ -409,7 +409,8 @@ function showNotice(notice: Notice | null): void {
 function showBudgetPrompt(budget: BudgetPrompt): void {
   state.budgetPromptId = budget.promptId;
   budgetTitle.textContent = budget.kind === 'refuse' ? 'Over budget: not sent' : 'Confirm this request';
-  budgetMessage.textContent = budget.message.charAt(0).toUpperCase() + budget.message.slice(1) + (budget.kind === 'refuse' ? '. Send it anyway?' : '.');
+  const text = budget.message.replace(/; send anyway to override$/, '');
+  budgetMessage.textContent = text.charAt(0).toUpperCase() + text.slice(1) + (budget.kind === 'refuse' ? '. Send it anyway?' : '. Send it?');
   if (!budgetDialog.open) budgetDialog.showModal();
   byTestId<HTMLButtonElement>(budgetDialog, 'budget-cancel')?.focus();
 }
@@ -466,8 +467,6 @@ function handle(message: HostMessage): void {
       renderBusy();
       return renderConversation();
     case 'notice':
-      state.sending = false;
-      renderBusy();
       return showNotice(message.notice);
     case 'budgetPrompt':
       return showBudgetPrompt(message.prompt);

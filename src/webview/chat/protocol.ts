@@ -133,7 +133,6 @@ export const HostMessageSchema = v.variant('type', [
     history: v.array(ConversationSummarySchema),
     basis: v.array(TierBasisSchema),
     attachments: v.array(AttachmentSchema),
-    hasApiKey: v.boolean(),
     busy: v.boolean(),
   }),
   v.object({ type: v.literal('basis'), basis: v.array(TierBasisSchema) }),
