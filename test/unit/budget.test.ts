@@ -101,3 +101,38 @@ test('checked against the shared ledger, a budget sees what another process spen
   assert.equal(decision.action, 'refuse');
   assert.match(decision.message, /\$0\.90 spent/);
 });
+
+test('several processes spending at once overspend by at most one request in flight each', () => {
+  const table = bundledPriceTable();
+  const dir = mkdtempSync(join(tmpdir(), 'tally-budget-race-'));
+  const now = () => Date.parse('2026-11-20T12:00:00Z');
+  const workspace = { path: '/home/dev/app', name: 'app' };
+  const daily = budget({ dailyUsd: 1 });
+  const request = buildLedgerEntry(table, {
+    startedAt: now(),
+    workspace,
+    source: 'chat',
+    model: resolveModel(table, 'sonnet'),
+    defaultModel: resolveModel(table, 'sonnet'),
+    usage: { input_tokens: 50_000, output_tokens: 30_000 }, // $0.40
+    status: 'ok',
+    durationMs: 1,
+  });
+  const processes = [0, 1, 2].map(() => openLedger(dir, { now }));
+  let refusals = 0;
+  // Worst case: every process checks before any of them records, every round.
+  for (let round = 0; round < 6; round++) {
+    const allowed = processes.filter((ledger) => {
+      const spend = ledger.spend(workspace.path);
+      const decision = checkBudget({ budget: daily, spentTodayUsd: spend.today.usd, spentMonthUsd: spend.thisMonth.usd, estimateUsd: request.usd });
+      if (decision.action === 'refuse') refusals++;
+      return decision.action !== 'refuse';
+    });
+    allowed.forEach((ledger) => ledger.append(request));
+  }
+  const spent = openLedger(dir, { now }).spend(workspace.path).today.usd;
+  assert.ok(spent > 1, 'the race did overspend');
+  assert.ok(spent <= 1 + processes.length * request.usd, `spent ${spent}`);
+  assert.equal(refusals, processes.length * 5, 'once over, every process refuses in every later round');
+  assert.equal(request.usd, 0.4);
+});

@@ -100,6 +100,8 @@ test('bad flags get one clear line and exit code 2', async () => {
     [['--since', '2026-11-05', '--until', '2026-11-01'], /--since 2026-11-05 is after --until 2026-11-01/],
     [['--json', '--csv'], /choose one of --json and --csv/],
   ];
+  const notADirectory = join(makeLedger(), '2026-11.jsonl');
+  cases.push([['--ledger', notADirectory], new RegExp(`ledger directory ${notADirectory.replace(/[.]/g, '\\.')} is not a directory`)]);
   for (const [args, message] of cases) {
     const { code, stderr } = await runTally(['report', '--ledger', tmpdir(), ...args]);
     assert.equal(code, 2, args.join(' '));

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { InputError } from '../errors.js';
 
 /**
  * The file operations the ledger needs, so tests (and the extension, if it ever must) can
@@ -27,6 +28,14 @@ export interface LedgerFileSystem {
 }
 
 const NEWLINE = 0x0a;
+
+/** A ledger directory that is a file or cannot be read is the user's to fix: say so in one line. */
+function directoryError(dir: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOTDIR' || code === 'EEXIST') return new InputError(`ledger directory ${dir} is not a directory`);
+  if (code === 'EACCES' || code === 'EPERM') return new InputError(`ledger directory ${dir}: permission denied`);
+  return error as Error;
+}
 const SETTLE_CHECKS = 5;
 const SETTLE_MS = 2;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -95,11 +104,15 @@ export const nodeFileSystem: LedgerFileSystem = {
       return fs.readdirSync(dir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+      throw directoryError(dir, error);
     }
   },
   ensureDir(dir) {
-    fs.mkdirSync(dir, { recursive: true });
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw directoryError(dir, error);
+    }
   },
   readText(file) {
     try {
