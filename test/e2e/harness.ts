@@ -65,19 +65,33 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
   live.delete(child);
 }
 
-function startLogged(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; logPath: string } {
+interface Logged {
+  child: ChildProcess;
+  logPath: string;
+  /** Fails with the end of the log once the process has exited (for use inside waitUntil checks). */
+  assertRunning(): Promise<void>;
+}
+
+function startLogged(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Logged {
   const logPath = join(RESULTS_DIR, 'logs', `${name}.log`);
   mkdirSync(join(RESULTS_DIR, 'logs'), { recursive: true });
   const log = createWriteStream(logPath);
   const child = spawn(command, args, { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
-  child.once('exit', (code, signal) => {
-    log.end(`\n[exited code=${code} signal=${signal}]\n`);
-    live.delete(child);
+  const logClosed = new Promise<void>((done) => {
+    child.once('close', (code, signal) => {
+      log.end(`\n[exited code=${code} signal=${signal}]\n`, () => done());
+      live.delete(child);
+    });
   });
   live.add(child);
-  return { child, logPath };
+  const assertRunning = async () => {
+    if (child.exitCode === null && child.signalCode === null) return;
+    await logClosed;
+    throw new GaveUp(`${name} exited (${child.exitCode ?? child.signalCode}); end of ${logPath}:\n${tail(logPath)}`);
+  };
+  return { child, logPath, assertRunning };
 }
 
 function tail(path: string, lines = 30): string {
@@ -97,6 +111,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Thrown inside a waitUntil check to stop waiting at once (the awaited process died). */
+export class GaveUp extends Error {}
+
 /** Polls `check` until it returns a value other than undefined/false; fails with `what` after `timeoutMs`. */
 export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -106,6 +123,7 @@ export async function waitUntil<T>(what: string, check: () => Promise<T | undefi
       const value = await check();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
+      if (error instanceof GaveUp) throw error;
       lastError = error;
     }
     if (Date.now() > deadline) {
@@ -137,14 +155,14 @@ export interface FakeAnthropic {
 export async function startFakeAnthropic(name: string, apiKey: string): Promise<FakeAnthropic> {
   const main = join(REPO_ROOT, 'test/fake-anthropic/main.ts');
   if (!existsSync(main)) throw new Error(`the fake Anthropic server is missing: ${main}`);
-  const { child, logPath } = startLogged(name, process.execPath, ['--import', 'tsx', main, '--port', '0', '--api-key', apiKey], process.env);
+  const { child, logPath, assertRunning } = startLogged(name, process.execPath, ['--import', 'tsx', main, '--port', '0', '--api-key', apiKey], process.env);
   // It prints its URL (with the port the system chose) as the first line of stdout.
   let printed = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     printed += chunk.toString('utf8');
   });
-  const url = await waitUntil(`the fake Anthropic server to print its URL (log ${logPath})`, () => {
-    if (child.exitCode !== null) throw new Error(`fake server exited ${child.exitCode}:\n${tail(logPath)}`);
+  const url = await waitUntil(`the fake Anthropic server to print its URL (log ${logPath})`, async () => {
+    await assertRunning();
     const line = printed.split('\n')[0]?.trim();
     return printed.includes('\n') && line?.startsWith('http://127.0.0.1:') ? line : undefined;
   }, 30_000);
@@ -247,13 +265,13 @@ export class VsCodeSession {
       phase('install .vsix');
 
       const port = await freePort();
-      const { child: codeServer, logPath } = startLogged(`${options.name}-code-server`, tools.codeServerBin, [
+      const { child: codeServer, logPath, assertRunning } = startLogged(`${options.name}-code-server`, tools.codeServerBin, [
         '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, ...dirs,
         '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspaceDir,
       ], env);
       cleanup.unshift(() => stopProcess(codeServer));
       await waitUntil(`code-server on port ${port} (log ${logPath})`, async () => {
-        if (codeServer.exitCode !== null) throw new Error(`code-server exited ${codeServer.exitCode}:\n${tail(logPath)}`);
+        await assertRunning();
         return portAccepts(port);
       }, 60_000);
       phase('code-server listening');
