@@ -58,11 +58,16 @@ export function readAnatomy(prompt: string): PromptAnatomy {
   // A closing question ("What's the bug?") is part of the instruction; a pasted list or chat log is not.
   const closingLines = closing.trim().split('\n');
   const closingIsQuestion =
-    closing.length <= CLOSING_CAP &&
-    closingLines.length <= 2 &&
-    /\?\s*$/.test(closing) &&
-    !closingLines.some((line) => CODE_LINE.test(line) || /^\s*([-*>•]|\d+[.)]|["'`]|\w+:\s)/.test(line));
-  const instruction = (opening.slice(0, INSTRUCTION_CAP) + (closingIsQuestion ? `\n${closing}` : '')).toLowerCase();
+    closing.length <= CLOSING_CAP && closingLines.length <= 2 && /\?\s*$/.test(closing) && !closingLines.some(isPastedLine);
+  // Without a "…:" introducing pasted material, later prose paragraphs are still the user talking.
+  let body = opening;
+  if (!/:\s*$/.test(opening)) {
+    for (const block of blocks.slice(1, -1)) {
+      if (body.length >= INSTRUCTION_CAP) break;
+      if (!block.split('\n').some(isPastedLine)) body += `\n${block}`;
+    }
+  }
+  const instruction = (body.slice(0, INSTRUCTION_CAP) + (closingIsQuestion ? `\n${closing}` : '')).toLowerCase();
   return {
     instruction,
     whole: text.slice(0, WHOLE_CAP).toLowerCase(),
@@ -74,6 +79,11 @@ export function readAnatomy(prompt: string): PromptAnatomy {
     documentSections,
     bare: lines.length === 1 && text.length < 200,
   };
+}
+
+/** Code, a trace, a list item, a quote or a "Name: message" chat line: material, not instruction. */
+function isPastedLine(line: string): boolean {
+  return CODE_LINE.test(line) || TRACE_LINE.test(line) || /^\s*([-*>•|]|\d+[.)]|["'`]|[\w.-]+:\s)/.test(line);
 }
 
 /** "Summarize this thread:\nDana: …" — a first line ending in a colon introduces pasted material. */

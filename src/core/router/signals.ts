@@ -79,6 +79,9 @@ const STAKES_WORDS = /\b(prod\w*|payments?|primary|replica|customers?|users'? da
 const MATH_MARKERS =
   /\b(positive integers?|real numbers?|find (all|the (number|sum|smallest|largest|least|greatest|remainder|value))|ordered pairs|how many (ordered|positive|distinct|integers|ways)|remainder when|divisible by|divides|prime|polynomial|probability that|expected (value|number))\b|\\(frac|sqrt|binom)|\$[^$\n]{0,40}(\^|\\[a-z]+|_\{)[^$\n]{0,40}\$/g;
 
+/** Answer options: "A. …" at a line start or "(A) …" inline. */
+const CHOICE = /(^|\s)(?:\(([a-e])\)|([a-e])[.)])\s/gm;
+
 /** A question rather than a request ("sql: how do I rename a column"). */
 const QUESTION = /\?|(^|:\s*)(how|what|which|where|why|when|is|are|can|does|do)\b/;
 
@@ -199,6 +202,19 @@ export const SIGNALS: readonly Signal[] = [
         ? SHORT_ERROR(prompt)
         : undefined,
     reason: () => 'asks what a short error message means (no code to debug)',
+  },
+  {
+    id: 'multiple-choice',
+    group: 'lookup',
+    weight: -2,
+    kind: 'mechanical',
+    taskClass: 'classify',
+    detect: (prompt) => {
+      if (prompt.chars >= 400 || prompt.codeLines > 0 || prompt.whole.search(MATH_MARKERS) !== -1) return undefined;
+      const letters = new Set([...prompt.whole.matchAll(CHOICE)].map((m) => m[2] ?? m[3]));
+      return letters.size >= 3 ? `${letters.size} options` : undefined;
+    },
+    reason: (m) => `short multiple-choice recall question (${m})`,
   },
   {
     id: 'quick-lookup',
