@@ -108,7 +108,7 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
   const states = new Map<string, FileState>();
 
   const fileOf = (month: string) => path.join(dir, monthFileName(month));
-  const indexFileOf = (month: string) => snapshotPath(dir, month, path.join);
+  const indexFileOf = (month: string) => snapshotPath(dir, month, pricesKey, path.join);
 
   function freshState(month: string): FileState {
     return { month, file: fileOf(month), offset: 0, lines: 0, buckets: new Map(), problemCount: 0, problems: [], torn: undefined, unsaved: 0 };

@@ -5,7 +5,7 @@ import { TOTAL_FIELDS, type Totals } from './totals.js';
 
 /**
  * What the incremental reader knows about one month file, saved beside the ledger
- * (.index/2026-11.json) so a new process (another VS Code window, the CLI) starts from the
+ * (.index/2026-11.<prices>.json) so a new process (another VS Code window, the CLI) starts from the
  * running totals and parses only the lines appended since. It is a cache: when it is missing,
  * unreadable, from other prices, or the ledger bytes before its offset changed, it is rebuilt.
  */
@@ -51,8 +51,12 @@ const SnapshotSchema = v.object({
   ),
 });
 
-export function snapshotPath(dir: string, month: string, join: (...parts: string[]) => string): string {
-  return join(dir, '.index', `${month}.json`);
+/**
+ * One saved file per month and price table: the CLI and an editor with a prices override keep
+ * separate totals instead of overwriting each other's and rebuilding.
+ */
+export function snapshotPath(dir: string, month: string, pricesKey: string, join: (...parts: string[]) => string): string {
+  return join(dir, '.index', `${month}.${pricesKey}.json`);
 }
 
 /**
