@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
-import { contextWarning, estimateDraft } from '../../src/webview/chat/draftEstimate.js';
+import { contextWarning, DraftTokenCounter, estimateDraft } from '../../src/webview/chat/draftEstimate.js';
 import { parseHostMessage, parseWebviewMessage, type Attachment, type TierBasis } from '../../src/webview/chat/protocol.js';
 
 const table = bundledPriceTable();
@@ -57,4 +57,17 @@ test('messages are validated on arrival: malformed or unknown ones are refused w
   assert.ok('error' in parseWebviewMessage({ type: 'evil' }));
   assert.ok('error' in parseHostMessage({ type: 'delta', turnId: 't1' }), 'missing text');
   assert.ok('message' in parseHostMessage({ type: 'delta', turnId: 't1', text: 'x' }));
+});
+
+test('counting keystroke by keystroke gives the same figures as counting the whole draft', () => {
+  const tiers = [basis('haiku', 8), basis('sonnet', 8), basis('opus', 8)];
+  const counter = new DraftTokenCounter();
+  const final = 'Why does retry() loop forever after SIGTERM?\n```ts\nwhile (!stopped) { await work(); }\n```';
+  let typed = '';
+  for (const char of final) {
+    typed += char;
+    estimateDraft(tiers, typed, now, counter);
+  }
+  assert.deepEqual(estimateDraft(tiers, typed, now, counter), estimateDraft(tiers, final, now));
+  assert.deepEqual(estimateDraft(tiers, '', now, counter).map((f) => f.draftTokens), [0, 0, 0]);
 });

@@ -1,11 +1,23 @@
 import { formatTokens, formatUsd } from '../../core/format.js';
 import { priceTokens, utcDate, type TokenSplit } from '../../core/prices/cost.js';
 import type { PriceTable } from '../../core/prices/priceTable.js';
-import { estimateTextTokens } from '../../core/tokens/estimator.js';
+import type { TokenizerFamily } from '../../core/prices/schema.js';
+import { IncrementalTokenEstimator } from '../../core/tokens/incremental.js';
 import type { Attachment, RoutedTier, TierBasis } from './protocol.js';
 
-// Runs in the webview on every keystroke: the draft is counted here with the bundled estimator
-// (microseconds), so the figures never wait for a round trip to the extension host.
+// Runs in the webview on every keystroke: the draft is counted here with the bundled estimator,
+// recounting only the edited part of the text, so the figures never wait for a round trip to the
+// extension host.
+
+/** Keeps the draft's counts between keystrokes (feature counts are the same for every family). */
+export class DraftTokenCounter {
+  private readonly incremental = new IncrementalTokenEstimator('v5');
+
+  tokens(text: string, family: TokenizerFamily): number {
+    this.incremental.update(text);
+    return this.incremental.tokens(family);
+  }
+}
 
 export interface DraftEstimate {
   tier: RoutedTier;
@@ -20,10 +32,10 @@ export interface DraftEstimate {
 /** Only batchDiscount is read by priceTokens, and only for batch requests, which chat never makes. */
 const CHAT_TABLE: PriceTable = { source: { url: '', checked: '1970-01-01' }, batchDiscount: 0, tierDefaults: { haiku: '', sonnet: '', opus: '', frontier: '' }, models: [] };
 
-export function estimateDraft(basis: readonly TierBasis[], draft: string, now: number): DraftEstimate[] {
+export function estimateDraft(basis: readonly TierBasis[], draft: string, now: number, counter = new DraftTokenCounter()): DraftEstimate[] {
   const date = utcDate(now);
   return basis.map((entry) => {
-    const draftTokens = draft === '' ? 0 : estimateTextTokens(draft, entry.model.family);
+    const draftTokens = counter.tokens(draft, entry.model.family);
     const inputTokens = entry.prefixTokens + draftTokens;
     const split = requestSplit(entry, draftTokens);
     const cost = priceTokens(CHAT_TABLE, entry.model, split, { date });

@@ -3,7 +3,7 @@ import './chat.css';
 import DOMPurify from 'dompurify';
 import { formatTokens, formatUsd } from '../../core/format.js';
 import { byTestId, fill, h } from '../shared/dom.js';
-import { contextWarning, estimateDraft } from './draftEstimate.js';
+import { contextWarning, DraftTokenCounter, estimateDraft } from './draftEstimate.js';
 import {
   parseHostMessage,
   TIER_CHOICES,
@@ -208,8 +208,9 @@ function selectedTier(): RoutedTier {
   return state.recommendation?.tier ?? 'sonnet';
 }
 
+const draftCounter = new DraftTokenCounter();
 function renderEstimates(): void {
-  const figures = estimateDraft(state.basis, prompt.value, Date.now());
+  const figures = estimateDraft(state.basis, prompt.value, Date.now(), draftCounter);
   const recommended = state.recommendation && state.recommendation.draft.trim() !== '' ? state.recommendation.tier : null;
   const selected = selectedTier();
   fill(
