@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDashboardData } from '../../src/extension/spend/dashboardData.js';
 import { readSpendHistory } from '../../src/extension/spend/spendHistory.js';
-import { axisUsd, isEmpty, monthProgress, rangeView } from '../../src/webview/dashboard/chartData.js';
+import { axisUsd, isEmpty, modelColours, monthProgress, rangeView } from '../../src/webview/dashboard/chartData.js';
 import { DashboardDataSchema, parseFromDashboard, parseToDashboard } from '../../src/webview/dashboard/protocol.js';
 import * as v from 'valibot';
 import { OTHER_WORKSPACE, table, testLedger, WORKSPACE } from './spendTestLedger.js';
@@ -35,7 +35,7 @@ test('a recorded request is charted on its day, under its model and tier, and li
   const data = dashboardFor(l);
   assert.equal(isEmpty(data), false);
   const today = data.days.length - 1;
-  assert.deepEqual(data.dailyByModel.map((s) => s.key), ['claude-haiku-5-5']);
+  assert.deepEqual(data.dailyByModel.map((s) => [s.key, s.tier]), [['claude-haiku-5-5', 'haiku']]);
   assert.ok(data.dailyByModel[0]!.usd[today]! > 0);
   assert.deepEqual(data.dailyByTier.map((s) => s.key), ['haiku']);
   assert.equal(data.requestsByDay[today], 1);
@@ -141,4 +141,15 @@ test('a redraw re-splits only the days whose totals changed, and sees late entri
   const day12 = data.days.indexOf('2026-11-12');
   assert.ok(data.dailyByModel.find((s) => s.key === 'claude-opus-5-5')!.usd[day12]! > 0);
   assert.ok(data.dailyByModel.find((s) => s.key === 'claude-haiku-5-5')!.usd.at(-1)! > 0);
+});
+
+test('each model takes its tier’s colour, so the model and tier charts agree', () => {
+  const tiers = { haiku: 'green', sonnet: 'blue', opus: 'purple' };
+  const series = [
+    { key: 'claude-sonnet-5-5', usd: [], tier: 'sonnet' },
+    { key: 'claude-opus-5-5', usd: [], tier: 'opus' },
+    { key: 'claude-sonnet-4-6', usd: [], tier: 'sonnet' },
+    { key: 'my-gateway-model', usd: [] },
+  ];
+  assert.deepEqual(modelColours(series, tiers, ['yellow', 'red']), ['blue', 'purple', 'yellow', 'red']);
 });

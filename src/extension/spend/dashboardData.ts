@@ -28,6 +28,7 @@ export function buildDashboardData(history: SpendHistory, options: DashboardOpti
   const dayIndex = new Map(days.map((day, i) => [day, i]));
   const zeros = () => days.map(() => 0);
   const byModel = new Map<string, number[]>();
+  const modelTier = new Map<string, string>();
   const byTier = new Map<string, number[]>();
   const requestsByDay = zeros();
   const cacheSavedByDay = zeros();
@@ -36,7 +37,10 @@ export function buildDashboardData(history: SpendHistory, options: DashboardOpti
   for (const day of history.days) {
     const i = dayIndex.get(day.day);
     if (i === undefined) continue;
-    for (const part of day.byModel) addAt(byModel, part.key, i, part.usd, zeros);
+    for (const part of day.byModel) {
+      addAt(byModel, part.key, i, part.usd, zeros);
+      if (part.tier) modelTier.set(part.key, part.tier);
+    }
     for (const part of day.byTier) addAt(byTier, part.key, i, part.usd, zeros);
     requestsByDay[i] = day.requests;
     cacheSavedByDay[i] = day.cacheSavingsUsd;
@@ -47,7 +51,10 @@ export function buildDashboardData(history: SpendHistory, options: DashboardOpti
     workspaceName: options.workspaceName,
     generatedAt: new Date(history.nowMs).toISOString(),
     days,
-    dailyByModel: largestFirst(byModel),
+    dailyByModel: largestFirst(byModel).map((series) => {
+      const tier = modelTier.get(series.key);
+      return tier ? { ...series, tier } : series;
+    }),
     dailyByTier: largestFirst(byTier),
     requestsByDay,
     cacheSavedByDay,

@@ -30,7 +30,6 @@ export async function exportSpend(services: TallyServices, source: SpendSource, 
   if (!format) return undefined;
 
   const workspace = services.workspace();
-  const { entries, skippedLines } = readWorkspaceEntries(source.ledger(), workspace.path);
   const today = new Date().toISOString().slice(0, 10);
   const safeName = workspace.name.replace(/[^\w.-]+/g, '-') || 'workspace';
   const defaultFolder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -48,17 +47,29 @@ export async function exportSpend(services: TallyServices, source: SpendSource, 
           });
   if (!target) return undefined;
 
-  const rows = spendRows(entries, services.priceTable());
-  const text = format === 'csv' ? toCsv(rows) : toJson(rows, workspace, new Date().toISOString());
-  try {
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Tally: could not write ${target.fsPath}: ${(error as Error).message}`);
-    return undefined;
-  }
+  const chosenFormat = format;
+  const written = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Tally: exporting spend to ${path.basename(target.fsPath)}…` },
+    async () => {
+      // Let the notification appear before reading a large ledger (a synchronous read of every entry).
+      await new Promise((done) => setTimeout(done, 50));
+      const { entries, skippedLines } = readWorkspaceEntries(source.ledger(), workspace.path);
+      const rows = spendRows(entries, services.priceTable());
+      const text = chosenFormat === 'csv' ? toCsv(rows) : toJson(rows, workspace, new Date().toISOString());
+      try {
+        await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+        return { rows: rows.length, skippedLines };
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Tally: could not write ${target.fsPath}: ${(error as Error).message}`);
+        return undefined;
+      }
+    },
+  );
+  if (!written) return undefined;
+  const { rows, skippedLines } = written;
   const skipped = skippedLines > 0 ? ` (${skippedLines} unreadable ledger line(s) skipped)` : '';
   void vscode.window
-    .showInformationMessage(`Tally: exported ${rows.length} request${rows.length === 1 ? '' : 's'} to ${path.basename(target.fsPath)}${skipped}.`, 'Open')
+    .showInformationMessage(`Tally: exported ${rows} request${rows === 1 ? '' : 's'} to ${path.basename(target.fsPath)}${skipped}.`, 'Open')
     .then((choice) => (choice === 'Open' ? vscode.window.showTextDocument(target) : undefined));
   return target;
 }

@@ -15,7 +15,7 @@ export interface DaySpend {
   usd: number;
   cacheSavingsUsd: number;
   routingSavingsUsd: number;
-  byModel: Array<{ key: string; usd: number }>;
+  byModel: Array<{ key: string; usd: number; tier?: string }>;
   byTier: Array<{ key: string; usd: number }>;
 }
 
@@ -48,6 +48,7 @@ export function readSpendHistory(ledger: Ledger, workspacePath: string, options:
   const since = dayAxis(options.nowMs, options.historyDays)[0]!;
   const spend = ledger.spend(workspacePath);
   const perDay = ledger.summarize('day', { workspace: workspacePath, since });
+  const tierOf = modelLookup(options.priceTable);
   const days = perDay.rows
     .filter((row) => row.requests > 0)
     .map((row): DaySpend => {
@@ -61,7 +62,7 @@ export function readSpendHistory(ledger: Ledger, workspacePath: string, options:
         usd: row.usd,
         cacheSavingsUsd: row.cacheSavingsUsd,
         routingSavingsUsd: row.routingSavingsUsd,
-        byModel: keyed('model'),
+        byModel: keyed('model').map((part) => ({ ...part, tier: tierOf.get(part.key)?.tier })),
         byTier: keyed('tier'),
       };
       cache.set(row.key, day);
@@ -86,11 +87,16 @@ export function readWorkspaceEntries(ledger: Ledger, workspacePath: string): { e
 }
 
 /** Flattens entries into rows with their savings split the same way the ledger's totals split them. */
-export function spendRows(entries: readonly LedgerEntry[], table: PriceTable): SpendRow[] {
+/** Models by id or alias; ids win over aliases, as in the ledger's own lookup. */
+function modelLookup(table: PriceTable): Map<string, ModelInfo> {
   const models = new Map<string, ModelInfo>();
-  // Ids win over aliases, as in the ledger's own lookup.
   for (const model of table.models) for (const alias of model.aliases) models.set(alias, model);
   for (const model of table.models) models.set(model.id, model);
+  return models;
+}
+
+export function spendRows(entries: readonly LedgerEntry[], table: PriceTable): SpendRow[] {
+  const models = modelLookup(table);
   return entries.map((entry) => {
     const totals = entryTotals(entry, models, table, entryDay(entry));
     return {

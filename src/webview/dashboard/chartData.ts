@@ -30,7 +30,7 @@ export function rangeView(data: DashboardData, rangeDays: RangeDays): RangeView 
   const cut = (values: readonly number[]) => values.slice(start);
   const nonEmpty = (series: DailySeries[]) =>
     series
-      .map((s) => ({ key: s.key, usd: cut(s.usd) }))
+      .map((s) => ({ ...s, usd: cut(s.usd) }))
       .filter((s) => sum(s.usd) > 0)
       .sort((a, b) => sum(b.usd) - sum(a.usd));
   const byModel = nonEmpty(data.dailyByModel);
@@ -115,4 +115,21 @@ export function axisUsd(value: number): string {
   const abs = Math.abs(value);
   const text = abs >= 0.01 ? abs.toFixed(2) : abs.toPrecision(1);
   return `${value < 0 ? '-' : ''}$${text}`;
+}
+
+/**
+ * A colour per model that matches the tier chart: the biggest model of each tier takes its
+ * tier's colour; other models take the colours no tier uses, then repeat.
+ */
+export function modelColours(series: readonly DailySeries[], tierColours: Readonly<Record<string, string>>, spare: readonly string[]): string[] {
+  const tiersTaken = new Set<string>();
+  let next = 0;
+  return series.map((s) => {
+    const colour = s.tier ? tierColours[s.tier] : undefined;
+    if (s.tier && colour && !tiersTaken.has(s.tier)) {
+      tiersTaken.add(s.tier);
+      return colour;
+    }
+    return spare[next++ % spare.length]!;
+  });
 }

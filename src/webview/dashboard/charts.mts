@@ -12,7 +12,7 @@ import {
   type ChartConfiguration,
 } from 'chart.js';
 import { formatUsd } from '../../core/format.js';
-import { axisUsd, type MonthProgress, type RangeView } from './chartData.js';
+import { axisUsd, modelColours, type MonthProgress, type RangeView } from './chartData.js';
 
 // Only what these four charts use is registered, so the bundle leaves the rest of Chart.js out.
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
@@ -20,6 +20,8 @@ Chart.register(BarController, BarElement, LineController, LineElement, PointElem
 /** Colours read from VS Code's theme variables, so light, dark and high contrast all stay readable. */
 export interface Palette {
   series: string[];
+  /** Colours no tier uses, for the second model of a tier and unknown models. */
+  spare: string[];
   foreground: string;
   grid: string;
   fontFamily: string;
@@ -39,6 +41,7 @@ export function readPalette(): Palette {
   const foreground = css('--vscode-charts-foreground', css('--vscode-foreground', '#cccccc'));
   return {
     series: [blue, orange, green, purple, yellow, red],
+    spare: [yellow, red, css('--vscode-charts-foreground', '#cccccc')],
     foreground,
     grid: css('--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
     fontFamily: css('--vscode-font-family', 'sans-serif'),
@@ -70,6 +73,7 @@ function baseOptions(palette: Palette, stacked: boolean, horizontal = false): Ch
 }
 
 export function dailyByModelConfig(view: RangeView, palette: Palette): ChartConfiguration {
+  const colours = modelColours(view.byModel, palette.tiers, palette.spare);
   return {
     type: 'bar',
     data: {
@@ -77,8 +81,8 @@ export function dailyByModelConfig(view: RangeView, palette: Palette): ChartConf
       datasets: view.byModel.map((series, i) => ({
         label: series.key,
         data: series.usd,
-        backgroundColor: palette.series[i % palette.series.length],
-        borderColor: palette.highContrast ? palette.foreground : palette.series[i % palette.series.length],
+        backgroundColor: colours[i],
+        borderColor: palette.highContrast ? palette.foreground : colours[i],
         borderWidth: palette.highContrast ? 1 : 0,
       })),
     },

@@ -40,8 +40,8 @@ const RecentRequestSchema = v.object({
   status: v.string(),
 });
 
-/** One stack of a daily chart: `key` is a model id or a tier name. */
-const DailySeriesSchema = v.object({ key: v.string(), usd: v.array(usd) });
+/** One stack of a daily chart: `key` is a model id (with its tier, when the price table knows it) or a tier name. */
+const DailySeriesSchema = v.object({ key: v.string(), usd: v.array(usd), tier: v.optional(v.string()) });
 
 export const DashboardDataSchema = v.object({
   workspaceName: v.string(),
