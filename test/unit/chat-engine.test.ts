@@ -3,6 +3,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import { createMessagesClient } from '../../src/core/anthropic/client.js';
 import { ChatEngine, type ChatEngineOptions, type ChatRouter } from '../../src/core/chat/engine.js';
 import { Conversation } from '../../src/core/chat/conversation.js';
+import { thinkTimesFromLedger } from '../../src/core/chat/thinkTime.js';
 import type { LedgerEntry, SpendTotals } from '../../src/core/ledger/index.js';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../test/fake-anthropic/server.js';
@@ -170,4 +171,37 @@ test('an edit to one attached file re-writes only that file and what follows it'
   assert.ok(edited.cacheReadTokens > 0, 'the system prompt is still read after the first edit');
   assert.ok(again.cacheReadTokens > edited.cacheReadTokens, 'after the second edit the other three files are read too');
   assert.ok(fileTokens > 0);
+});
+
+test("a user's pauses in earlier conversations, read from the ledger, set 'auto' TTLs from the first question", async () => {
+  const entry = (conversationId: string, ts: string, reasons: string[] = []): LedgerEntry => ({
+    ts,
+    workspace: { path: '/w', name: 'w' },
+    source: 'chat',
+    conversationId,
+    model: MODEL,
+    tier: 'sonnet',
+    routedReasons: reasons,
+    usage: { input_tokens: 1, output_tokens: 1 },
+    usd: 0,
+    baselineUsd: 0,
+    requestId: null,
+    status: 'ok',
+    durationMs: 60_000,
+  });
+  const pauses = thinkTimesFromLedger([
+    entry('one', '2026-11-18T10:00:00.000Z'),
+    entry('two', '2026-11-18T10:05:00.000Z'),
+    entry('one', '2026-11-18T10:21:00.000Z'),
+    entry('one', '2026-11-18T10:22:30.000Z', ['history compression: summarised turns 1-2']),
+    entry('two', '2026-11-18T10:06:30.000Z'),
+  ]);
+  assert.deepEqual(pauses, [30_000, 20 * 60_000]);
+
+  const slowThinker = engine({ cacheTtl: 'auto', thinkTimesMs: Array(10).fill(20 * 60_000) });
+  const first = await slowThinker.sendTurn(conversation('slow'), { user: 'first question [[tokens:20]]' });
+  assert.equal(first.ttl.turn, '1h');
+  const newcomer = engine({ cacheTtl: 'auto' });
+  const cold = await newcomer.sendTurn(conversation('new'), { user: 'first question [[tokens:20]]' });
+  assert.equal(cold.ttl.turn, '5m', 'without history a first question is written for 5 minutes');
 });

@@ -8,10 +8,11 @@ import { Conversation } from '../../core/chat/conversation.js';
 import { ChatEngine, type TurnResult } from '../../core/chat/engine.js';
 import { defaultChatRouter } from '../../core/chat/router.js';
 import { parseChatScript } from '../../core/chat/script.js';
+import { thinkTimesFromLedger } from '../../core/chat/thinkTime.js';
 import { ApiError, InputError } from '../../core/errors.js';
 import { formatTokens, formatUsd } from '../../core/format.js';
 import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
-import { roundUsd } from '../../core/prices/cost.js';
+import { roundUsd, utcDate } from '../../core/prices/cost.js';
 import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
 import { decodeText, readFileOrThrow, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
@@ -59,6 +60,8 @@ export const chatCommand: Command = {
     const clock = () => startedAt + (Date.now() - startedAt) * timeScale;
     const client = createMessagesClient({ apiKey: io.env['ANTHROPIC_API_KEY'] ?? '', ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}) });
     const ledger = openLedger(resolveLedgerDir(values.ledger, io.env, homedir(), process.platform), { now: clock, priceTable: table });
+    // How this user pauses between questions, from the last 30 days of chats in this workspace ('auto' TTLs start from it).
+    const recent = ledger.query({ workspace: workspaceDir, since: utcDate(clock() - 30 * 86_400_000) }).entries;
     const engine = new ChatEngine({
       client,
       priceTable: table,
@@ -69,6 +72,7 @@ export const chatCommand: Command = {
       source: 'cli',
       cacheTtl,
       budget,
+      thinkTimesMs: thinkTimesFromLedger(recent),
     });
 
     const conversation = new Conversation(`cli-${startedAt.toString(36)}`, script.system, script.context);
@@ -78,24 +82,37 @@ export const chatCommand: Command = {
       if (values.json) writeJson(io, { summary: rounded });
       else io.stdout(`total: ${rounded.turns} turns, ${formatUsd(rounded.usd)} (uncached ${formatUsd(rounded.uncachedUsd)}, caching saved ${formatUsd(rounded.savedUsd)})\n`);
     };
-    for (const turn of script.turns) {
-      if (turn.pauseSeconds > 0) await sleep((turn.pauseSeconds * 1000) / timeScale);
-      const result = await engine.sendTurn(conversation, { user: turn.user, model: turn.model, context: turn.context });
-      if (result.status === 'refused' || result.status === 'declined') {
-        finish();
-        throw budgetRefusal(result.budget);
+    // Ctrl-C cancels the turn in flight; it is still recorded (status aborted, usage so far).
+    const controller = new AbortController();
+    const cancel = () => controller.abort();
+    process.once('SIGINT', cancel);
+    try {
+      for (const turn of script.turns) {
+        if (turn.pauseSeconds > 0) await sleep((turn.pauseSeconds * 1000) / timeScale, undefined, { signal: controller.signal }).catch(() => undefined);
+        if (controller.signal.aborted) break;
+        const result = await engine.sendTurn(conversation, { user: turn.user, model: turn.model, context: turn.context, signal: controller.signal });
+        if (result.status === 'refused' || result.status === 'declined') {
+          finish();
+          throw budgetRefusal(result.budget);
+        }
+        summary.turns++;
+        summary.usd += result.usd;
+        summary.uncachedUsd += result.uncachedUsd;
+        summary.savedUsd += result.savedUsd;
+        report(io, result, values.json ?? false);
+        if (result.status === 'error') {
+          finish();
+          throw result.error ?? new ApiError(`turn ${result.turn} failed`);
+        }
       }
-      summary.turns++;
-      summary.usd += result.usd;
-      summary.uncachedUsd += result.uncachedUsd;
-      summary.savedUsd += result.savedUsd;
-      report(io, result, values.json ?? false);
-      if (result.status !== 'ok') {
-        finish();
-        throw result.error ?? new ApiError(`turn ${result.turn} was ${result.status}`);
-      }
+    } finally {
+      process.removeListener('SIGINT', cancel);
     }
     finish();
+    if (controller.signal.aborted) {
+      io.stderr('tally chat: cancelled\n');
+      return 130;
+    }
     return 0;
   },
 };

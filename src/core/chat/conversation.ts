@@ -86,9 +86,12 @@ export class Conversation {
     return turn;
   }
 
-  /** Notes the pause before a new question (nothing for the first). */
-  observeQuestion(askedAtMs: number): void {
-    if (this.lastReplyAtMs !== null) this.thinkTimesMs.push(Math.max(0, askedAtMs - this.lastReplyAtMs));
+  /** Notes the pause before a new question and returns it (null for the first question). */
+  observeQuestion(askedAtMs: number): number | null {
+    if (this.lastReplyAtMs === null) return null;
+    const pause = Math.max(0, askedAtMs - this.lastReplyAtMs);
+    this.thinkTimesMs.push(pause);
+    return pause;
   }
 
   /** Replaces the oldest turns, through `throughTurn`, with a summary (which absorbs any earlier one). */

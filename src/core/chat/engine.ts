@@ -54,6 +54,8 @@ export interface ChatEngineOptions {
   cache?: CacheModel;
   /** Turns a conversation is expected to go on for, for the router's switch rule. */
   expectedTurns?: number;
+  /** Pauses this user took before questions in earlier conversations (e.g. thinkTimesFromLedger), for 'auto' TTLs. */
+  thinkTimesMs?: readonly number[];
 }
 
 export interface TurnRequest {
@@ -104,6 +106,8 @@ export interface TurnResult {
 /** A typical answer when the conversation has not shown its own yet. */
 const DEFAULT_EXPECTED_OUTPUT = 500;
 const SUMMARY_MAX_TOKENS = 1024;
+/** Recent pauses kept: enough to see a habit, recent enough to follow a change in it. */
+const MAX_THINK_TIMES = 200;
 
 /**
  * The conversation engine shared by `tally chat` and the VS Code panel. One call sends one turn:
@@ -111,11 +115,14 @@ const SUMMARY_MAX_TOKENS = 1024;
  */
 export class ChatEngine {
   readonly cache: CacheModel;
+  /** Pauses before questions across every conversation this engine served (and those it was given): how the user works. */
+  readonly thinkTimesMs: number[];
   private readonly clock: () => number;
   private readonly defaultModel: ModelInfo;
 
   constructor(private readonly options: ChatEngineOptions) {
     this.cache = options.cache ?? new CacheModel();
+    this.thinkTimesMs = [...(options.thinkTimesMs ?? [])].slice(-MAX_THINK_TIMES);
     this.clock = options.clock ?? Date.now;
     this.defaultModel = resolveModel(options.priceTable, options.defaultModel ?? 'sonnet');
   }
@@ -128,7 +135,11 @@ export class ChatEngine {
 
     const askedAt = this.clock();
     const date = utcDate(askedAt);
-    conversation.observeQuestion(askedAt); // the pause before this question informs this turn's TTL
+    const pause = conversation.observeQuestion(askedAt); // the pause before this question informs this turn's TTL
+    if (pause !== null) {
+      this.thinkTimesMs.push(pause);
+      if (this.thinkTimesMs.length > MAX_THINK_TIMES) this.thinkTimesMs.shift();
+    }
     const choice = this.chooseModel(conversation, request, askedAt, date);
     const model = choice.model;
     const tokensOf = (text: string) => estimateTextTokens(text, model.family);
@@ -271,7 +282,7 @@ export class ChatEngine {
     const lastBp = probe.at(-1)?.prefixTokens ?? 0;
     return chooseTtls({
       setting,
-      thinkTimesMs: conversation.thinkTimesMs,
+      thinkTimesMs: this.thinkTimesMs,
       coldPrefix: predicted.readTokens < prefixEnd,
       firstQuestion: conversation.completedTurns.length === 0 && conversation.summary === null,
       writeTokens: predicted.write5mTokens + predicted.write1hTokens,
