@@ -11,19 +11,19 @@ import { TOKENIZER_FAMILIES } from '../src/core/prices/schema.js';
 import { parseOrThrow } from '../src/core/validation.js';
 import { errorStats, fitNonNegative, foldOf, FOLDS, predict, type ErrorStats, type Fit, type FitRow } from '../src/core/tokens/calibration.js';
 import { FEATURE_COUNT, FEATURE_NAMES, textFeatures, wordHash } from '../src/core/tokens/features.js';
-import { buildKnownWordFilter } from '../src/core/tokens/knownWords.js';
+import { encodeWordFilter, type KnownWordFilters } from '../src/core/tokens/knownWords.js';
 
 export const TOKEN_DATA_DIR = resolve(__dirname, '../../shared/data/tokens');
 const COEFFICIENTS_FILE = resolve(__dirname, '../src/core/tokens/coefficients.json');
 const KNOWN_WORDS_FILE = resolve(__dirname, '../src/core/tokens/knownWords.json');
 
-/** Words that are one token in an open vocabulary (a leading space stripped). */
-async function vocabularyWordHashes(name: string): Promise<Set<number>> {
+/** Single-token words of an open vocabulary (leading space stripped), in merge order (most frequent first). */
+async function vocabularyWordHashes(name: string): Promise<number[]> {
   // js-tiktoken ships as ES modules only.
   const { Tiktoken } = await import('js-tiktoken/lite');
   const ranks = name === 'o200k_base' ? (await import('js-tiktoken/ranks/o200k_base')).default : (await import('js-tiktoken/ranks/cl100k_base')).default;
   const encoding = new Tiktoken(ranks);
-  const hashes = new Set<number>();
+  const hashes: number[] = [];
   for (let id = 0; id < 210_000; id++) {
     let piece: string;
     try {
@@ -32,18 +32,26 @@ async function vocabularyWordHashes(name: string): Promise<Set<number>> {
       continue;
     }
     const hash = wordHash(piece.startsWith(' ') ? piece.slice(1) : piece);
-    if (hash !== undefined) hashes.add(hash);
+    if (hash !== undefined) hashes.push(hash);
   }
   return hashes;
 }
 
+const VOCABULARY = 'cl100k_base';
+/** Words among the first merges of the vocabulary count as common. */
+const COMMON_WORDS = 8000;
+const FILTER_LOG2_BITS = 19;
+
 async function writeKnownWords(): Promise<void> {
-  const vocabulary = process.argv.find((arg) => arg.startsWith('--vocab='))?.slice(8) ?? 'cl100k_base';
-  const log2Bits = Number(process.argv.find((arg) => arg.startsWith('--bits='))?.slice(7) ?? 19);
-  const hashes = await vocabularyWordHashes(vocabulary);
-  const filter = buildKnownWordFilter(hashes, log2Bits, `single-token words of ${vocabulary} (js-tiktoken), ${hashes.size} words`);
-  writeFileSync(KNOWN_WORDS_FILE, `${JSON.stringify(filter)}\n`);
-  console.log(`wrote ${KNOWN_WORDS_FILE}: ${filter.source}, 2^${log2Bits} bits`);
+  const hashes = await vocabularyWordHashes(VOCABULARY);
+  const filters: KnownWordFilters = {
+    source: `single-token words (letters of one script, 4+ long) of ${VOCABULARY} via js-tiktoken: ${new Set(hashes).size} known, the first ${COMMON_WORDS} common`,
+    log2Bits: FILTER_LOG2_BITS,
+    known: encodeWordFilter(hashes, FILTER_LOG2_BITS),
+    common: encodeWordFilter(hashes.slice(0, COMMON_WORDS), FILTER_LOG2_BITS),
+  };
+  writeFileSync(KNOWN_WORDS_FILE, `${JSON.stringify(filters)}\n`);
+  console.log(`wrote ${KNOWN_WORDS_FILE}: ${filters.source}`);
 }
 
 export type Corpus = 'code' | 'prose';
@@ -91,9 +99,20 @@ function fitRows(texts: readonly Prepared[], family: TokenizerFamily): FitRow[] 
 const UNSEEN_FEATURE_PRIORS: Partial<Record<(typeof FEATURE_NAMES)[number], number>> = { controls: 1, emoji: 2, astral_ideographs: 2 };
 
 /** Mean signed error the fit aims for on its training texts: a slight over-count, never an under-count. */
-const TARGET_BIAS = 0.005;
+const TARGET_BIAS = 0.01;
 
+/**
+ * v5 is v4.7's vocabulary with a different message frame (shared/README.md): it reuses v4.7's
+ * weights and only moves the frame by the typical difference of the two counts.
+ */
 function fit(texts: readonly Prepared[], family: TokenizerFamily): Fit {
+  if (family !== 'v5') return fitFamily(texts, family);
+  const base = fitFamily(texts, 'v4.7');
+  const differences = texts.map((text) => text.counts['v4.7'] - text.counts.v5).sort((a, b) => a - b);
+  return { intercept: base.intercept - differences[Math.floor(differences.length / 2)]!, weights: base.weights };
+}
+
+function fitFamily(texts: readonly Prepared[], family: TokenizerFamily): Fit {
   const rows = fitRows(texts, family);
   const fitted = fitNonNegative(rows, FEATURE_COUNT);
   // A feature the texts never show gets a plain prior instead of the fit's zero.

@@ -58,8 +58,8 @@ test('whitespace typed or deleted where chunks are cut (line starts) stays exact
   const estimator = new IncrementalTokenEstimator('v4.7');
   const original = randomText(random(11), 30_000);
   estimator.update(original);
-  const lineStarts = [...original.matchAll(/\n(?=\S)/g)].map((match) => match.index + 1);
-  assert.ok(lineStarts.length > 100);
+  const lineStarts = [...original.matchAll(/\n(?=\S)/g)].map((match) => match.index + 1).filter((_, i) => i % 3 === 0);
+  assert.ok(lineStarts.length > 50, `${lineStarts.length} line starts`);
   for (const at of lineStarts) {
     for (const edited of [original.slice(0, at) + '\n' + original.slice(at), original.slice(0, at) + ' ' + original.slice(at), original.slice(0, at - 1) + original.slice(at)]) {
       estimator.update(edited);

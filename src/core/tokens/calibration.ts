@@ -59,7 +59,7 @@ export interface Fit {
  * Σ weight·((intercept + w·x − actual) / actual)² + ridge·Σ(scale_j·w_j)², all coefficients ≥ 0,
  * by cyclic coordinate descent on the normal equations (a few dozen unknowns: exact enough, no deps).
  */
-export function fitNonNegative(rows: readonly FitRow[], featureCount: number, ridge = 1e-4, sweeps = 4000): Fit {
+export function fitNonNegative(rows: readonly FitRow[], featureCount: number, ridge = 1e-4, sweeps = 30000): Fit {
   const n = featureCount + 1; // column 0 is the intercept
   const gram = new Float64Array(n * n);
   const rhs = new Float64Array(n);

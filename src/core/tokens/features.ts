@@ -1,4 +1,4 @@
-import { isKnownWordHash } from './knownWords.js';
+import { isCommonWordHash, isKnownWordHash } from './knownWords.js';
 
 // Text features the token estimate is a linear function of. One charCodeAt pass over a
 // lookup table of character kinds; a "run" is a maximal stretch of characters of one run
@@ -14,18 +14,28 @@ export const FEATURE_NAMES = [
   'latin_len1',
   'latin_len2',
   'latin_len3',
-  'latin_known_len4_6',
-  'latin_known_len7_9',
-  'latin_known_len10plus',
+  'latin_known_len4',
+  'latin_known_len5',
+  'latin_known_len6',
+  'latin_known_len7',
+  'latin_known_len8',
+  'latin_known_len9',
+  'latin_known_len10_11',
+  'latin_known_len12plus',
+  'latin_uncommon_len4_6', // known but not among the most frequent words: extra cost on top of known_
+  'latin_uncommon_len7plus',
   'latin_unknown_len4',
-  'latin_unknown_len5_6',
-  'latin_unknown_len7_8',
+  'latin_unknown_len5',
+  'latin_unknown_len6',
+  'latin_unknown_len7',
+  'latin_unknown_len8',
   'latin_unknown_len9_10',
   'latin_unknown_len11_13',
   'latin_unknown_len14plus',
   'latin_letters_past13',
   'latin_camel_humps', // lower→upper inside a word
   'latin_caps_run', // upper after upper inside a word
+  'latin_capitalized', // a word starting upper then lower (The, Hello)
   'latin1_accented', // é, ü, ø… (U+00C0–U+00FF)
   'latin_extended', // ŋ, ɛ, ẹ, ő… (U+0100 and up): rarer, dearer
   'combining_marks',
@@ -60,7 +70,9 @@ export const FEATURE_NAMES = [
   'hangul',
   'cjk_punct', // CJK punctuation and full-width forms
   'symbols_2byte', // Latin-1 symbols and other U+0080–U+07FF non-letters
-  'symbols_3byte', // general punctuation, arrows, maths, box drawing, APL…
+  'symbols_3byte_common', // general punctuation, currency, arrows, box drawing, shapes
+  'symbols_3byte_rare', // maths operators, technical and APL symbols, dingbats, private use…
+  'symbol_repeats', // same symbol as the previous one (───, ═══): long runs merge into few tokens
   // Scripts a vocabulary barely covers (Syriac, Cherokee, Canadian syllabics, Vai, Javanese,
   // Tai Tham, Chakma, and by default any script not named here): about a token per UTF-8 byte.
   'rare_script_runs',
@@ -103,7 +115,8 @@ const enum Kind {
   Kana,
   Hangul,
   CjkPunct,
-  Symbol3,
+  Symbol3Common,
+  Symbol3Rare,
   AstralIdeograph,
   Emoji,
   AstralOther,
@@ -167,7 +180,8 @@ kindInfo(Kind.Cjk, Run.Cjk, 'cjk_ideographs');
 kindInfo(Kind.Kana, Run.Kana, 'kana');
 kindInfo(Kind.Hangul, Run.Hangul, 'hangul');
 kindInfo(Kind.CjkPunct, Run.CjkPunct, 'cjk_punct');
-kindInfo(Kind.Symbol3, Run.Symbol3, 'symbols_3byte');
+kindInfo(Kind.Symbol3Common, Run.Symbol3, 'symbols_3byte_common');
+kindInfo(Kind.Symbol3Rare, Run.Symbol3, 'symbols_3byte_rare');
 kindInfo(Kind.AstralIdeograph, Run.AstralIdeograph, 'astral_ideographs');
 kindInfo(Kind.Emoji, Run.Emoji, 'emoji');
 kindInfo(Kind.AstralOther, Run.Rare, 'rare_script_bytes', 4);
@@ -221,7 +235,12 @@ function buildKindTable(): Uint8Array {
   set(0x1dc0, 0x1dff, Kind.Combining);
   set(0x1e00, 0x1eff, Kind.LatinExtended);
   set(0x1f00, 0x1fff, Kind.Alphabetic);
-  set(0x2000, 0x2bff, Kind.Symbol3);
+  set(0x2000, 0x2bff, Kind.Symbol3Rare);
+  set(0x2010, 0x205e, Kind.Symbol3Common); // dashes, quotes, bullets, ellipsis
+  set(0x20a0, 0x20cf, Kind.Symbol3Common); // currency
+  set(0x2100, 0x214f, Kind.Symbol3Common); // letterlike: ™, №
+  set(0x2190, 0x21ff, Kind.Symbol3Common); // arrows
+  set(0x2500, 0x25ff, Kind.Symbol3Common); // box drawing, blocks, shapes
   set(0x2000, 0x200a, Kind.OtherSpace);
   set(0x200b, 0x200f, Kind.ZeroWidth);
   table[0x2028] = Kind.Newline;
@@ -232,7 +251,7 @@ function buildKindTable(): Uint8Array {
   set(0x20d0, 0x20ff, Kind.Combining);
   set(0x2c60, 0x2c7f, Kind.LatinExtended);
   set(0x2de0, 0x2dff, Kind.Combining);
-  set(0x2e00, 0x2e7f, Kind.Symbol3);
+  set(0x2e00, 0x2e7f, Kind.Symbol3Rare);
   set(0x2e80, 0x2fff, Kind.Cjk); // radicals
   set(0x3000, 0x303f, Kind.CjkPunct);
   table[0x3000] = Kind.OtherSpace;
@@ -247,7 +266,7 @@ function buildKindTable(): Uint8Array {
   set(0xd840, 0xd8bf, Kind.AstralIdeograph); // U+20000–U+3FFFF
   set(0xd83c, 0xd83e, Kind.Emoji); // U+1F000–U+1FBFF
   set(0xdc00, 0xdfff, Kind.LowSurrogate);
-  set(0xe000, 0xf8ff, Kind.Symbol3); // private use
+  set(0xe000, 0xf8ff, Kind.Symbol3Rare); // private use
   set(0xf900, 0xfaff, Kind.Cjk);
   set(0xfb00, 0xfb4f, Kind.LatinExtended);
   set(0xfb50, 0xfdff, Kind.Alphabetic);
@@ -352,8 +371,11 @@ export function accumulateFeatures(text: string, start: number, end: number, int
     if (kind === Kind.LatinUpper) {
       if (previousKind === Kind.LatinLower) into[F.latin_camel_humps]! += 1;
       else if (previousKind === Kind.LatinUpper) into[F.latin_caps_run]! += 1;
-    } else if (code === previousCode && kind === Kind.Punct) {
-      into[F.punct_repeats]! += 1;
+    } else if (kind === Kind.LatinLower && previousKind === Kind.LatinUpper && runLength === 2) {
+      into[F.latin_capitalized]! += 1;
+    } else if (code === previousCode) {
+      if (kind === Kind.Punct) into[F.punct_repeats]! += 1;
+      else if (runOfKind === Run.Symbol3) into[F.symbol_repeats]! += 1;
     }
     previousKind = kind;
     previousCode = code;
@@ -361,22 +383,20 @@ export function accumulateFeatures(text: string, start: number, end: number, int
   if (runLength > 0) emitRun(into, run, runLength, hash >>> 0);
 }
 
+const KNOWN_LATIN_FEATURE = [0, 0, 0, 0, F.latin_known_len4, F.latin_known_len5, F.latin_known_len6, F.latin_known_len7, F.latin_known_len8, F.latin_known_len9, F.latin_known_len10_11, F.latin_known_len10_11, F.latin_known_len12plus];
+const UNKNOWN_LATIN_FEATURE = [0, 0, 0, 0, F.latin_unknown_len4, F.latin_unknown_len5, F.latin_unknown_len6, F.latin_unknown_len7, F.latin_unknown_len8, F.latin_unknown_len9_10, F.latin_unknown_len9_10, F.latin_unknown_len11_13, F.latin_unknown_len11_13, F.latin_unknown_len11_13, F.latin_unknown_len14plus];
+
 function emitRun(into: Float64Array, run: number, length: number, hash: number): void {
   switch (run) {
     case Run.Latin:
       if (length <= 3) into[F.latin_len1 + length - 1]! += 1;
       else if (isKnownWordHash(hash)) {
-        if (length <= 6) into[F.latin_known_len4_6]! += 1;
-        else if (length <= 9) into[F.latin_known_len7_9]! += 1;
-        else into[F.latin_known_len10plus]! += 1;
-      } else if (length === 4) into[F.latin_unknown_len4]! += 1;
-      else if (length <= 6) into[F.latin_unknown_len5_6]! += 1;
-      else if (length <= 8) into[F.latin_unknown_len7_8]! += 1;
-      else if (length <= 10) into[F.latin_unknown_len9_10]! += 1;
-      else if (length <= 13) into[F.latin_unknown_len11_13]! += 1;
+        into[KNOWN_LATIN_FEATURE[Math.min(length, 12)]!]! += 1;
+        if (!isCommonWordHash(hash)) into[length <= 6 ? F.latin_uncommon_len4_6 : F.latin_uncommon_len7plus]! += 1;
+      }
       else {
-        into[F.latin_unknown_len14plus]! += 1;
-        into[F.latin_letters_past13]! += length - 13;
+        into[UNKNOWN_LATIN_FEATURE[Math.min(length, 14)]!]! += 1;
+        if (length > 13) into[F.latin_letters_past13]! += length - 13;
       }
       return;
     case Run.Alphabetic:

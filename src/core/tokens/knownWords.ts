@@ -1,47 +1,51 @@
 // Which words a BPE vocabulary holds whole: a whole word costs about one token, an unknown one is
-// split into several. Claude's vocabularies are not public, so the filter holds the single-token
-// words of an open vocabulary (see scripts/calibrate-tokens.ts) and the fit learns what they cost
-// per family. Stored as a Bloom filter (two probes) over wordHash() values: compact, no strings.
-import filter from './knownWords.json';
+// split into several. Claude's vocabularies are not public, so the filters hold the single-token
+// words of an open vocabulary (see scripts/calibrate-tokens.ts), all of them ("known") and the
+// earliest merges ("common", the most frequent words), and the fit learns what each costs per
+// family. Stored as Bloom filters (two probes) over wordHash() values: compact, no strings.
+import filters from './knownWords.json';
 
 const SECOND_PROBE_MULTIPLIER = 0x2c1b3c6d;
 
-export interface KnownWordFilter {
+export interface KnownWordFilters {
   source: string;
   log2Bits: number;
-  base64: string;
+  known: string;
+  common: string;
 }
 
-function decode(base64: string): Uint8Array {
+function decode(base64: string, log2Bits: number): Uint8Array {
   const binary = atob(base64);
+  if (binary.length * 8 !== 2 ** log2Bits) throw new Error('knownWords.json: bit array does not match log2Bits');
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
 
-const BITS = decode(filter.base64);
-const MASK = (1 << filter.log2Bits) - 1;
-if (BITS.length * 8 !== MASK + 1) throw new Error('knownWords.json: bit array does not match log2Bits');
+const MASK = 2 ** filters.log2Bits - 1;
+const KNOWN = decode(filters.known, filters.log2Bits);
+const COMMON = decode(filters.common, filters.log2Bits);
 
-export function isKnownWordHash(hash: number): boolean {
+const secondProbe = (hash: number, mask: number) => (Math.imul(hash ^ (hash >>> 16), SECOND_PROBE_MULTIPLIER) >>> 7) & mask;
+
+function contains(bits: Uint8Array, hash: number): boolean {
   const a = hash & MASK;
-  if ((BITS[a >>> 3]! & (1 << (a & 7))) === 0) return false;
-  const b = (Math.imul(hash ^ (hash >>> 16), SECOND_PROBE_MULTIPLIER) >>> 7) & MASK;
-  return (BITS[b >>> 3]! & (1 << (b & 7))) !== 0;
+  if ((bits[a >>> 3]! & (1 << (a & 7))) === 0) return false;
+  const b = secondProbe(hash, MASK);
+  return (bits[b >>> 3]! & (1 << (b & 7))) !== 0;
 }
 
-/** Builds the filter the calibration script commits. */
-export function buildKnownWordFilter(hashes: Iterable<number>, log2Bits: number, source: string): KnownWordFilter {
-  const mask = (1 << log2Bits) - 1;
+export const isKnownWordHash = (hash: number): boolean => contains(KNOWN, hash);
+export const isCommonWordHash = (hash: number): boolean => contains(COMMON, hash);
+
+/** Encodes one filter as the calibration script commits it. */
+export function encodeWordFilter(hashes: Iterable<number>, log2Bits: number): string {
+  const mask = 2 ** log2Bits - 1;
   const bits = new Uint8Array((mask + 1) / 8);
   for (const hash of hashes) {
-    for (const probe of probesWith(hash, mask)) bits[probe >>> 3]! |= 1 << (probe & 7);
+    for (const probe of [hash & mask, secondProbe(hash, mask)]) bits[probe >>> 3]! |= 1 << (probe & 7);
   }
   let binary = '';
   for (let i = 0; i < bits.length; i++) binary += String.fromCharCode(bits[i]!);
-  return { source, log2Bits, base64: btoa(binary) };
-}
-
-function probesWith(hash: number, mask: number): [number, number] {
-  return [hash & mask, (Math.imul(hash ^ (hash >>> 16), SECOND_PROBE_MULTIPLIER) >>> 7) & mask];
+  return btoa(binary);
 }
