@@ -3,7 +3,7 @@
 // unit prompt caching works in.
 import * as v from 'valibot';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
-import type { ModelInfo } from '../../src/core/prices/schema.js';
+import type { ModelInfo, TokenizerFamily } from '../../src/core/prices/schema.js';
 import { estimateTextTokens, messageFrameTokens } from '../../src/core/tokens/estimator.js';
 
 export type Ttl = '5m' | '1h';
@@ -136,7 +136,22 @@ function makeBlock(where: string, scope: string, input: BlockInput, model: Model
     breakpoint = ttl;
   }
   const text = content.type === 'text' ? String(content['text']) : JSON.stringify(content);
-  return { canonical: JSON.stringify([scope, content]), tokens: estimateTextTokens(text, model.family), breakpoint };
+  return { canonical: JSON.stringify([scope, content]), tokens: countTokens(text, model.family), breakpoint };
+}
+
+// Conversations resend the same long blocks every turn; counting each once keeps the fake quick.
+const counted = new Map<string, number>();
+const MAX_COUNTED = 10_000;
+
+function countTokens(text: string, family: TokenizerFamily): number {
+  const key = `${family}\u0000${text}`;
+  let tokens = counted.get(key);
+  if (tokens === undefined) {
+    tokens = estimateTextTokens(text, family);
+    if (counted.size >= MAX_COUNTED) counted.clear();
+    counted.set(key, tokens);
+  }
+  return tokens;
 }
 
 const MAX_BREAKPOINTS = 4;
