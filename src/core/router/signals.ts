@@ -51,7 +51,7 @@ const quoted = (match: string) => `"${match.trim().replace(/\s+/g, ' ').slice(0,
 
 // Vocabulary shared by several signals.
 const DATA_FORMATS =
-  'json|yaml|yml|csv|tsv|toml|ini|xml|html table|markdown(?: table)?|md table|table|enum(?: members)?|iso[- ]?8601|utc|epoch|unix time(?:stamps?)?|snake[_ ]case|camel[_ ]?case|pascal[_ ]?case|kebab[- ]case|screaming[_ ]snake[_ ]case|upper ?case|lower ?case|title case|docker[- ]compose|compose (?:file|service)|fetch(?:\\(\\))?|curl|sql (?:literals?|inserts?)|inserts?|bullet (?:points|list)|valid json|json (?:string|object|array)|dict(?:ionary)?|google style|numpy style|yyyy-mm-dd|(markdown |bullet(ed)? |numbered )list|human(-readable)? date';
+  'json|yaml|yml|csv|tsv|toml|ini|xml|html table|markdown(?: table)?|md table|table|enum(?: members)?|iso[- ]?8601|utc|epoch|unix time(?:stamps?)?|snake[_ ]case|camel[_ ]?case|pascal[_ ]?case|kebab[- ]case|screaming[_ ]snake[_ ]case|upper ?case|lower ?case|title case|docker[- ]compose|compose (?:file|service)|fetch(?:\\(\\))?|curl|sql (?:literals?|inserts?)|inserts?|bullet (?:points|list)|valid json|json (?:string|object|array)|dict(?:ionary)?|google style|numpy style|yyyy-mm-dd|(markdown |bullet(ed)? |numbered )(list|changelog)|human(-readable)? date';
 const PROGRAMMING =
   'python|golang|rust|java|kotlin|typescript|javascript|node(?:\\.?js)?|c\\+\\+|c#|ruby|php|swift|bash|shell|powershell|sql|postgres(?:ql)?|mysql|sqlite|pandas|numpy|react|vue|angular|svelte|django|flask|fastapi|spring(?: boot)?|rails|terraform|kubernetes|k8s|sqlalchemy|express|nestjs|graphql|redis|go(?= code| func|:)|in go\\b|ts\\b|js\\b';
 const CODE_ARTIFACTS =
@@ -82,6 +82,10 @@ const MATH_MARKERS =
 /** Answer options: "A. …" at a line start or "(A) …" inline. */
 const CHOICE = /(^|\s)(?:\(([a-e])\)|([a-e])[.)])\s/gm;
 
+/** Auth, crypto, secrets, injection: areas where a plausible-looking answer can still be a hole. */
+const SECURITY_TOPIC =
+  /\b(authn|authz|authenticat\w*|authori[sz]\w*|oauth\d?|saml|oidc|sso|jwt|session tokens?|crypto\w*|encrypt\w*|decrypt\w*|signatures?|hmac|mtls|tls|certificates?|certificate authority|secrets?|credentials?|sandbox\w*|privilege\w*|permissions?|rbac|exfiltrat\w*|ddos|denial of service|injection|xss|csrf|ssrf|rce|path traversal|zip ?slip|kms|key rotation|break-glass|least[- ]privilege|iam (roles?|polic\w*)|bucket polic\w*)\b/;
+
 /** A question rather than a request ("sql: how do I rename a column"). */
 const QUESTION = /\?|(^|:\s*)(how|what|which|where|why|when|is|are|can|does|do)\b/;
 
@@ -98,7 +102,7 @@ export const SIGNALS: readonly Signal[] = [
     taskClass: 'transform',
     detect: said(
       new RegExp(
-        `\\b(convert|reformat|re-format|format|pretty[- ]?print|prettify|beautify|minify|turn|transform)\\b[^.?!\\n]{0,60}?\\b(${DATA_FORMATS})\\b|(->|→|=>)\\s*(json|yaml|yml|toml|csv|xml|ini|markdown)\\b|\\b(markdown|md|ascii|html) table\\b|\\b(pretty[- ]?print|prettify|beautify|minify|reformat|escape|unescape|url[- ]?(en|de)code|base64[- ]?(en|de)code)\\b|\\bmake (a|an) (markdown|bulleted|numbered|json|yaml|csv) (list|table|array|object)\\b|\\b(to|into|as|in) (snake|camel|pascal|kebab|screaming[_ ]snake|upper|lower|title)[_ -]?case\\b|\\b(put|turn|convert|make) (this|these|it|them) (in|into|to) (a |an )?(typescript |ts |go |rust |python |java )?(interface|type|struct|dataclass|pydantic model|zod schema|enum|table|list)\\b|\\bmake (this|these|it|them)( into)? (a |an )?(valid )?(python |ts |typescript |java |go |rust )?(json|yaml|enum|dict|table|csv|string literal|constants?)\\b`,
+        `\\b(convert|reformat|re-format|format|pretty[- ]?print|prettify|beautify|minify|turn|transform)\\b[^.?!\\n]{0,60}?\\b(${DATA_FORMATS})\\b|(->|→|=>)\\s*(json|yaml|yml|toml|csv|xml|ini|markdown)\\b|\\b(json|yaml|yml|toml|csv|tsv|xml|ini|markdown|html) (to|into) (json|yaml|yml|toml|csv|tsv|xml|ini|markdown|html)\\b|\\b(markdown|md|ascii|html) table\\b|\\b(pretty[- ]?print|prettify|beautify|minify|reformat|escape|unescape|url[- ]?(en|de)code|base64[- ]?(en|de)code)\\b|\\bmake (a|an) (markdown|bulleted|numbered|json|yaml|csv) (list|table|array|object)\\b|\\b(to|into|as|in) (snake|camel|pascal|kebab|screaming[_ ]snake|upper|lower|title)[_ -]?case\\b|\\b(put|turn|convert|make) (this|these|it|them) (in|into|to) (a |an )?(typescript |ts |go |rust |python |java )?(interface|type|struct|dataclass|pydantic model|zod schema|enum|table|list)\\b|\\bmake (this|these|it|them)( into)? (a |an )?(valid )?(python |ts |typescript |java |go |rust )?(json|yaml|enum|dict|table|csv|string literal|constants?)\\b`,
       ),
     ),
     reason: (m) => `asks to convert or reformat data (${quoted(m)})`,
@@ -119,7 +123,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'extract',
     detect: said(
-      /\bextract (all |the |every |just )?\w+( \w+)? (from|in|out of) (this|these|the|that)\b|\b(extract|pull (out )?|grab|get( me)? (the|all|every)|list (?!of\b)(all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
+      /\bextract (all |the |every |just )?\w+( \w+)? (from|in|out of) (this|these|the|that)\b|\b(extract|pull (out )?|grab|get( me)? (the|all|every)|list (?!of\b)(all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|the following|them) \w+( \w+)? (are|is|have|has|were|contain|don't|do not|failed|need)\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
     ),
     reason: (m) => `asks to pull items out of pasted text (${quoted(m)})`,
   },
@@ -398,7 +402,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'design',
     detect: saidBoth(
-      /\b(migrat\w*|mov(e|ing) (\w+ ){0,4}(from|to|off)|rollout|roll out|roll it out|upgrad\w*|switch(ing)? (from|to)|split(ting)? (our|the|a) monolith|decompos\w*|break (it )?(up|apart)|monolith\w*|monólito|monolito|strangler|dual[- ]write|backfill|blue\/green|blue-green|rolling (upgrade|deploy)|schema change|change the primary key|column split|move to|cut ?over|rewrite (our|the|a) |merge (two|\d+|the|our) (\w+ )?(databases|systems|dbs|codebases|services)|split(ting)? (our|the|a|this) (shared )?(\w+ )?(database|db|monolith|schema)s?|per-service (databases?|dbs?))\b/,
+      /\b(migrat\w*|mov(e|ing) (\w+ ){0,4}(from|to|off)|rollout|roll out|roll it out|upgrad\w*|switch(ing)? (from|to)|split(ting)? (our|the|a) monolith|decompos\w*|break (it )?(up|apart)|monolith\w*|monólito|monolito|strangler|dual[- ]write|backfill|blue\/green|blue-green|rolling (upgrade|deploy)|schema change|change the primary key|column split|move to|cut ?over|rewrite (our|the|a) |rotat(e|ing) (the |our |all )?(\w+ )?(keys?|certs?|certificates?|secrets?|credentials?)|merge (two|\d+|the|our) (\w+ )?(databases|systems|dbs|codebases|services)|split(ting)? (our|the|a|this) (shared )?(\w+ )?(database|db|monolith|schema)s?|per-service (databases?|dbs?))\b/,
       /\b\d[\d,.]*\s*k?\+?\s*(\w+ )?(services|microservices|repos|repositories|teams|apps|screens|models|components|engineers|tables|databases|packages|modules|files|loc|lines of code|connected components)\b|\bacross (the |all |many |several |our |multiple |\d+)|while (\w+ ){0,3}(keep|still|continue)\w*|keep receiving|live traffic|\b\d+(\.\d+)?\s?(tb|pb)\b|\bwithout (any )?(downtime|a feature freeze|stopping|breaking|a single|freezing|missing)|no missed|duplicated runs|\b\d+k?[- ]line\b|zero[- ]downtime|no downtime|while (still )?shipping|ship(ping)? features|\bincremental(ly)?\b|\bin phases\b|\bphases\b|\bevery (service|team)\b|sem parar|sin parar|\brollback\b|\bkeep working\b|serviços|servicios/,
     ),
     reason: (m) => `migration across many parts without stopping (${quoted(m)})`,
@@ -440,9 +444,7 @@ export const SIGNALS: readonly Signal[] = [
     weight: 1,
     kind: 'stakes',
     taskClass: 'design',
-    detect: said(
-      /\b(authn|authz|authenticat\w*|authori[sz]\w*|oauth\d?|saml|oidc|sso|jwt|session tokens?|crypto\w*|encrypt\w*|decrypt\w*|signatures?|hmac|mtls|tls|certificates?|certificate authority|secrets?|credentials?|sandbox\w*|privilege\w*|permissions?|rbac|exfiltrat\w*|ddos|denial of service|injection|xss|csrf|ssrf|rce|path traversal|zip ?slip|kms|key rotation|break-glass|least[- ]privilege|iam (roles?|polic\w*)|bucket polic\w*)\b/,
-    ),
+    detect: said(SECURITY_TOPIC),
     reason: (m) => `touches auth, crypto or secrets (${quoted(m)})`,
   },
   {
@@ -452,7 +454,7 @@ export const SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'debug',
     detect: said(
-      /\b(race conditions?|data races?|rac(e|es|ing) (with|against|between|on|when|and|each other)|can (two|both|\w+ )?(concurrent|parallel|simultaneous) \w+ race|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|ordering (problem|issue|bug)s?|out[- ]of[- ]order|stale (prices?|reads?|data|values?)|fences?|memory barriers?|store buffers?|reorder(ing|ed)?|peterson'?s|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
+      /\b(race conditions?|data races?|rac(e|es|ing) (with|against|between|on|when|and|each other)|can (two|both|\w+ )?(concurrent|parallel|simultaneous) \w+ race|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|memory_order_\w+|torn (values?|reads?|writes?)|on arm but|weak memory|ordering (problem|issue|bug)s?|out[- ]of[- ]order|stale (prices?|reads?|data|values?)|fences?|memory barriers?|store buffers?|reorder(ing|ed)?|peterson'?s|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
     ),
     reason: (m) => `subtle concurrency or memory-safety question (${quoted(m)})`,
   },
@@ -582,6 +584,15 @@ export const SIGNALS: readonly Signal[] = [
       return asked !== undefined && (prompt.codeLines >= 2 || STAKES_WORDS.test(prompt.instruction)) ? asked : undefined;
     },
     reason: (m) => `asks whether code or a production change is safe (${quoted(m)})`,
+  },
+  {
+    id: 'security-adequacy',
+    group: 'security',
+    weight: 3.5,
+    kind: 'stakes',
+    taskClass: 'review',
+    detect: saidBoth(/\b(enough|sufficient|adequate|correct|safe|ok|right)\s*\?/, SECURITY_TOPIC),
+    reason: (m) => `asks whether a security measure holds (${quoted(m)})`,
   },
   {
     id: 'memory-safety',
