@@ -41,6 +41,14 @@ const live = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of live) killTree(child);
 });
+// Servers lead their own process groups, so an interrupted run must take them down itself
+// (a signal's default action would exit without the 'exit' handler above).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    for (const child of live) killTree(child);
+    process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGINT' ? 2 : 15));
+  });
+}
 
 function killTree(child: ChildProcess): void {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
