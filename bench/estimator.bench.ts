@@ -76,6 +76,9 @@ export async function run(): Promise<void> {
   const prompt = big.slice(0, MB);
   const incremental = new IncrementalTokenEstimator('v5');
   incremental.update(prompt);
+  const positional = new IncrementalTokenEstimator('v5');
+  positional.update(prompt);
+  const positionalTimes: number[] = [];
   let current = prompt;
   let seed = 12345;
   const nextRandom = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
@@ -84,6 +87,7 @@ export async function run(): Promise<void> {
   const fullTimes: number[] = [];
   for (let edit = 0; edit < 200; edit++) {
     const at = Math.floor(nextRandom() * current.length);
+    const inserting = edit % 2 === 0;
     // join() builds a flat string, as an editor's getText() hands over (a rope would be flattened on first read).
     current = edit % 2 === 0 ? [current.slice(0, at), 'x', current.slice(at)].join('') : [current.slice(0, at), current.slice(at + 1)].join('');
     const cpu = process.cpuUsage();
@@ -92,6 +96,10 @@ export async function run(): Promise<void> {
     editTimes.push(performance.now() - started);
     const used = process.cpuUsage(cpu);
     editCpuTimes.push((used.user + used.system) / 1000);
+    started = performance.now();
+    const viaEdit = positional.edit(current, at, inserting ? 0 : 1, inserting ? 1 : 0);
+    positionalTimes.push(performance.now() - started);
+    if (viaEdit !== fast) throw new Error(`edit() ${viaEdit} ≠ update() ${fast} after edit ${edit}`);
     if (edit % 10 === 0) {
       started = performance.now();
       const full = estimateTextTokens(current, 'v5');
@@ -101,6 +109,7 @@ export async function run(): Promise<void> {
   }
   console.log(`one-character edits of a 1 MB prompt (200 edits, random positions)`);
   console.log(`  incremental  median ${percentile(editTimes, 0.5).toFixed(3)} ms  p99 ${percentile(editTimes, 0.99).toFixed(3)} ms wall clock; CPU time median ${percentile(editCpuTimes, 0.5).toFixed(3)} ms  p99 ${percentile(editCpuTimes, 0.99).toFixed(3)} ms`);
+  console.log(`  edit(offset) median ${percentile(positionalTimes, 0.5).toFixed(3)} ms  p99 ${percentile(positionalTimes, 0.99).toFixed(3)} ms wall clock (editor reports where the change is)`);
   console.log(`  full         median ${percentile(fullTimes, 0.5).toFixed(3)} ms  p99 ${percentile(fullTimes, 0.99).toFixed(3)} ms`);
 
   // Accuracy on held-out texts, next to the rules of thumb other tools use.

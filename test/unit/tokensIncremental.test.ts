@@ -68,3 +68,20 @@ test('whitespace typed or deleted where chunks are cut (line starts) stays exact
     }
   }
 });
+
+test('edits reported by position (as an editor does) give the same counts as a full re-estimate', () => {
+  const next = random(99);
+  const estimator = new IncrementalTokenEstimator('v3');
+  let text = '';
+  estimator.edit(text, 0, 0, 0);
+  for (let edit = 0; edit < 400; edit++) {
+    const offset = Math.floor(next() * (text.length + 1));
+    const removed = next() < 0.5 ? 0 : Math.min(text.length - offset, Math.floor(next() * 40));
+    const inserted = edit < 20 ? randomText(next, 2000) : next() < 0.3 ? '' : randomText(next, 1).slice(0, 1 + Math.floor(next() * 6));
+    text = text.slice(0, offset) + inserted + text.slice(offset + removed);
+    assert.equal(estimator.edit(text, offset, removed, inserted.length), estimateTextTokens(text, 'v3'), `edit ${edit}`);
+  }
+  // A report that does not fit the text held falls back to comparing, and stays right.
+  text = 'completely different\n' + text;
+  assert.equal(estimator.edit(text, 5, 0, 0), estimateTextTokens(text, 'v3'));
+});

@@ -24,7 +24,34 @@ export class IncrementalTokenEstimator {
 
   /** Content tokens of `text` (same as estimateTextTokens), recounting only what changed since the last call. */
   update(text: string): number {
-    this.apply(text);
+    const previous = this.text;
+    if (text !== previous) {
+      // Unchanged chunks found by comparing from both ends (native string compares: fast).
+      const chunks = this.chunks;
+      const shift = text.length - previous.length;
+      let first = 0;
+      while (first < chunks.length && unchangedAt(previous, chunks[first]!, text, 0)) first++;
+      let last = chunks.length - 1;
+      const regionStart = first > 0 ? chunks[first - 1]!.end : 0;
+      while (last >= first && chunks[last]!.start + shift >= regionStart && unchangedAt(previous, chunks[last]!, text, shift)) last--;
+      this.replace(text, first, last);
+    }
+    return this.tokens(this.family);
+  }
+
+  /**
+   * Same as update(text), for an editor that reports where it changed the text (VS Code's
+   * contentChanges: offset, length replaced, text inserted): nothing is compared, so the cost
+   * does not grow with the size of the prompt. `text` is the whole text after the change.
+   */
+  edit(text: string, offset: number, removedLength: number, insertedLength: number): number {
+    const previous = this.text;
+    if (offset < 0 || offset + removedLength > previous.length || text.length !== previous.length - removedLength + insertedLength) {
+      return this.update(text); // not a change of the text we hold: fall back to comparing
+    }
+    const first = this.chunkAt(offset);
+    const last = Math.max(first, this.chunkAt(offset + removedLength));
+    this.replace(text, first, Math.min(last, this.chunks.length - 1));
     return this.tokens(this.family);
   }
 
@@ -33,21 +60,27 @@ export class IncrementalTokenEstimator {
     return this.text === '' ? 0 : tokensFromFeatures(this.total, family);
   }
 
-  private apply(next: string): void {
-    const previous = this.text;
-    if (next === previous) return;
+  /** Index of the chunk holding position `offset` (chunks.length past the end). */
+  private chunkAt(offset: number): number {
     const chunks = this.chunks;
-    // First chunk that changed; step back while the cut before it is no longer a valid boundary.
-    let first = 0;
-    while (first < chunks.length && unchangedAt(previous, chunks[first]!, next, 0)) first++;
+    let low = 0;
+    let high = chunks.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (chunks[middle]!.end <= offset) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** Recounts chunks first..last (old numbering) of the text, widened until both cuts are valid in `next`. */
+  private replace(next: string, first: number, last: number): void {
+    const chunks = this.chunks;
+    const shift = next.length - this.text.length;
     const startOf = (index: number) => (index > 0 ? chunks[index - 1]!.end : 0);
     while (first > 0 && !isChunkBoundary(next, startOf(first))) first--;
-    const regionStart = startOf(first);
-    // Last chunk that changed, scanning from the end with positions shifted by the length change.
-    const shift = next.length - previous.length;
-    let last = chunks.length - 1;
-    while (last >= first && chunks[last]!.start + shift >= regionStart && unchangedAt(previous, chunks[last]!, next, shift)) last--;
     while (last + 1 < chunks.length && !isChunkBoundary(next, chunks[last + 1]!.start + shift)) last++;
+    const regionStart = startOf(first);
     const regionEnd = last + 1 < chunks.length ? chunks[last + 1]!.start + shift : next.length;
 
     const replacement = chunkFeatures(next, regionStart, regionEnd);
