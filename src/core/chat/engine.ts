@@ -6,8 +6,7 @@ import { chooseTtls, type CacheTtlSetting, type TtlChoice } from '../cache/ttl.j
 import type { ApiError } from '../errors.js';
 import type { ContextFile } from '../estimate.js';
 import { buildLedgerEntry, uncachedUsd, type Ledger } from '../ledger/index.js';
-import { priceTokens, priceUsage, roundUsd, splitUsage, utcDate, type Usage } from '../prices/cost.js';
-import { rateCardFor } from '../prices/cost.js';
+import { priceTokens, priceUsage, rateCardFor, roundUsd, splitUsage, utcDate, type Usage } from '../prices/cost.js';
 import { resolveModel, type PriceTable } from '../prices/priceTable.js';
 import { TIERS, type ModelInfo } from '../prices/schema.js';
 import type { RouteDecision, RouteInput } from '../router/types.js';
@@ -135,16 +134,14 @@ export class ChatEngine {
 
     const askedAt = this.clock();
     const date = utcDate(askedAt);
-    const pause = conversation.observeQuestion(askedAt); // the pause before this question informs this turn's TTL
-    if (pause !== null) {
-      this.thinkTimesMs.push(pause);
-      if (this.thinkTimesMs.length > MAX_THINK_TIMES) this.thinkTimesMs.shift();
-    }
+    // The pause before this question already tells how the user works; it is recorded once sent.
+    const pause = conversation.lastReplyAtMs === null ? null : Math.max(0, askedAt - conversation.lastReplyAtMs);
+    const thinkTimesMs = pause === null ? this.thinkTimesMs : [...this.thinkTimesMs, pause];
     const choice = this.chooseModel(conversation, request, askedAt, date);
     const model = choice.model;
     const tokensOf = (text: string) => estimateTextTokens(text, model.family);
     const layout = conversation.layout(request.user, tokensOf, messageFrameTokens(model.family));
-    const ttl = this.chooseTtl(conversation, model, layout, askedAt, date);
+    const ttl = this.chooseTtl(conversation, model, layout, thinkTimesMs, askedAt, date);
     const breakpoints = planBreakpoints(layout, { minCacheableTokens: model.minCacheableTokens, ttl, warmIndexes: this.cache.warmIndexes(model.id, layout, askedAt) });
     const prediction = this.cache.predict(model.id, layout, breakpoints, askedAt);
     const maxTokens = Math.min(request.maxTokens ?? choice.maxTokens, model.maxOutput);
@@ -188,6 +185,11 @@ export class ChatEngine {
     if (budget.action === 'refuse') return notSent('refused', budget);
     if (budget.action === 'confirm' && !(await this.options.confirm?.(budget))) return notSent('declined', budget);
 
+    const observed = conversation.observeQuestion(askedAt);
+    if (observed !== null) {
+      this.thinkTimesMs.push(observed);
+      if (this.thinkTimesMs.length > MAX_THINK_TIMES) this.thinkTimesMs.shift();
+    }
     const sentAt = this.clock();
     const result = await this.options.client.stream(buildMessagesRequest(model.id, layout, breakpoints, maxTokens), {
       ...(request.onText ? { onText: request.onText } : {}),
@@ -273,7 +275,7 @@ export class ChatEngine {
     return { model, reasons: chosen.reasons, maxTokens: decision.maxTokens };
   }
 
-  private chooseTtl(conversation: Conversation, model: ModelInfo, layout: PromptLayout, nowMs: number, date: string): TtlChoice {
+  private chooseTtl(conversation: Conversation, model: ModelInfo, layout: PromptLayout, thinkTimesMs: readonly number[], nowMs: number, date: string): TtlChoice {
     const setting = this.options.cacheTtl ?? '5m';
     // What a plain 5-minute plan would read and write tells 'auto' what is at stake.
     const probe = planBreakpoints(layout, { minCacheableTokens: model.minCacheableTokens, ttl: { prefix: '5m', turn: '5m', reason: '' } });
@@ -282,7 +284,7 @@ export class ChatEngine {
     const lastBp = probe.at(-1)?.prefixTokens ?? 0;
     return chooseTtls({
       setting,
-      thinkTimesMs: this.thinkTimesMs,
+      thinkTimesMs,
       coldPrefix: predicted.readTokens < prefixEnd,
       firstQuestion: conversation.completedTurns.length === 0 && conversation.summary === null,
       writeTokens: predicted.write5mTokens + predicted.write1hTokens,
