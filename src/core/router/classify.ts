@@ -1,5 +1,5 @@
 import { readAnatomy } from './anatomy.js';
-import { SIGNALS, type Signal, type SignalHit } from './signals.js';
+import { SIGNALS, type Signal, type SignalHit } from './signals/index.js';
 import { tierLabel, type RouteInput, type RouterTier, type TaskClass } from './types.js';
 
 /** Raw-score cut points: below `haikuBelow` is mechanical work, from `opusFrom` up is frontier work. */
