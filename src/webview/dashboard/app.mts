@@ -234,7 +234,9 @@ function budgetMeter(d: DashboardData): HTMLElement {
     const id = `${testId}-label`;
     meters.append(
       el('label', { id, for: testId }, `${label}: ${formatUsd(spent)} of ${formatUsd(limit)}`),
-      el('meter', { id: testId, 'data-testid': testId, min: 0, max: limit, low: limit * b.warnAt, high: limit * b.warnAt, optimum: 0, value: Math.min(spent, limit) }),
+      // Below the warning level the meter is "good", from it to the limit "suboptimal", past the limit "bad":
+      // the browser's own colours for those states, in every theme.
+      el('meter', { id: testId, 'data-testid': testId, min: 0, max: Math.max(limit, spent), low: limit * b.warnAt, high: limit, optimum: 0, value: spent }),
     );
   };
   if (b.dailyUsd !== null) meter('Today', b.todayUsd, b.dailyUsd, 'budget-daily');
