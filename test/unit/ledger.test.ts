@@ -156,14 +156,16 @@ test('a corrupt line in the middle is skipped and reported by file:line; the lin
   const file = join(dir, '2026-11.jsonl');
   appendFileSync(file, 'this is not json\n');
   appendFileSync(file, `${JSON.stringify({ ...entry(), tier: 'huge' })}\n`);
+  appendFileSync(file, '{"ts":"2026-11-20T10:00:00.000Z"}\n');
   ledger.append(entry());
   ledger.append(entry());
   const spend = openLedger(dir, { now: at('2026-11-20T12:00:00Z') }).spend();
   assert.equal(spend.today.requests, 3);
-  assert.equal(spend.problems.count, 2);
-  assert.deepEqual(spend.problems.examples.map((p) => [p.file, p.line]), [[file, 2], [file, 3]]);
+  assert.equal(spend.problems.count, 3);
+  assert.deepEqual(spend.problems.examples.map((p) => [p.file, p.line]), [[file, 2], [file, 3], [file, 4]]);
   assert.match(spend.problems.examples[0]!.reason, /not valid JSON/);
   assert.match(spend.problems.examples[1]!.reason, /tier: must be one of/);
+  assert.equal(spend.problems.examples[2]!.reason, 'workspace: missing');
   assert.equal(ledger.query().entries.length, 3);
 });
 

@@ -147,5 +147,5 @@ function parseLine(text: string, onEntry: (entry: LedgerEntry) => void, onProble
   }
   const issue = result.issues[0];
   const field = (issue.path ?? []).map((item) => String(item.key)).join('.') || '(top level)';
-  onProblem(`${field}: ${issue.message}`);
+  onProblem(`${field}: ${issue.input === undefined ? 'missing' : issue.message}`);
 }
