@@ -68,8 +68,7 @@ export function chooseTtls(inputs: TtlInputs): TtlChoice {
  */
 export function chooseAutoTtls(inputs: TtlInputs): TtlChoice {
   const { rates } = inputs;
-  const stats = thinkTimeStats(inputs.thinkTimesMs);
-  const pLapse = Math.max(0, stats.pLongerThan5m - stats.pLongerThan1h);
+  const { pLapse, lapsesObserved } = thinkTimeStats(inputs.thinkTimesMs);
   const oneHour = inputs.coldPrefix
     ? !inputs.firstQuestion || pLapse > 1 - rates.cacheWrite5m / rates.cacheWrite1h
     : (rates.cacheWrite1h - rates.cacheWrite5m) * inputs.writeTokens < pLapse * (rates.cacheWrite5m - rates.cacheRead) * inputs.protectedTokens;
@@ -78,24 +77,18 @@ export function chooseAutoTtls(inputs: TtlInputs): TtlChoice {
   const why =
     observed === 0
       ? 'no pause observed yet'
-      : `${Math.round(pLapse * 100)}% of pauses expected to outlive 5 min (${stats.longObserved} of ${observed} so far)`;
+      : `${Math.round(pLapse * 100)}% of pauses expected to outlive 5 min (${lapsesObserved} of ${observed} so far)`;
   return { prefix: ttl, turn: ttl, reason: `cache TTL ${ttl} (auto: ${why})` };
 }
 
 export interface ThinkTimeStats {
-  pLongerThan5m: number;
-  pLongerThan1h: number;
-  longObserved: number;
+  /** Chance the next pause outlives a 5-minute entry but not a 1-hour one (what 1h saves). */
+  pLapse: number;
+  lapsesObserved: number;
 }
 
-/** Share of gaps that outlive each TTL, smoothed by the weak prior above. */
+/** Share of pauses between 5 minutes and 1 hour, smoothed by the weak prior above. */
 export function thinkTimeStats(thinkTimesMs: readonly number[]): ThinkTimeStats {
-  const over5m = thinkTimesMs.filter((ms) => ms >= TTL_MS['5m']).length;
-  const over1h = thinkTimesMs.filter((ms) => ms >= TTL_MS['1h']).length;
-  const total = PRIOR_LONG + PRIOR_SHORT + thinkTimesMs.length;
-  return {
-    pLongerThan5m: (PRIOR_LONG + over5m) / total,
-    pLongerThan1h: (PRIOR_LONG * 0.1 + over1h) / total,
-    longObserved: over5m,
-  };
+  const lapses = thinkTimesMs.filter((ms) => ms >= TTL_MS['5m'] && ms < TTL_MS['1h']).length;
+  return { pLapse: (PRIOR_LONG + lapses) / (PRIOR_LONG + PRIOR_SHORT + thinkTimesMs.length), lapsesObserved: lapses };
 }
