@@ -41,14 +41,20 @@ const VOCABULARY = 'cl100k_base';
 /** Words among the first merges of the vocabulary count as common. */
 const COMMON_WORDS = 8000;
 const FILTER_LOG2_BITS = 19;
+const MULTILINGUAL_VOCABULARY = 'o200k_base';
+const MULTILINGUAL_LOG2_BITS = 19;
 
 async function writeKnownWords(): Promise<void> {
   const hashes = await vocabularyWordHashes(VOCABULARY);
+  const main = new Set(hashes);
+  const multilingual = (await vocabularyWordHashes(MULTILINGUAL_VOCABULARY)).filter((hash) => !main.has(hash));
   const filters: KnownWordFilters = {
-    source: `single-token words (letters of one script, 4+ long) of ${VOCABULARY} via js-tiktoken: ${new Set(hashes).size} known, the first ${COMMON_WORDS} common`,
+    source: `single-token words (letters of one script, 4+ long) via js-tiktoken: ${main.size} of ${VOCABULARY} (known; the first ${COMMON_WORDS} common), ${multilingual.length} more of ${MULTILINGUAL_VOCABULARY} (multilingual)`,
     log2Bits: FILTER_LOG2_BITS,
     known: encodeWordFilter(hashes, FILTER_LOG2_BITS),
     common: encodeWordFilter(hashes.slice(0, COMMON_WORDS), FILTER_LOG2_BITS),
+    multilingual: encodeWordFilter(multilingual, MULTILINGUAL_LOG2_BITS),
+    multilingualLog2Bits: MULTILINGUAL_LOG2_BITS,
   };
   writeFileSync(KNOWN_WORDS_FILE, `${JSON.stringify(filters)}\n`);
   console.log(`wrote ${KNOWN_WORDS_FILE}: ${filters.source}`);

@@ -1,4 +1,4 @@
-import { isCommonWordHash, isKnownWordHash } from './knownWords.js';
+import { isCommonWordHash, isKnownWordHash, isMultilingualWordHash } from './knownWords.js';
 
 // Text features the token estimate is a linear function of. One charCodeAt pass over a
 // lookup table of character kinds; a "run" is a maximal stretch of characters of one run
@@ -24,6 +24,9 @@ export const FEATURE_NAMES = [
   'latin_known_len12plus',
   'latin_uncommon_len4_6', // known but not among the most frequent words: extra cost on top of known_
   'latin_uncommon_len7plus',
+  'latin_multilingual_len4_6', // not in the main vocabulary but whole in a multilingual one
+  'latin_multilingual_len7_9',
+  'latin_multilingual_len10plus',
   'latin_unknown_len4',
   'latin_unknown_len5',
   'latin_unknown_len6',
@@ -393,14 +396,15 @@ function emitRun(into: Float64Array, run: number, length: number, hash: number):
       else if (isKnownWordHash(hash)) {
         into[KNOWN_LATIN_FEATURE[Math.min(length, 12)]!]! += 1;
         if (!isCommonWordHash(hash)) into[length <= 6 ? F.latin_uncommon_len4_6 : F.latin_uncommon_len7plus]! += 1;
-      }
-      else {
+      } else if (isMultilingualWordHash(hash)) {
+        into[length <= 6 ? F.latin_multilingual_len4_6 : length <= 9 ? F.latin_multilingual_len7_9 : F.latin_multilingual_len10plus]! += 1;
+      } else {
         into[UNKNOWN_LATIN_FEATURE[Math.min(length, 14)]!]! += 1;
         if (length > 13) into[F.latin_letters_past13]! += length - 13;
       }
       return;
     case Run.Alphabetic:
-      if (length >= MIN_KNOWN_WORD_LENGTH && isKnownWordHash(hash)) into[F.alphabetic_known_words]! += 1;
+      if (length >= MIN_KNOWN_WORD_LENGTH && (isKnownWordHash(hash) || isMultilingualWordHash(hash))) into[F.alphabetic_known_words]! += 1;
       else {
         into[F.alphabetic_unknown_words]! += 1;
         into[F.alphabetic_unknown_letters]! += length;

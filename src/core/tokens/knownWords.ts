@@ -12,6 +12,9 @@ export interface KnownWordFilters {
   log2Bits: number;
   known: string;
   common: string;
+  /** Single-token words of a multilingual vocabulary that the main one lacks. */
+  multilingual: string;
+  multilingualLog2Bits: number;
 }
 
 function decode(base64: string, log2Bits: number): Uint8Array {
@@ -26,17 +29,21 @@ const MASK = 2 ** filters.log2Bits - 1;
 const KNOWN = decode(filters.known, filters.log2Bits);
 const COMMON = decode(filters.common, filters.log2Bits);
 
+const MULTILINGUAL_MASK = 2 ** filters.multilingualLog2Bits - 1;
+const MULTILINGUAL = decode(filters.multilingual, filters.multilingualLog2Bits);
+
 const secondProbe = (hash: number, mask: number) => (Math.imul(hash ^ (hash >>> 16), SECOND_PROBE_MULTIPLIER) >>> 7) & mask;
 
-function contains(bits: Uint8Array, hash: number): boolean {
-  const a = hash & MASK;
+function contains(bits: Uint8Array, hash: number, mask = MASK): boolean {
+  const a = hash & mask;
   if ((bits[a >>> 3]! & (1 << (a & 7))) === 0) return false;
-  const b = secondProbe(hash, MASK);
+  const b = secondProbe(hash, mask);
   return (bits[b >>> 3]! & (1 << (b & 7))) !== 0;
 }
 
 export const isKnownWordHash = (hash: number): boolean => contains(KNOWN, hash);
 export const isCommonWordHash = (hash: number): boolean => contains(COMMON, hash);
+export const isMultilingualWordHash = (hash: number): boolean => contains(MULTILINGUAL, hash, MULTILINGUAL_MASK);
 
 /** Encodes one filter as the calibration script commits it. */
 export function encodeWordFilter(hashes: Iterable<number>, log2Bits: number): string {
