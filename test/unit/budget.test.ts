@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { checkBudget, budgetRefusal, parseBudget, type Budget } from '../../src/core/budget/index.js';
 import { InputError } from '../../src/core/errors.js';
 import { buildLedgerEntry, openLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
+
+/** Scratch directories, removed when the file's tests end. */
+const scratch: string[] = [];
+after(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const scratchDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+};
 
 const budget = (input: Partial<Budget>) => parseBudget(input);
 
@@ -73,7 +82,7 @@ test('a bad budget setting is refused with the field named', () => {
 
 test('checked against the shared ledger, a budget sees what another process spent moments ago', () => {
   const table = bundledPriceTable();
-  const dir = mkdtempSync(join(tmpdir(), 'tally-budget-'));
+  const dir = scratchDir('tally-budget-');
   const now = () => Date.parse('2026-11-20T12:00:00Z');
   const window1 = openLedger(dir, { now });
   const window2 = openLedger(dir, { now });
@@ -104,7 +113,7 @@ test('checked against the shared ledger, a budget sees what another process spen
 
 test('several processes spending at once overspend by at most one request in flight each', () => {
   const table = bundledPriceTable();
-  const dir = mkdtempSync(join(tmpdir(), 'tally-budget-race-'));
+  const dir = scratchDir('tally-budget-race-');
   const now = () => Date.parse('2026-11-20T12:00:00Z');
   const workspace = { path: '/home/dev/app', name: 'app' };
   const daily = budget({ dailyUsd: 1 });

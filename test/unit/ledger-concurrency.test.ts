@@ -3,12 +3,21 @@
 // it appends entries instead of registering tests.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { buildLedgerEntry, openLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
+
+/** Scratch directories, removed when the file's tests end. */
+const scratch: string[] = [];
+after(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const scratchDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+};
 
 const table = bundledPriceTable();
 const NOW = Date.parse('2026-11-20T12:00:00Z');
@@ -55,7 +64,7 @@ if (childSpec) {
   runChild(dir, writer, count);
 } else {
   test('four processes appending 4,000 entries at once: none lost, none interleaved', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tally-ledger-concurrent-'));
+    const dir = scratchDir('tally-ledger-concurrent-');
     const writers = ['a', 'b', 'c', 'd'];
     const perWriter = 1000;
     const codes = await Promise.all(writers.map((writer) => exited(spawnWriter(dir, writer, perWriter))));
@@ -81,7 +90,7 @@ if (childSpec) {
   });
 
   test('a writer killed while appending leaves every complete entry readable, and others keep appending', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tally-ledger-killed-'));
+    const dir = scratchDir('tally-ledger-killed-');
     const file = join(dir, '2026-11.jsonl');
     const victim = spawnWriter(dir, 'victim', 0);
     const survivor = exited(spawnWriter(dir, 'survivor', 800));

@@ -1,18 +1,27 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { buildLedgerEntry, openLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { runTally } from './cliHarness.js';
+
+/** Scratch directories, removed when the file's tests end. */
+const scratch: string[] = [];
+after(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const scratchDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+};
 
 const table = bundledPriceTable();
 const app = { path: join(tmpdir(), 'app'), name: 'app' };
 const lib = { path: join(tmpdir(), 'lib, "v2"'), name: 'lib' };
 
 function makeLedger(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tally-report-'));
+  const dir = scratchDir('tally-report-');
   const ledger = openLedger(dir);
   const add = (day: string, workspace: typeof app, model: string, usage: object, status: 'ok' | 'aborted' = 'ok') =>
     ledger.append(
@@ -87,7 +96,7 @@ test('skipped corrupt and torn lines are reported on stderr with file:line, and 
 });
 
 test('an empty ledger says so and how it fills', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tally-report-empty-'));
+  const dir = scratchDir('tally-report-empty-');
   const { code, stdout } = await runTally(['report', '--ledger', dir]);
   assert.equal(code, 0);
   assert.match(stdout, /^No requests recorded in .*tally chat/);
