@@ -141,9 +141,17 @@ export async function showEstimatePick(status: EstimateStatus, sendToChat: (prom
     detail: t.tier === estimate.recommended ? `Recommended: ${estimate.reasons.join('; ')}. Select to send to Tally Chat on this tier.` : 'Select to send to Tally Chat on this tier.',
   }));
   items.push({ tier: 'auto', label: '$(comment-discussion) Send to chat, tier chosen when sending', description: 'auto' });
-  const picked = await vscode.window.showQuickPick(items, {
-    title: `Tally: cost of sending the ${estimate.prompt.source} (${estimate.prompt.fileName})`,
-    placeHolder: 'Estimate per tier (with a typical answer). Pick one to send the text to the chat panel.',
+  const pick = vscode.window.createQuickPick<Item>();
+  pick.title = `Tally: cost of sending the ${estimate.prompt.source} (${estimate.prompt.fileName})`;
+  pick.placeholder = 'Estimate per tier (with a typical answer). Pick one to send the text to the chat panel.';
+  pick.items = items;
+  // Cheapest first, but Enter takes the recommendation.
+  pick.activeItems = items.filter((item) => item.tier === estimate.recommended);
+  const picked = await new Promise<Item | undefined>((resolve) => {
+    pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+    pick.onDidHide(() => resolve(undefined));
+    pick.show();
   });
+  pick.dispose();
   if (picked) await sendToChat(estimate.prompt, picked.tier);
 }
