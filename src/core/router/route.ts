@@ -3,7 +3,6 @@ import { priceUsage, roundUsd, type Usage } from '../prices/cost.js';
 import { resolveModel, type PriceTable } from '../prices/priceTable.js';
 import type { ModelInfo } from '../prices/schema.js';
 import { formatUsd } from '../format.js';
-import { estimateTextTokens } from '../tokens/estimator.js';
 import { classifyLocally, squash, THRESHOLDS, type Classification } from './classify.js';
 import type { RouterConfig } from './config.js';
 import { ROUTER_TIERS, tierLabel, tierRank, type ClassifierCost, type RouteDecision, type RouteInput, type RouterTier, type TaskClass } from './types.js';
@@ -21,6 +20,7 @@ export interface ModelModeOptions {
 
 export const MODEL_CLASSIFIER_TIMEOUT_MS = 2000;
 
+const CHARS_PER_TOKEN_CEILING = 3;
 /** Transforms answer with about as many tokens as they were given. */
 const OUTPUT_SCALES_WITH_INPUT: ReadonlySet<TaskClass> = new Set(['transform', 'annotate', 'extract']);
 
@@ -141,7 +141,8 @@ function allowedModelForTier(tier: RouterTier, config: RouterConfig, priceTable:
 
 function maxTokensFor(taskClass: TaskClass, prompt: string, config: RouterConfig, model: ModelInfo): number {
   const configured = config.maxTokens[taskClass];
-  const scaled = OUTPUT_SCALES_WITH_INPUT.has(taskClass) ? Math.ceil(estimateTextTokens(prompt, model.family) * 1.25) : 0;
+  // A ceiling, not a price: ~3 characters per token errs high and costs no tokenizer pass on a 20k paste.
+  const scaled = OUTPUT_SCALES_WITH_INPUT.has(taskClass) ? Math.ceil(prompt.length / CHARS_PER_TOKEN_CEILING) : 0;
   return Math.min(model.maxOutput, Math.max(configured, scaled));
 }
 
