@@ -192,3 +192,24 @@ test('the range and the last data come back when the panel is shown again', asyn
   assert.equal(again.allByTestId('recent-row').length, 1);
   assert.deepEqual(again.sent, [{ type: 'ready' }]);
 });
+
+test('new data keeps the focused control and the opened tables; the same numbers do not redraw', async () => {
+  const page = await openPage();
+  const first = snapshot((l) => l.record('2026-11-20T14:00:00Z', 'haiku', { input_tokens: 100, output_tokens: 10 }));
+  await page.deliver({ type: 'data', data: first });
+  const doc = page.dom.window.document;
+  (doc.getElementById('chart-by-tier-details') as HTMLDetailsElement).open = true;
+  (page.byTestId('export-json') as HTMLButtonElement).focus();
+  const table = page.byTestId('recent-table');
+  await page.deliver({ type: 'data', data: { ...first, generatedAt: '2026-11-20T15:01:00.000Z' } });
+  assert.equal(page.byTestId('recent-table'), table, 'identical numbers: the page is left alone');
+
+  const second = snapshot((l) => {
+    l.record('2026-11-20T14:00:00Z', 'haiku', { input_tokens: 100, output_tokens: 10 });
+    l.record('2026-11-20T14:05:00Z', 'sonnet', { input_tokens: 100, output_tokens: 10 });
+  });
+  await page.deliver({ type: 'data', data: second });
+  assert.equal(page.allByTestId('recent-row').length, 2);
+  assert.equal((doc.getElementById('chart-by-tier-details') as HTMLDetailsElement).open, true);
+  assert.equal(doc.activeElement?.getAttribute('data-testid'), 'export-json');
+});

@@ -47,7 +47,7 @@ function send(message: FromDashboard): void {
 }
 
 function button(label: string, testId: string, message: FromDashboard, title?: string): HTMLButtonElement {
-  const b = el('button', { type: 'button', 'data-testid': testId, title }, label);
+  const b = el('button', { type: 'button', id: testId, 'data-testid': testId, title }, label);
   b.addEventListener('click', () => send(message));
   return b;
 }
@@ -63,7 +63,6 @@ function header(d: DashboardData | null): HTMLElement {
     range = Number(select.value) as RangeDays;
     saveState();
     render();
-    document.getElementById('range')?.focus();
   });
   return el(
     'header',
@@ -135,7 +134,7 @@ function chartPanel(title: string, testId: string, summary: string, header: stri
     el('figcaption', { id: `${testId}-title` }, title),
     el('div', { class: 'canvas-box' }, canvas),
     el('p', { class: 'summary', 'data-testid': `${testId}-summary` }, summary),
-    el('details', {}, el('summary', {}, 'Show as table'), table(title, header, rows, `${testId}-table`, `${testId}-row`)),
+    el('details', { id: `${testId}-details` }, el('summary', { id: `${testId}-show-table` }, 'Show as table'), table(title, header, rows, `${testId}-table`, `${testId}-row`)),
   );
   return { element, canvas };
 }
@@ -164,7 +163,19 @@ function recentTable(d: DashboardData): HTMLElement {
   return el('section', { class: 'recent', 'aria-labelledby': 'recent-title' }, el('h2', { id: 'recent-title' }, 'Recent requests'), el('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Recent requests table' }, body));
 }
 
+/**
+ * Redraws everything, keeping what the user was doing: the focused control and the opened
+ * "Show as table" sections survive a redraw (new data arrives whenever the ledger changes).
+ */
 function render(): void {
+  const focusedId = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement.id : '';
+  const openIds = [...document.querySelectorAll('details[open]')].map((d) => d.id).filter(Boolean);
+  draw();
+  for (const id of openIds) document.getElementById(id)?.setAttribute('open', '');
+  if (focusedId) document.getElementById(focusedId)?.focus();
+}
+
+function draw(): void {
   const palette = readPalette();
   app.replaceChildren();
   app.append(header(data));
@@ -252,6 +263,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     return;
   }
   if (message.type === 'data') {
+    // The minute tick and unrelated writes often bring the same numbers: nothing to redraw.
+    if (data && errorMessage === null && sameData(data, message.data)) return;
     data = message.data;
     errorMessage = null;
   } else {
@@ -262,6 +275,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   render();
   window.scrollTo(0, scrollY);
 });
+
+function sameData(a: DashboardData, b: DashboardData): boolean {
+  return JSON.stringify({ ...a, generatedAt: '' }) === JSON.stringify({ ...b, generatedAt: '' });
+}
 
 let scrollTimer: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener('scroll', () => {
