@@ -91,7 +91,14 @@ for (const theme of THEMES) {
 
     test('typing a prompt shows each tier\'s cost and a recommended tier with its reasons', () =>
       journey(vs, 'estimate', async (vs) => {
-        const chat = await openChatAndType(vs, PROMPT);
+        // The estimate follows the keystrokes: half the prompt, then the rest, costs more tokens.
+        const half = PROMPT.slice(0, PROMPT.length / 2);
+        const chat = await openChatAndType(vs, half);
+        const sonnetTokens = chat.locator(byTestId('tier-tokens-sonnet'));
+        const tokensForHalf = await waitUntil('a token count for the half-typed prompt', async () => Number((await sonnetTokens.innerText()).trim()) || undefined, 15_000);
+        await chat.locator(byTestId('prompt-input')).pressSequentially(PROMPT.slice(half.length), { delay: 5 });
+        await waitUntil(`the token count to grow past ${tokensForHalf} as the prompt is typed`, async () => Number((await sonnetTokens.innerText()).trim()) > tokensForHalf, 15_000);
+
         const costs: Record<string, number> = {};
         for (const tier of TIERS) {
           const cell = chat.locator(byTestId(`tier-cost-${tier}`));
@@ -106,6 +113,13 @@ for (const theme of THEMES) {
         const reasons = chat.locator(`${byTestId('recommendation-reasons')} li`);
         assert.ok((await reasons.count()) > 0, 'the recommendation gives no reasons');
         assert.notEqual((await reasons.first().innerText()).trim(), '', 'the first reason is empty');
+
+        // The user can override the recommendation; back on auto, the recommended tier is used again.
+        const override = chat.locator(byTestId('tier-override'));
+        await override.selectOption('opus');
+        await waitUntil('the Opus row to be marked as the chosen tier', async () => (await chat.locator(byTestId('tier-estimate-opus')).getAttribute('data-selected')) === 'true', 10_000);
+        await override.selectOption('auto');
+        await waitUntil('the recommended row to be chosen again', async () => (await chat.locator(`${byTestId('tier-estimates')} [data-recommended="true"]`).getAttribute('data-selected')) === 'true', 10_000);
       }));
 
     test('sending streams the answer as Markdown, then shows its cost and the model that answered', () =>
@@ -168,8 +182,32 @@ for (const theme of THEMES) {
         assert.match(await dashboard.locator(byTestId('chart-daily-by-model-summary')).innerText(), new RegExp(model.replace(/[.]/g, '\\.')), 'the chart\'s summary names the model');
       }));
 
+    test('with a wrong API key set, sending shows a clear error that offers to set the key, without showing it', () =>
+      journey(vs, 'wrong-key', async (vs) => {
+        const wrongKey = 'sk-ant-not-the-right-key-0000';
+        await vs.runCommand('Tally: Set Anthropic API Key');
+        await vs.answerInputBox(wrongKey);
+        const requestsBefore = (await messagesRequests(vs.fake)).length;
+        const chat = await openChatAndType(vs, 'Explain what a closure is in one paragraph');
+        await chat.locator(byTestId('prompt-input')).press('Enter');
+        const error = await waitUntil('an error about the API key', async () => {
+          for (const id of ['notice-message', 'turn-error']) {
+            const element = chat.locator(byTestId(id)).first();
+            if (await element.isVisible()) return element.innerText();
+          }
+          return undefined;
+        }, 30_000);
+        assert.match(error, /key/i, `the error should say the key is the problem: "${error}"`);
+        for (const key of [wrongKey, API_KEY]) assert.ok(!error.includes(key), 'the error shows a key');
+        assert.ok(await chat.locator(byTestId('notice-action')).isVisible(), 'the notice offers "Set API key"');
+        const rejected = (await messagesRequests(vs.fake)).slice(requestsBefore);
+        assert.ok(rejected.length > 0 && rejected.every((request) => request.status === 401), 'the API answered 401');
+      }));
+
     test('over a tiny daily budget, sending is refused with a dialog offering "Send anyway"', () =>
       journey(vs, 'budget', async (vs) => {
+        // Back to the environment's key (which the fake accepts) after the wrong-key journey.
+        await vs.runCommand('Tally: Clear Anthropic API Key');
         await vs.runCommand('Tally: Set Budget');
         await vs.pickQuickItem('Daily budget');
         await vs.answerInputBox('0.0001');
@@ -185,36 +223,6 @@ for (const theme of THEMES) {
         assert.match(await chat.locator(byTestId('budget-message')).innerText(), /budget/i);
         assert.ok(await chat.locator(byTestId('budget-send-anyway')).isVisible(), 'the dialog offers "Send anyway"');
         assert.equal((await messagesRequests(vs.fake)).length, requestsBefore, 'nothing was sent while the dialog is open');
-      }));
-  });
-
-  describe(`Tally in VS Code with a wrong API key (${theme} theme)`, { timeout: 10 * 60_000 }, () => {
-    let vs: VsCodeSession | undefined;
-    before(async () => {
-      // The fake accepts only another key than the one VS Code was started with.
-      vs = await VsCodeSession.start({ name: `wrong-key-${theme}`, theme, serverApiKey: 'sk-ant-another-key-entirely' });
-      await activated(vs);
-    });
-    after(async () => {
-      await vs?.stop();
-    });
-
-    test('sending with a wrong API key shows a clear error that offers to set the key, without showing it', () =>
-      journey(vs, 'wrong-key', async (vs) => {
-        const chat = await openChatAndType(vs, 'Explain what a closure is in one paragraph');
-        await chat.locator(byTestId('prompt-input')).press('Enter');
-        const error = await waitUntil('an error about the API key', async () => {
-          for (const id of ['notice-message', 'turn-error']) {
-            const element = chat.locator(byTestId(id)).first();
-            if (await element.isVisible()) return element.innerText();
-          }
-          return undefined;
-        }, 30_000);
-        assert.match(error, /key/i, `the error should say the key is the problem: "${error}"`);
-        assert.ok(!error.includes(API_KEY), 'the error shows the key');
-        assert.ok(await chat.locator(byTestId('notice-action')).isVisible(), 'the notice offers "Set API key"');
-        const rejected = await messagesRequests(vs.fake);
-        assert.ok(rejected.length > 0 && rejected.every((request) => request.status === 401), 'the API answered 401');
       }));
   });
 }

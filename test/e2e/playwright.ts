@@ -17,6 +17,7 @@ export interface Locator {
   count(): Promise<number>;
   click(options?: { timeout?: number }): Promise<void>;
   hover(options?: { timeout?: number }): Promise<void>;
+  selectOption(value: string, options?: { timeout?: number }): Promise<string[]>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
   press(key: string, options?: { timeout?: number }): Promise<void>;
   pressSequentially(text: string, options?: { delay?: number; timeout?: number }): Promise<void>;
