@@ -7,7 +7,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../../test/fake-anthropi
 import { runTally } from './cliHarness.js';
 
 const KEY = 'sk-ant-secret-key-123';
-const TIME_SCALE = 600;
+const TIME_SCALE = 150; // 5 minutes are 2 s: room for a slow machine between back-to-back turns
 let fake: FakeAnthropic;
 let dir: string;
 before(async () => {
@@ -30,7 +30,7 @@ const conversation = {
   turns: [
     { user: 'explain a.ts [[tokens:40]]', model: 'sonnet' },
     { user: 'and the tests? [[tokens:40]]', model: 'claude-sonnet-5-5', pauseSeconds: 0 },
-    { user: 'back after a coffee [[tokens:40]]', model: 'sonnet', pauseSeconds: 600 }, // 10 minutes: 1 s at --time-scale 600
+    { user: 'back after a coffee [[tokens:40]]', model: 'sonnet', pauseSeconds: 600 }, // 10 minutes: 4 s at --time-scale 150
   ],
 };
 

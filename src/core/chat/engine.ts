@@ -8,7 +8,7 @@ import type { ContextFile } from '../estimate.js';
 import { buildLedgerEntry, uncachedUsd, type Ledger } from '../ledger/index.js';
 import { priceTokens, priceUsage, rateCardFor, roundUsd, splitUsage, utcDate, type Usage } from '../prices/cost.js';
 import { resolveModel, type PriceTable } from '../prices/priceTable.js';
-import { TIERS, type ModelInfo } from '../prices/schema.js';
+import { TIERS, type ModelInfo, type TokenizerFamily } from '../prices/schema.js';
 import type { RouteDecision, RouteInput } from '../router/types.js';
 import { estimateTextTokens, messageFrameTokens } from '../tokens/estimator.js';
 import { DEFAULT_COMPRESSION, summaryRequest, turnsToCompress, type CompressionSettings } from './compress.js';
@@ -105,6 +105,8 @@ export interface TurnResult {
 /** A typical answer when the conversation has not shown its own yet. */
 const DEFAULT_EXPECTED_OUTPUT = 500;
 const SUMMARY_MAX_TOKENS = 1024;
+/** Text held for token estimates before the memo starts over (the memo shares the strings the conversation holds). */
+const TOKEN_MEMO_CHARS = 16_000_000;
 /** Recent pauses kept: enough to see a habit, recent enough to follow a change in it. */
 const MAX_THINK_TIMES = 200;
 
@@ -118,6 +120,8 @@ export class ChatEngine {
   readonly thinkTimesMs: number[];
   private readonly clock: () => number;
   private readonly defaultModel: ModelInfo;
+  private readonly tokenMemo = new Map<TokenizerFamily, Map<string, number>>();
+  private memoChars = 0;
 
   constructor(private readonly options: ChatEngineOptions) {
     this.cache = options.cache ?? new CacheModel();
@@ -139,7 +143,7 @@ export class ChatEngine {
     const thinkTimesMs = pause === null ? this.thinkTimesMs : [...this.thinkTimesMs, pause];
     const choice = this.chooseModel(conversation, request, askedAt, date);
     const model = choice.model;
-    const tokensOf = (text: string) => estimateTextTokens(text, model.family);
+    const tokensOf = this.tokenCounter(model.family);
     const layout = conversation.layout(request.user, tokensOf, messageFrameTokens(model.family));
     const ttl = this.chooseTtl(conversation, model, layout, thinkTimesMs, askedAt, date);
     const breakpoints = planBreakpoints(layout, { minCacheableTokens: model.minCacheableTokens, ttl, warmIndexes: this.cache.warmIndexes(model.id, layout, askedAt) });
@@ -241,7 +245,7 @@ export class ChatEngine {
     const wanted = (request.model ?? 'auto').trim();
     const previousTier = conversation.lastTier;
     const frame = messageFrameTokens(this.defaultModel.family);
-    const tokensOf = (text: string) => estimateTextTokens(text, this.defaultModel.family);
+    const tokensOf = this.tokenCounter(this.defaultModel.family);
     const layout = conversation.layout(request.user, tokensOf, frame);
     const files = conversation.orderedFiles();
     const decision = router.route({
@@ -293,6 +297,24 @@ export class ChatEngine {
     });
   }
 
+  /** Token estimates by text: every turn re-sends the same system prompt, files and history. */
+  private tokenCounter(family: TokenizerFamily): (text: string) => number {
+    let memo = this.tokenMemo.get(family);
+    if (!memo) this.tokenMemo.set(family, (memo = new Map()));
+    return (text) => {
+      let tokens = memo.get(text);
+      if (tokens === undefined) {
+        tokens = estimateTextTokens(text, family);
+        if ((this.memoChars += text.length) > TOKEN_MEMO_CHARS) {
+          memo.clear(); // texts no longer sent (edited files, compressed turns) are let go
+          this.memoChars = text.length;
+        }
+        memo.set(text, tokens);
+      }
+      return tokens;
+    };
+  }
+
   private checkBudget(estimateUsd: number, override: boolean): BudgetDecision {
     const budget = this.options.budget ?? { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null };
     const spend = this.options.ledger.spend(this.options.workspace.path);
@@ -305,7 +327,7 @@ export class ChatEngine {
     if (!settings) return null;
     const table = this.options.priceTable;
     const model = resolveModel(table, 'haiku');
-    const tokensOf = (text: string) => estimateTextTokens(text, model.family);
+    const tokensOf = this.tokenCounter(model.family);
     const turns = turnsToCompress(conversation, settings, tokensOf);
     if (turns.length === 0) return null;
     const sentAt = this.clock();
