@@ -5,9 +5,9 @@ import { scoreRouting, type Labelled } from '../../src/core/router/evaluation.js
 import { defaultRouterConfig, routePrompt, type RouterTier } from '../../src/core/router/index.js';
 
 /**
- * 240 prompts written for the router's own checks, labelled by the rubric before the router
- * saw them (five batches; none is from the shared dev set). Each batch was first scored untouched
- * (accuracy 75%, 60%, 78%, 71%, 87%; under-routing 1.7%, 4.4%, 0, 0, 0), then used to widen the
+ * 285 prompts written for the router's own checks, labelled by the rubric before the router
+ * saw them (six batches; none is from the shared dev set). Each batch was first scored untouched
+ * (accuracy 75%, 60%, 78%, 71%, 87%, 87%; under-routing 1.7%, 4.4%, 0, 0, 0, 0), then used to widen the
  * signals. They guard against regressions; they are not evidence of accuracy on unseen prompts.
  */
 const PROBES: Array<[RouterTier, string]> = [
@@ -250,7 +250,52 @@ const PROBES: Array<[RouterTier, string]> = [
   ["opus", "A disk on our Ceph cluster failed during rebalancing and now 12 PGs are inactive+incomplete. We can't lose the data on them. What are our options?"],
   ["opus", "Read these two RFC drafts and tell me which approach to adopt for our API pagination, and what each one gets wrong.\n\n--- RFC 12: cursor pagination ---\nCursors are opaque base64 of the last id.\n\n--- RFC 15: keyset pagination with explicit sort keys ---\nClients pass sort key values."],
   ["opus", "How would you architect multi-region active-active for our Rails app with a single Postgres today? Budget is tight and we can accept a few seconds of staleness for reads."],
-  ["opus", "Why can this C++ code print a torn value on ARM but never on x86?\n\nstruct P { int64_t a; int64_t b; };\nstd::atomic<P*> p;\n// writer\nauto n = new P{1, 2}; p.store(n, std::memory_order_relaxed);\n// reader\nauto q = p.load(std::memory_order_relaxed); print(q->a, q->b);"],
+  ["opus", "Why can this C++ code print a torn value on ARM but never on x86?\n\nstruct P { int64_t a; int64_t b; };\nstd::atomic<P*> p;\n// writer\nauto n = new P{1, 2}; p.store(n, std::memory_order_relaxed);\n// reader\nauto q = p.load(std::memory_order_relaxed); print(q->a, q->b);"],,
+  ["haiku", "pls make this valid yaml\n\nname: app\n  version 1.2\nports:\n- 80\n-443"],
+  ["haiku", "list the distinct status values in this json\n\n[{\"id\":1,\"status\":\"open\"},{\"id\":2,\"status\":\"closed\"},{\"id\":3,\"status\":\"open\"},{\"id\":4,\"status\":\"stale\"}]"],
+  ["haiku", "whats the flag for npm to skip optional deps"],
+  ["haiku", "shorter variable name for numberOfActiveSubscriptionsThisMonth?"],
+  ["haiku", "Übersetze ins Englische: 'Passwort vergessen?', 'Konto erstellen', 'Abmelden'"],
+  ["haiku", "bash one-liner to count lines in all .py files recursively"],
+  ["haiku", "generate a conventional commit message for these staged changes:\n\nM  src/api/users.ts (added pagination params)\nM  src/api/users.test.ts (tests for pagination)"],
+  ["haiku", "what is the max length of a varchar in mysql 8"],
+  ["haiku", "tag each of these as frontend, backend or infra:\n- fix button alignment on mobile\n- add index on orders.created_at\n- bump terraform aws provider\n- retry failed webhook deliveries"],
+  ["haiku", "add JSDoc comments to these exported functions\n\nexport const sum = (a: number, b: number) => a + b;\nexport const avg = (xs: number[]) => xs.reduce(sum, 0) / xs.length;"],
+  ["haiku", "reformat this SQL so it's readable\n\nselect u.id,u.email,count(o.id) as n from users u left join orders o on o.user_id=u.id where u.created_at>'2024-01-01' group by u.id,u.email having count(o.id)>3 order by n desc"],
+  ["haiku", "How do I check the installed version of a pip package?"],
+  ["haiku", "fetch() version of this curl please: curl -H 'Accept: application/json' https://api.github.com/repos/nodejs/node"],
+  ["haiku", "what does the 'z-index' css property do"],
+  ["haiku", "summarize what changed between these two package.json versions\n\n- \"react\": \"18.2.0\"\n+ \"react\": \"18.3.1\"\n- \"vite\": \"5.0.0\"\n+ \"vite\": \"5.2.0\""],
+  ["sonnet", "write a python function to merge overlapping intervals, with a few tests"],
+  ["sonnet", "hook for infinite scroll in react using IntersectionObserver, typescript"],
+  ["sonnet", "why is my flexbox child overflowing instead of shrinking?\n\n.row { display: flex; }\n.col { flex: 1; }\n.col pre { white-space: pre; }"],
+  ["sonnet", "turn this callback-based function into one that returns a Promise and update the two call sites\n\nfunction readConfig(path, cb) {\n  fs.readFile(path, 'utf8', (err, data) => {\n    if (err) return cb(err);\n    cb(null, JSON.parse(data));\n  });\n}"],
+  ["sonnet", "Wie schreibe ich in Go einen Worker-Pool mit 5 Goroutinen, der Jobs aus einem Channel verarbeitet und Fehler sammelt?"],
+  ["sonnet", "postgres query: monthly active users for the last 12 months from events(user_id, occurred_at)"],
+  ["sonnet", "NullPointerException here, how do I fix it properly?\n\nException in thread \"main\" java.lang.NullPointerException\n\tat com.acme.Report.total(Report.java:42)\n\nint total() { return items.stream().mapToInt(Item::price).sum(); }"],
+  ["sonnet", "explain this bash script line by line\n\n#!/usr/bin/env bash\nset -euo pipefail\nfor f in \"$@\"; do\n  [[ -f $f ]] || continue\n  sha256sum \"$f\" >> sums.txt\ndone"],
+  ["sonnet", "write a docker-compose file with postgres, redis and my node app, with healthchecks and a volume for postgres"],
+  ["sonnet", "I want to add dark mode to my Next.js app with Tailwind and remember the choice in localStorage. Show the code."],
+  ["sonnet", "can you review this PR diff? mostly worried about the error handling\n\n+async function save(doc) {\n+  try {\n+    await db.put(doc);\n+  } catch (e) {\n+    console.log(e);\n+  }\n+}"],
+  ["sonnet", "write a regex-based tokenizer in Python for arithmetic expressions with numbers, + - * / and parentheses, and a recursive descent parser that evaluates them"],
+  ["sonnet", "implement rate limiting middleware for express using a token bucket per IP, in memory"],
+  ["sonnet", "my pandas merge produces duplicate rows, why?\n\norders.merge(customers, on='email')"],
+  ["sonnet", "Document this REST endpoint in OpenAPI 3 YAML: POST /v1/invoices with customer_id, items[{sku, qty}], returns 201 with the invoice"],
+  ["opus", "Sometimes two users get the same invoice number. We generate it with SELECT max(number)+1 in the request handler. What's the right fix that also works across our 3 app servers?"],
+  ["opus", "We're designing the permissions system for a healthcare app: patients, caregivers, doctors, clinics, and emergency break-glass access. How would you model it and what are the compliance pitfalls?"],
+  ["opus", "Is this AES-GCM usage correct?\n\nkey = derive(password)\nnonce = b'\\x00' * 12\ncipher = AESGCM(key)\nct = cipher.encrypt(nonce, data, None)"],
+  ["opus", "The database migration ran halfway in prod and failed; half the tenants have the new schema. The app is erroring for them. Roll forward or back, and how?"],
+  ["opus", "We have 400 Lambda functions with copy-pasted auth and logging code. Plan a migration to a shared layer and a monorepo without breaking deploys for the 9 teams that own them."],
+  ["opus", "Our websocket servers' memory grows by ~2GB per day and they're restarted nightly; heap snapshots look flat. Node 20, ws library, Redis pub/sub. How would you track down what's leaking?"],
+  ["opus", "Design an offline-capable point-of-sale that syncs sales to the cloud when the connection returns, and never loses or double-counts a sale."],
+  ["opus", "Explain why this Go code can deadlock and give a fix that doesn't hold two locks at once.\n\nfunc (a *Account) Transfer(b *Account, n int) {\n    a.mu.Lock(); defer a.mu.Unlock()\n    b.mu.Lock(); defer b.mu.Unlock()\n    a.bal -= n; b.bal += n\n}"],
+  ["opus", "Prove or disprove: if a graph has a unique minimum spanning tree then all its edge weights are distinct."],
+  ["opus", "p99 of our search API went from 120ms to 900ms after the Elasticsearch 7 → 8 upgrade; we also changed the analyzer and doubled replicas the same week. How do I find out which one?"],
+  ["opus", "Our SOC 2 auditor asks how we ensure no engineer can read production customer data without an approved, logged request. Design the access flow for our AWS + Postgres setup."],
+  ["opus", "Is this Rust code sound? I'm sharing a raw pointer across threads.\n\nstruct Ptr(*mut u8);\nunsafe impl Send for Ptr {}\nlet p = Ptr(buf.as_mut_ptr());\nthread::spawn(move || unsafe { *p.0 = 1; });"],
+  ["opus", "Compare CockroachDB, Spanner and Vitess for a globally distributed order system with strong consistency; which would you choose for a team of 8?"],
+  ["opus", "Kubernetes cluster upgrade from 1.27 to 1.30 across 14 clusters with some deprecated APIs still in use by Helm charts we don't own. What's the rollout plan and how do we avoid outages?"],
+  ["opus", "Someone leaked our production database credentials in a public GitHub repo an hour ago. What do we do, in order?"]
 ];
 
 test('written probes: nothing hard goes to haiku, nothing easy to opus, accuracy at least 90%', () => {

@@ -71,7 +71,7 @@ export const CODING_SIGNALS: readonly Signal[] = [
     kind: 'coding',
     taskClass: 'debug',
     detect: said(
-      /\b(why (does|is|do|did|would|isn't|doesn't|won't|can't|am i|are)|what's wrong|what is wrong|whats wrong|what's the bug|find the bug|bugs?|crash(es|ing|ed)?|fix (this|it|the)|how (do i|to|can i) fix|doesn't work|not working|broken|fails|wrong (output|result)|exits|segfault|skips?|error|exception)\b/,
+      /\b(why (does|is|do|did|would|isn't|doesn't|won't|can't|am i|are)|what's wrong|what is wrong|whats wrong|what's the bug|find the bug|bugs?|crash(es|ing|ed)?|fix (this|it|the)|how (do i|to|can i) fix|doesn't work|not working|broken|fails|wrong (output|result)|exits|segfault|error|exception)\b/,
     ),
     reason: (m) => `asks why code misbehaves (${quoted(m)})`,
   },

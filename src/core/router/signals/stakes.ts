@@ -93,7 +93,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'debug',
     detect: said(
-      /\b(race conditions?|data races?|rac(e|es|ing) (with|against|between|on|when|and|each other)|can (two|both|\w+ )?(concurrent|parallel|simultaneous) \w+ race|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|memory_order_\w+|torn (values?|reads?|writes?)|on arm but|weak memory|ordering (problem|issue|bug)s?|out[- ]of[- ]order|stale (prices?|reads?|data|values?)|fences?|memory barriers?|store buffers?|reorder(ing|ed)?|peterson'?s|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
+      /\b(race conditions?|data races?|rac(e|es|ing) (with|against|between|on|when|and|each other)|can (two|both|\w+ )?(concurrent|parallel|simultaneous) \w+ race|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|(two|multiple|concurrent) (users|requests|workers|processes|clients|orders|jobs) (\w+ ){0,3}(get|got|see|receive|claim|book|reserve) the same|max\(\w*\) ?\+ ?1|memory_order_\w+|torn (values?|reads?|writes?)|on arm but|weak memory|ordering (problem|issue|bug)s?|out[- ]of[- ]order|stale (prices?|reads?|data|values?)|fences?|memory barriers?|store buffers?|reorder(ing|ed)?|peterson'?s|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
     ),
     reason: (m) => `subtle concurrency or memory-safety question (${quoted(m)})`,
   },
@@ -125,7 +125,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     weight: 2.5,
     kind: 'stakes',
     taskClass: 'investigate',
-    detect: said(/\b(memory leak\w*|leak(s|ing)? memory|oom\w*|out of memory|rss|heap (dump|profile)|gc pauses?|off-heap)\b|メモリリーク|fuite mémoire|vazamento de memória|fuga de memoria/),
+    detect: said(/\b(memory leak\w*|leak(s|ing)? memory|oom\w*|out of memory|rss|heap (dumps?|profiles?|snapshots?)|memory (grows|growth|keeps growing|climbs|increases)|gc pauses?|off-heap)\b|メモリリーク|fuite mémoire|vazamento de memória|fuga de memoria/),
     reason: (m) => `memory leak or OOM investigation (${quoted(m)})`,
   },
   {
@@ -162,7 +162,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     taskClass: 'investigate',
     detect: saidBoth(
       /\b(prod|production|live (site|system|traffic)|(still|we're|we are) live|customers? (are|can't|report|see)|users (are |can |)(report|see|seeing))\b|本番/,
-      /(data[ _-]?loss|lose data|losing data|lost (data|quorum|writes)|corrupt\w*|destroy\w*|deleted|dropped (the|a|our)|quorum|split[- ]brain|is (red|down)|crash[- ]?loop\w*|outage|incident|\bsev ?[0-2]\b|next hour|right now|asap|urgent|on fire|failed over|other users|another (tenant|user|customer)|immediately|degraded|error rate|is down|went down|stuck in|can't (log in|connect|deploy|start))/,
+      /(data[ _-]?loss|lose data|losing data|lost (data|quorum|writes)|corrupt\w*|destroy\w*|deleted|dropped (the|a|our)|quorum|split[- ]brain|is (red|down)|crash[- ]?loop\w*|outage|incident|\bsev ?[0-2]\b|next hour|right now|asap|urgent|on fire|failed over|other users|another (tenant|user|customer)|immediately|degraded|error rate|is down|(is |are )?erroring|ran halfway|partially applied|half the (tenants|users|customers|nodes|shards)|roll(ing)? (forward|back)|went down|stuck in|can't (log in|connect|deploy|start))/,
     ),
     reason: (m) => `live production incident (${quoted(m)})`,
   },

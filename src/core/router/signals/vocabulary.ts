@@ -34,7 +34,7 @@ export const SHORT_ERROR = saidBoth(
   /\b(mean(s|ing)?|what is (this|that|it)|what's (this|that)|explain (this|the) (error|message))\b/,
 );
 export const LOOKUP_QUESTION = said(
-  /^(how (to|do i|do you|can i|should i|would i)|how's|what('s| is| are| does| do)|which|where (is|are|do)|is there|can i|do i|when (to|should))\b|\b(vs\.?|versus|difference between|the difference|command (to|for)|command|cli (flag|option)|shortcut|syntax (for|of)|default (port|value|location|path)|equivalent of|how to|how\?|status code|exit code|env(ironment)? var(iable)?|keybinding|file extension|mime type|content[- ]type|rule name)|\b(comando|commande|befehl|cómo)\b/,
+  /^(how (to|do i|do you|can i|should i|would i)|how's|whats|what('s| is| are| does| do)|which|where (is|are|do)|is there|can i|do i|when (to|should))\b|\b(vs\.?|versus|difference between|the difference|command (to|for)|command|cli (flag|option)|flag (for|to)|shortcut|syntax (for|of)|default (port|value|location|path)|equivalent of|how to|how\?|status code|exit code|env(ironment)? var(iable)?|keybinding|file extension|mime type|content[- ]type|rule name)|\b(comando|commande|befehl|cómo)\b/,
 );
 
 /** "<artifact> in/with/for …" or "<language>: …", a request for code phrased without a verb. */
@@ -54,7 +54,7 @@ export const CHOICE = /(^|\s)(?:\(([a-e])\)|([a-e])[.)])\s/gm;
 
 /** Auth, crypto, secrets, injection: areas where a plausible-looking answer can still be a hole. */
 export const SECURITY_TOPIC =
-  /\b(authn|authz|authenticat\w*|authori[sz]\w*|oauth\d?|saml|oidc|sso|jwt|session tokens?|crypto\w*|encrypt\w*|decrypt\w*|signatures?|hmac|mtls|tls|certificates?|certificate authority|secrets?|credentials?|sandbox\w*|privilege\w*|permissions?|rbac|exfiltrat\w*|ddos|denial of service|injection|xss|csrf|ssrf|rce|path traversal|zip ?slip|kms|key rotation|break-glass|least[- ]privilege|iam (roles?|polic\w*)|bucket polic\w*)\b/;
+  /\b(authn|authz|authenticat\w*|authori[sz]\w*|oauth\d?|saml|oidc|sso|jwt|session tokens?|crypto\w*|encrypt\w*|decrypt\w*|signatures?|hmac|mtls|tls|certificates?|certificate authority|secrets?|credentials?|sandbox\w*|privilege\w*|permissions?|rbac|exfiltrat\w*|ddos|denial of service|injection|xss|csrf|ssrf|rce|path traversal|zip ?slip|kms|key rotation|aes\w*|gcm|nonces?|ciphers?|salt(ed|ing)?|bcrypt|argon2|pbkdf2|md5|sha-?1|rsa|ecdsa|break-glass|least[- ]privilege|iam (roles?|polic\w*)|bucket polic\w*)\b/;
 
 /** A question rather than a request ("sql: how do I rename a column"). */
 export const QUESTION = /\?|(^|:\s*)(how|what|which|where|why|when|is|are|can|does|do)\b/;
