@@ -2,6 +2,8 @@
 // writes src/core/tokens/coefficients.json (derived numbers only; the texts stay in shared/).
 //   npx tsx scripts/calibrate-tokens.ts          fit on folds 1-4, report fold 0 and 5-fold CV, write
 //   npx tsx scripts/calibrate-tokens.ts --check  report only, write nothing
+//   npx tsx scripts/calibrate-tokens.ts --words  rebuild knownWords.json from js-tiktoken's vocabularies
+//                                                (then rerun the fit: the features change with it)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
