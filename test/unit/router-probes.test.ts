@@ -5,9 +5,9 @@ import { scoreRouting, type Labelled } from '../../src/core/router/evaluation.js
 import { defaultRouterConfig, routePrompt, type RouterTier } from '../../src/core/router/index.js';
 
 /**
- * 285 prompts written for the router's own checks, labelled by the rubric before the router
- * saw them (six batches; none is from the shared dev set). Each batch was first scored untouched
- * (accuracy 75%, 60%, 78%, 71%, 87%, 87%; under-routing 1.7%, 4.4%, 0, 0, 0, 0), then used to widen the
+ * 330 prompts written for the router's own checks, labelled by the rubric before the router
+ * saw them (seven batches; none is from the shared dev set). Each batch was first scored untouched
+ * (accuracy 75%, 60%, 78%, 71%, 87%, 87%, 76%; under-routing 1.7%, 4.4%, 0, 0, 0, 0, 2.2%), then used to widen the
  * signals. They guard against regressions; they are not evidence of accuracy on unseen prompts.
  */
 const PROBES: Array<[RouterTier, string]> = [
@@ -250,7 +250,7 @@ const PROBES: Array<[RouterTier, string]> = [
   ["opus", "A disk on our Ceph cluster failed during rebalancing and now 12 PGs are inactive+incomplete. We can't lose the data on them. What are our options?"],
   ["opus", "Read these two RFC drafts and tell me which approach to adopt for our API pagination, and what each one gets wrong.\n\n--- RFC 12: cursor pagination ---\nCursors are opaque base64 of the last id.\n\n--- RFC 15: keyset pagination with explicit sort keys ---\nClients pass sort key values."],
   ["opus", "How would you architect multi-region active-active for our Rails app with a single Postgres today? Budget is tight and we can accept a few seconds of staleness for reads."],
-  ["opus", "Why can this C++ code print a torn value on ARM but never on x86?\n\nstruct P { int64_t a; int64_t b; };\nstd::atomic<P*> p;\n// writer\nauto n = new P{1, 2}; p.store(n, std::memory_order_relaxed);\n// reader\nauto q = p.load(std::memory_order_relaxed); print(q->a, q->b);"],,
+  ["opus", "Why can this C++ code print a torn value on ARM but never on x86?\n\nstruct P { int64_t a; int64_t b; };\nstd::atomic<P*> p;\n// writer\nauto n = new P{1, 2}; p.store(n, std::memory_order_relaxed);\n// reader\nauto q = p.load(std::memory_order_relaxed); print(q->a, q->b);"],
   ["haiku", "pls make this valid yaml\n\nname: app\n  version 1.2\nports:\n- 80\n-443"],
   ["haiku", "list the distinct status values in this json\n\n[{\"id\":1,\"status\":\"open\"},{\"id\":2,\"status\":\"closed\"},{\"id\":3,\"status\":\"open\"},{\"id\":4,\"status\":\"stale\"}]"],
   ["haiku", "whats the flag for npm to skip optional deps"],
@@ -295,7 +295,52 @@ const PROBES: Array<[RouterTier, string]> = [
   ["opus", "Is this Rust code sound? I'm sharing a raw pointer across threads.\n\nstruct Ptr(*mut u8);\nunsafe impl Send for Ptr {}\nlet p = Ptr(buf.as_mut_ptr());\nthread::spawn(move || unsafe { *p.0 = 1; });"],
   ["opus", "Compare CockroachDB, Spanner and Vitess for a globally distributed order system with strong consistency; which would you choose for a team of 8?"],
   ["opus", "Kubernetes cluster upgrade from 1.27 to 1.30 across 14 clusters with some deprecated APIs still in use by Helm charts we don't own. What's the rollout plan and how do we avoid outages?"],
-  ["opus", "Someone leaked our production database credentials in a public GitHub repo an hour ago. What do we do, in order?"]
+  ["opus", "Someone leaked our production database credentials in a public GitHub repo an hour ago. What do we do, in order?"],
+  ["haiku", "convert these Celsius temps to Fahrenheit: 0, 21.5, 37, 100"],
+  ["haiku", "how do I list all tables in sqlite from the cli"],
+  ["haiku", "pick the right HTTP method for 'partially update a user profile'"],
+  ["haiku", "make this a Go struct with json tags:\n\n{\"user_id\": 12, \"display_name\": \"ana\", \"is_admin\": false}"],
+  ["haiku", "what's the vim command to delete until end of line"],
+  ["haiku", "find the duplicate entries in this list: apple, pear, apple, kiwi, pear, fig"],
+  ["haiku", "rewrite this error message to be friendlier for end users: 'ERR_QUOTA_EXCEEDED: request rejected'"],
+  ["haiku", "which of these are valid email addresses? a@b.co, foo@, @bar.com, x.y+z@mail.example.org"],
+  ["haiku", "docker: how to see logs of a stopped container"],
+  ["haiku", "Write type hints for this:\n\ndef greet(name, times=1):\n    return ' '.join(['hi ' + name] * times)"],
+  ["haiku", "short description for this npm package: a tiny library that formats byte counts as human readable strings like 1.2 MB"],
+  ["haiku", "kebab-case these: UserProfile, OrderHistory, APIKeys, isActive"],
+  ["haiku", "EPERM: operation not permitted, unlink 'C:\\proj\\node_modules\\.bin\\tsc' — what causes this?"],
+  ["haiku", "default timeout of python requests?"],
+  ["haiku", "group these log lines by service name and count them:\nauth: login ok\nbilling: charge ok\nauth: login failed\nauth: logout\nbilling: refund ok"],
+  ["sonnet", "write a TypeScript function that deep-merges two objects, arrays concatenated, with tests"],
+  ["sonnet", "This Python script is slow for big files, can you make it faster?\n\nwords = []\nfor line in open('big.txt'):\n    for w in line.split():\n        if w not in words:\n            words.append(w)\nprint(len(words))"],
+  ["sonnet", "why does this print 3 3 3 instead of 0 1 2?\n\nfor (var i = 0; i < 3; i++) {\n  setTimeout(() => console.log(i), 0);\n}"],
+  ["sonnet", "create a Svelte component for a star rating input (1-5) that's keyboard accessible"],
+  ["sonnet", "Add input validation and proper error responses to this Flask route\n\n@app.post('/items')\ndef create_item():\n    data = request.json\n    item = Item(name=data['name'], price=data['price'])\n    db.session.add(item)\n    db.session.commit()\n    return jsonify(item.to_dict())"],
+  ["sonnet", "explain what this Kotlin extension function does\n\nfun <T> List<T>.chunkedBy(pred: (T) -> Boolean): List<List<T>> =\n    fold(mutableListOf(mutableListOf<T>())) { acc, x ->\n        if (pred(x)) acc.add(mutableListOf()); acc.last().add(x); acc\n    }"],
+  ["sonnet", "write a SQL query that finds gaps in a sequence of invoice numbers in postgres"],
+  ["sonnet", "terraform module for a GCP Cloud Run service with a custom domain and secret env vars from Secret Manager"],
+  ["sonnet", "my python package can't be imported after pip install -e . — ModuleNotFoundError: No module named 'mypkg'. pyproject:\n\n[project]\nname = \"mypkg\"\n[tool.setuptools]\npackages = [\"src\"]"],
+  ["sonnet", "refactor this switch into a strategy pattern in Java\n\nswitch (type) {\n  case \"pdf\": return new PdfExporter().export(doc);\n  case \"csv\": return new CsvExporter().export(doc);\n  case \"xlsx\": return new XlsxExporter().export(doc);\n  default: throw new IllegalArgumentException(type);\n}"],
+  ["sonnet", "unit tests for this Go function using testify\n\nfunc Slugify(s string) string {\n\treturn strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), \" \", \"-\"))\n}"],
+  ["sonnet", "how do I paginate results from the GitHub REST API in Python until there are no more pages?"],
+  ["sonnet", "Write a small CLI in Rust with clap that converts a CSV file to JSON lines"],
+  ["sonnet", "my useState update doesn't show immediately after setCount, why?\n\nconst [count, setCount] = useState(0);\nfunction inc() { setCount(count + 1); console.log(count); }"],
+  ["sonnet", "write a bash script to rotate logs in /var/log/myapp: gzip files older than 1 day and delete ones older than 30"],
+  ["opus", "Our order service and inventory service disagree on stock after network timeouts: the order is created but the reservation may or may not have happened. How should we redesign this so they stay consistent?"],
+  ["opus", "Is this signature check safe against forgery?\n\ndef valid(payload, sig):\n    return hashlib.sha256(SECRET + payload).hexdigest() == sig"],
+  ["opus", "We're seeing random 502s from our ALB only during deploys, maybe 0.5% of requests, across 20 services. Keep-alive settings differ per service. How do we get to zero?"],
+  ["opus", "Design the sharding strategy for a chat app with 50M users where some group chats have 100k members, including how to rebalance shards later."],
+  ["opus", "This C++ code occasionally crashes in production with a corrupted vector. Workers push results while the main thread reads them.\n\nstd::vector<Result> results;\nvoid worker() { results.push_back(compute()); }\nvoid report() { for (auto& r : results) print(r); }"],
+  ["opus", "Should we move our 120-person engineering org from GitFlow to trunk-based development with feature flags? What are the risks and how do we transition?"],
+  ["opus", "Give a linear-time algorithm to find the k-th smallest element of two sorted arrays' union and prove its correctness."],
+  ["opus", "Backups of our main Postgres have been silently failing for 3 weeks and a developer just dropped a table in production. What can we still recover, and how?"],
+  ["opus", "Review our plan to store credit card numbers encrypted in our own database so we can do recurring billing without a payment processor vault."],
+  ["opus", "We need to guarantee that a notification is sent exactly once per event even if our worker crashes mid-send and the email provider times out. What design gets us closest?"],
+  ["opus", "Latency on our GraphQL gateway tripled after we enabled query batching, added a DataLoader layer and upgraded Apollo. How do I isolate the cause?"],
+  ["opus", "Plan the split of our Django monolith's 'billing' app into its own service, including the data it shares with 'accounts', without downtime."],
+  ["opus", "Is the Raft log compaction in this snippet safe if a follower is lagging behind the snapshot index?\n\nif lastApplied - snapshotIndex > threshold {\n    log = log[lastApplied-snapshotIndex:]\n    snapshotIndex = lastApplied\n}"],
+  ["opus", "How would you prevent a malicious tenant from exhausting shared resources (CPU, DB connections) in our multi-tenant platform while keeping fairness?"],
+  ["opus", "Read these three incident postmortems and tell me the common root cause we keep missing and what to change.\n\n--- Postmortem 1 ---\nCache stampede after deploy took down the API.\n\n--- Postmortem 2 ---\nCron job overlapped with itself and double-billed 40 customers.\n\n--- Postmortem 3 ---\nRetry storm from mobile clients after an outage."]
 ];
 
 test('written probes: nothing hard goes to haiku, nothing easy to opus, accuracy at least 90%', () => {

@@ -88,7 +88,7 @@ function explain(tier: RouterTier, hits: SignalHit[]): string[] {
   if (tier === 'sonnet') {
     const pulledDown = aligned.some((hit) => hit.signal.weight < 0);
     const pulledUp = aligned.some((hit) => hit.signal.weight > 0);
-    if (pulledDown && pulledUp) reasons.push('mixed signals: settled on the everyday coding tier');
+    if (pulledDown && pulledUp) reasons.push('mixed signals: settled on the middle tier');
     if (reasons.length === 0) reasons.push('no strong signal either way: the middle tier');
   }
   return reasons;

@@ -11,7 +11,7 @@ export const CODING_SIGNALS: readonly Signal[] = [
     taskClass: 'write',
     detect: said(
       new RegExp(
-        `\\b(write|implement|create|build|code|generate|make|give me|need|want|escribe|écris|écrire|schreib\\w*|crie|escreva)\\b(?!\\s+(docstrings?|comments?|jsdoc|javadoc|type hints?|doc ?comments?|a commit message|commit messages?|a summary|a (short |one-line )?description|a pr title))[^.?!\\n]{0,50}?\\b(${CODE_ARTIFACTS}|script|função|función|fonction|funktion)\\b`,
+        `\\b(write|implement|create|build|code|generate|make(?!\\s+(this|these|it|them)\\b)|give me|need|want|escribe|écris|écrire|schreib\\w*|crie|escreva)\\b(?!\\s+(docstrings?|comments?|jsdoc|javadoc|type hints?|doc ?comments?|a commit message|commit messages?|a summary|a (short |one-line )?description|a pr title))[^.?!\\n]{0,50}?\\b(${CODE_ARTIFACTS}|script|função|función|fonction|funktion)\\b`,
       ),
     ),
     reason: (m) => `asks to write code (${quoted(m)})`,
@@ -51,7 +51,7 @@ export const CODING_SIGNALS: readonly Signal[] = [
     kind: 'coding',
     taskClass: 'write',
     detect: said(
-      /\b(refactor(ing)? (this|it|the|my|that|into|to)|rewrite|re-write|clean (it |this )?up|simplify|split (it|this)|into smaller|port (this|it)|to vanilla|translate (this|it) (to|into) \w+|convert (this|it) (to|into) (typescript|python|go|rust|java|kotlin|async|a class|hooks|classes|promises)|async\/await)\b/,
+      /\b(refactor(ing)? (this|it|the|my|that|into|to)|rewrite(?! (this|the|these) (\w+ )?(message|text|copy|sentence|paragraph|wording|string|title|description)s?\b)|re-write|clean (it |this )?up|simplify|split (it|this)|into smaller|port (this|it)|to vanilla|translate (this|it) (to|into) \w+|convert (this|it) (to|into) (typescript|python|go|rust|java|kotlin|async|a class|hooks|classes|promises)|async\/await)\b/,
     ),
     reason: (m) => `asks to change existing code (${quoted(m)})`,
   },

@@ -1,5 +1,5 @@
 import type { Signal } from './types.js';
-import { said, quoted, DATA_FORMATS, NATURAL_LANGUAGES, SHORT_ERROR, LOOKUP_QUESTION, MATH_MARKERS, CHOICE } from './vocabulary.js';
+import { said, quoted, DATA_FORMATS, NATURAL_LANGUAGES, SHORT_ERROR, QUESTION_FORM, LOOKUP_OBJECT, MATH_MARKERS, CHOICE } from './vocabulary.js';
 
 /** Mechanical work: the prompt's own content mostly settles the answer (pulls toward haiku). */
 export const MECHANICAL_SIGNALS: readonly Signal[] = [
@@ -11,7 +11,7 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     taskClass: 'transform',
     detect: said(
       new RegExp(
-        `\\b(convert|reformat|re-format|format|pretty[- ]?print|prettify|beautify|minify|turn|transform)\\b[^.?!\\n]{0,60}?\\b(${DATA_FORMATS})\\b|(->|→|=>)\\s*(json|yaml|yml|toml|csv|xml|ini|markdown)\\b|\\b(json|yaml|yml|toml|csv|tsv|xml|ini|markdown|html) (to|into) (json|yaml|yml|toml|csv|tsv|xml|ini|markdown|html)\\b|\\b(markdown|md|ascii|html) table\\b|\\b(pretty[- ]?print|prettify|beautify|minify|reformat|escape|unescape|url[- ]?(en|de)code|base64[- ]?(en|de)code)\\b|\\bmake (a|an) (markdown|bulleted|numbered|json|yaml|csv) (list|table|array|object)\\b|\\b(of|from) this curl\\b|\\bcurl (to|into|->) \\w+|\\b(to|into|as|in) (snake|camel|pascal|kebab|screaming[_ ]snake|upper|lower|title)[_ -]?case\\b|\\b(put|turn|convert|make) (this|these|it|them) (in|into|to) (a |an )?(typescript |ts |go |rust |python |java )?(interface|type|struct|dataclass|pydantic model|zod schema|enum|table|list)\\b|\\bmake (this|these|it|them)( into)? (a |an )?(valid )?(python |ts |typescript |java |go |rust )?(json|yaml|enum|dict|table|csv|string literal|constants?)\\b`,
+        `\\b(convert|reformat|re-format|format|pretty[- ]?print|prettify|beautify|minify|turn|transform)\\b[^.?!\\n]{0,60}?\\b(${DATA_FORMATS})\\b|(->|→|=>)\\s*(json|yaml|yml|toml|csv|xml|ini|markdown)\\b|\\b(json|yaml|yml|toml|csv|tsv|xml|ini|markdown|html) (to|into) (json|yaml|yml|toml|csv|tsv|xml|ini|markdown|html)\\b|\\b(markdown|md|ascii|html) table\\b|\\b(pretty[- ]?print|prettify|beautify|minify|reformat|escape|unescape|url[- ]?(en|de)code|base64[- ]?(en|de)code)\\b|\\bmake (a|an) (markdown|bulleted|numbered|json|yaml|csv) (list|table|array|object)\\b|\\b(of|from) this curl\\b|\\bcurl (to|into|->) \\w+|\\b(to|into|as|in) (snake|camel|pascal|kebab|screaming[_ ]snake|upper|lower|title)[_ -]?case\\b|^(snake|camel|pascal|kebab|screaming[_ ]snake|upper|lower|title)[_ -]?case (these|this|them|the following)\\b|\\b(rewrite|rephrase|reword|shorten|proofread)\\b (this|these|the) (\\w+ )?(message|text|copy|sentence|paragraph|wording|string|title|description)s?\\b|\\b(put|turn|convert|make) (this|these|it|them) (in|into|to) (a |an )?(typescript |ts |go |rust |python |java )?(interface|type|struct|dataclass|pydantic model|zod schema|enum|table|list)\\b|\\bmake (this|these|it|them)( into)? (a |an )?(valid )?(python |ts |typescript |java |go |rust )?(json|yaml|enum|dict|table|csv|string literal|constants?|struct|interface|type|dataclass)\\b`,
       ),
     ),
     reason: (m) => `asks to convert or reformat data (${quoted(m)})`,
@@ -22,7 +22,7 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     weight: -3,
     kind: 'mechanical',
     taskClass: 'transform',
-    detect: said(/\b(sort|order|dedupe|deduplicate|group) (the |these |this |my )?(keys|lines|list|items|entries|imports|rows|words|names)\b|\b(sort|order|dedupe) (these|this|the following|them)\b|\balphabetical(ly)?\b|\bremove (the )?duplicates\b/),
+    detect: said(/\b(sort|order|dedupe|deduplicate|group) (the |these |this |my )?(\w+ )?(keys|lines|list|items|entries|imports|rows|words|names)\b|\b(sort|order|dedupe) (these|this|the following|them)\b|\balphabetical(ly)?\b|\bremove (the )?duplicates\b/),
     reason: (m) => `asks to sort or reshape data (${quoted(m)})`,
   },
   {
@@ -32,7 +32,7 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'extract',
     detect: said(
-      /\bextract (all |the |every |just )?\w+( \w+)? (from|in|out of) (this|these|the|that)\b|\b(extract|pull (out )?|grab|get( me)? (the|all|every)|list (?!of\b)(all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|the following|them) \w+( \w+)? (are|is|have|has|were|contain|don't|do not|failed|need)\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
+      /\bfind (the |all )?(duplicate|missing|invalid|unique|distinct|empty)\b|\bextract (all |the |every |just )?\w+( \w+)? (from|in|out of) (this|these|the|that)\b|\b(extract|pull (out )?|grab|get( me)? (the|all|every)|list (?!of\b)(all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|the following|them) (\w+ ){0,2}(are|is|have|has|were|contain|don't|do not|failed|need)\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
     ),
     reason: (m) => `asks to pull items out of pasted text (${quoted(m)})`,
   },
@@ -137,7 +137,7 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     taskClass: 'lookup',
     detect: (prompt) =>
       prompt.chars < 100 && prompt.lines <= 2 && prompt.codeLines === 0 && prompt.traceLines === 0
-        ? LOOKUP_QUESTION(prompt)
+        ? (prompt.chars < 70 ? prompt.instruction.match(QUESTION_FORM)?.[0] : undefined) ?? prompt.instruction.match(LOOKUP_OBJECT)?.[0]
         : undefined,
     reason: () => 'short how-to or lookup question with no code',
   },

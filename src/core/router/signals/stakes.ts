@@ -135,7 +135,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'investigate',
     detect: saidBoth(
-      /\b(investigate|attribute|narrow (it|this) down|figure out|find out|which change|what caused|responsible|where (do|should) (i|we) (look|start)|what's going on|whats going on|what is going on|root[- ]cause|diagnos\w*|how (do|would|should) (i|we|you) (investigate|debug|find|track|profile|approach|narrow)|in what order|調査)/,
+      /\b(investigate|attribute|isolate|pinpoint|bisect|narrow (it|this) down|figure out|find out|which change|what caused|responsible|where (do|should) (i|we) (look|start)|what's going on|whats going on|what is going on|root[- ]cause|diagnos\w*|how (do|would|should) (i|we|you) (investigate|debug|find|track|profile|approach|narrow)|in what order|調査)/,
       /\b(p\d{2}|latency|throughput|regression|slow(er|down|s)?|spikes?|lag|cpu|memory|went from|jumped|degrad\w*|dropped|drop in|\d+(\.\d+)?%|conversion|instead of|takes (longer|\d+)|\d+ (hours|minutes|seconds)|qps|rps|\d+\s*-?\s*\d*\s*(ms|µs|us))\b|メモリ/,
     ),
     reason: (m) => `performance investigation (${quoted(m)})`,
@@ -305,7 +305,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'design',
     detect: said(
-      /\b(distributed|multi[- ]region|cross[- ]region|globally|consensus|raft|paxos|2pc|two[- ]phase commit|3pc|quorum|crdts?|vector clocks?|(hybrid )?logical clocks?|lamport|eventual(ly)? consisten\w*|exactly[- ]once|at[- ]least[- ]once|split[- ]brain|leader election|last[- ]write[- ]wins|byzantine|clock skew|fencing tokens?|cap theorem|network partitions?|effectively[- ]once|(processe?d?|process(es|ing)|deliver(ed|s)?|execut(ed|es)|run(s)?|sen[dt]s?|charg(ed|es)) (\w+ ){0,4}twice|duplicate (deliver\w*|process\w*|messages|events|jobs)|rebalanc\w*|read[- ]your[- ]writes|causal consistency|across (regions|data ?centers)|\d+ (regions|data ?centers)|conflict resolution|offline[- ]first|sync protocol|real[- ]time collaboration|operational transform\w*)\b/,
+      /\b(distributed|multi[- ]region|cross[- ]region|globally|consensus|raft|paxos|2pc|two[- ]phase commit|3pc|quorum|crdts?|vector clocks?|(hybrid )?logical clocks?|lamport|eventual(ly)? consisten\w*|exactly[- ]once|at[- ]least[- ]once|split[- ]brain|leader election|last[- ]write[- ]wins|byzantine|clock skew|fencing tokens?|cap theorem|network partitions?|effectively[- ]once|network timeouts?|may or may not have|distributed transactions?|sagas?|transactional outbox|(services|systems) (disagree|diverge|drift)|(processe?d?|process(es|ing)|deliver(ed|s)?|execut(ed|es)|run(s)?|sen[dt]s?|charg(ed|es)) (\w+ ){0,4}twice|duplicate (deliver\w*|process\w*|messages|events|jobs)|rebalanc\w*|read[- ]your[- ]writes|causal consistency|across (regions|data ?centers)|\d+ (regions|data ?centers)|conflict resolution|offline[- ]first|sync protocol|real[- ]time collaboration|operational transform\w*)\b/,
     ),
     reason: (m) => `distributed-systems correctness (${quoted(m)})`,
   },
@@ -333,7 +333,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'design',
     detect: saidBoth(
-      /\b(contradict\w*|disagree\w*|reconcil\w*|synthesi[sz]\w*|inconsisten\w*|conflict\w*|hidden assumptions?|assumptions are hidden|where (do )?they differ)\b/,
+      /\b(contradict\w*|disagree\w*|reconcil\w*|synthesi[sz]\w*|inconsisten\w*|conflict\w*|hidden assumptions?|common (root )?cause|in common|patterns? across|recurring|assumptions are hidden|where (do )?they differ)\b/,
       /\b(docs?|documents?|rfcs?|postmortems?|proposals?|specs?|write-?ups?)\b/,
     ),
     reason: (m) => `synthesise several documents into a decision (${quoted(m)})`,

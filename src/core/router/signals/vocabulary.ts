@@ -30,12 +30,14 @@ export const NATURAL_LANGUAGES =
   'english|spanish|french|german|italian|portuguese|japanese|chinese|mandarin|korean|russian|dutch|polish|turkish|arabic|hindi|swedish|norwegian|danish|finnish|czech|greek|hebrew|ukrainian|vietnamese|thai|indonesian|latin america|brazilian|deutsch\\w*';
 
 export const SHORT_ERROR = saidBoth(
-  /(error|fatal|exception|errno|warning|failed)\b|\be[a-z]{5,}\b|\berror\[|\b[a-z]{1,4}\d{3,5}\b|\b(cannot|can't|could not|unable to|not found|denied|refused)\b/,
-  /\b(mean(s|ing)?|what is (this|that|it)|what's (this|that)|explain (this|the) (error|message))\b/,
+  /(error|fatal|exception|errno|warning|failed)\b|\be[a-z]{5,}\b|\berror\[|\b[a-z]{1,4}\d{3,5}\b|\b(cannot|can't|could not|unable to|not found|not permitted|denied|refused)\b/,
+  /\b(mean(s|ing)?|what causes (this|it|that)|what is (this|that|it)|what's (this|that)|explain (this|the) (error|message))\b/,
 );
-export const LOOKUP_QUESTION = said(
-  /^(how (to|do i|do you|can i|should i|would i)|how's|whats|what('s| is| are| does| do)|which|where (is|are|do)|is there|can i|do i|when (to|should))\b|\b(vs\.?|versus|difference between|the difference|command (to|for)|command|cli (flag|option)|flag (for|to)|shortcut|syntax (for|of)|default (port|value|location|path)|equivalent of|how to|how\?|status code|exit code|env(ironment)? var(iable)?|keybinding|file extension|mime type|content[- ]type|rule name)|\b(comando|commande|befehl|cómo)\b/,
-);
+/** How-to phrasing ("how do I…", "what's…"): a lookup only when the question is very short. */
+export const QUESTION_FORM = /^(how (to|do i|do you|can i|should i|would i)|how's|whats|what('s| is| are| does| do)|which|where (is|are|do)|is there|can i|do i|when (to|should))\b/;
+/** Questions that name one identifier to look up (a command, a flag, a default, a difference). */
+export const LOOKUP_OBJECT =
+  /\b(vs\.?|versus|difference between|the difference|command (to|for)|command|cli (flag|option)|flag (for|to)|shortcut|syntax (for|of)|default (port|value|location|path)|equivalent of|how to|how\?|status code|exit code|env(ironment)? var(iable)?|keybinding|file extension|mime type|content[- ]type|rule name)|\b(comando|commande|befehl|cómo)\b/;
 
 /** "<artifact> in/with/for …" or "<language>: …", a request for code phrased without a verb. */
 export const CODE_SPEC = said(
