@@ -2,6 +2,7 @@ import { CacheModel } from '../../core/cache/state.js';
 import { Conversation as CoreConversation } from '../../core/chat/conversation.js';
 import type { ChatEngine, TurnResult } from '../../core/chat/engine.js';
 import { contextBlockText, type ContextFile } from '../../core/estimate.js';
+import { formatUsd } from '../../core/format.js';
 import { priceTokens, utcDate } from '../../core/prices/cost.js';
 import { resolveModel, type PriceTable } from '../../core/prices/priceTable.js';
 import { estimateTextTokens, messageFrameTokens } from '../../core/tokens/estimator.js';
@@ -196,6 +197,7 @@ export class ChatSession {
       error: null,
       startedAt: new Date(this.deps.now()).toISOString(),
       supersedes: retryOf?.id ?? null,
+      trimmed: null,
     };
     if (this.current.turns.length === 0) this.current.title = titleFrom(text);
     this.current.turns.push(turn);
@@ -244,6 +246,10 @@ export class ChatSession {
     turn.tier = (ROUTED_TIERS as readonly string[]).includes(result.tier) ? (result.tier as RoutedTier) : 'opus';
     turn.reasons = result.reasons;
     turn.estimateUsd = result.estimateUsd;
+    if (result.trimmed) {
+      const turns = result.trimmed.summary.turns;
+      turn.trimmed = `Turns ${turns[0]}-${turns.at(-1)} were summarised by the cheap tier to keep the request small (summary cost ${formatUsd(result.trimmed.usd)}).`;
+    }
     turn.answer = result.text || turn.answer;
     if (result.usage) {
       turn.usage = {

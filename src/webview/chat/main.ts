@@ -55,6 +55,7 @@ const state = {
 
 const TIER_LABEL: Record<RoutedTier, string> = { haiku: 'Haiku', sonnet: 'Sonnet', opus: 'Opus' };
 const NEXT_TIER: Record<RoutedTier, RoutedTier | null> = { haiku: 'sonnet', sonnet: 'opus', opus: null };
+const TIER_RANK: Record<RoutedTier, number> = { haiku: 0, sonnet: 1, opus: 2 };
 
 let render: RenderMarkdown = (text) => escapeForText(text);
 const post = (message: WebviewMessage) => vscode.postMessage(message);
@@ -174,6 +175,7 @@ prompt.addEventListener('keydown', (event) => {
 });
 override.addEventListener('change', () => {
   renderEstimates();
+  renderRecommendation();
   persist();
 });
 sendButton.addEventListener('click', send);
@@ -239,9 +241,14 @@ function renderRecommendation(): void {
     fill(recommendation, h('span', { class: 'muted', text: 'Type a message to see the recommended tier and why.' }));
     return;
   }
+  const choice = override.value as TierChoice;
+  const below = choice !== 'auto' && TIER_RANK[choice] < TIER_RANK[rec.tier];
   fill(
     recommendation,
     h('div', { testid: 'recommendation-tier', text: `Recommended: ${TIER_LABEL[rec.tier]} (${rec.model})` }),
+    below
+      ? h('div', { class: 'warning', testid: 'override-warning', attrs: { role: 'status' }, text: `${TIER_LABEL[choice]} is below the recommended ${TIER_LABEL[rec.tier]}: cheaper, but it may miss what this prompt needs.` })
+      : null,
     h('ul', { testid: 'recommendation-reasons' }, ...rec.reasons.map((reason) => h('li', { text: reason }))),
   );
 }
@@ -364,6 +371,7 @@ function turnElement(turn: Turn): HTMLElement {
     turn.attachments.length > 0 ? h('div', { class: 'used muted', text: `with ${turn.attachments.map((a) => `${a.label} (${formatTokens(a.tokens)} tok)`).join(', ')}` }) : null,
     answer,
     turn.error ? h('div', { class: 'error', testid: 'turn-error', attrs: { role: 'alert' }, text: turn.error }) : null,
+    turn.trimmed ? h('div', { class: 'muted', testid: 'turn-trimmed', text: turn.trimmed }) : null,
     meta,
   );
 }

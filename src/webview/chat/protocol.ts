@@ -84,6 +84,8 @@ export const TurnSchema = v.object({
   startedAt: v.string(),
   /** Set on a "retry on a higher tier": the turn it replaces in the history the model sees. */
   supersedes: v.nullable(id),
+  /** When older turns were summarised before this one: what was trimmed and what the summary cost. */
+  trimmed: v.nullable(v.string()),
 });
 export type Turn = v.InferOutput<typeof TurnSchema>;
 
