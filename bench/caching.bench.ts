@@ -113,23 +113,30 @@ export async function runPattern(script: ChatScript, setting: CacheTtlSetting, o
   }
 }
 
-/** Shares per pattern and setting, averaged over seeds (one seed suffices for the deterministic patterns). */
-export async function measurePatterns(size: PatternSize, seeds: readonly number[], settings: readonly CacheTtlSetting[] = CACHE_TTL_SETTINGS): Promise<Record<Pattern, Record<string, number>>> {
-  const table = {} as Record<Pattern, Record<string, number>>;
+/** Shares per pattern and setting: the mean over seeds (one seed suffices for the deterministic patterns) and each seed's. */
+export async function measurePatterns(
+  size: PatternSize,
+  seeds: readonly number[],
+  settings: readonly CacheTtlSetting[] = CACHE_TTL_SETTINGS,
+): Promise<Record<Pattern, Record<string, number>> & { perSeed: Record<Pattern, Record<string, number[]>> }> {
+  const table = { perSeed: {} } as Record<Pattern, Record<string, number>> & { perSeed: Record<Pattern, Record<string, number[]>> };
   for (const pattern of PATTERNS) {
     table[pattern] = {};
+    table.perSeed[pattern] = {};
     const patternSeeds = pattern === 'mixed' || pattern === 'edit' ? seeds : seeds.slice(0, 1);
     for (const setting of settings) {
-      let sum = 0;
-      for (const seed of patternSeeds) sum += (await runPattern(buildPattern(pattern, size, seed), setting)).share;
-      table[pattern][setting] = sum / patternSeeds.length;
+      const shares: number[] = [];
+      for (const seed of patternSeeds) shares.push((await runPattern(buildPattern(pattern, size, seed), setting)).share);
+      table[pattern][setting] = shares.reduce((sum, share) => sum + share, 0) / shares.length;
+      table.perSeed[pattern][setting] = shares;
     }
   }
   return table;
 }
 
+/** `npm run bench -- caching`; BENCH_SEEDS=1,2,3 picks the seeds of the think-time patterns. */
 export async function run(): Promise<void> {
-  const seeds = (process.env["BENCH_SEEDS"] ?? "1,2,3,4,5,6,7,8").split(",").map(Number);
+  const seeds = (process.env['BENCH_SEEDS'] ?? '1,2,3,4,5,6,7,8').split(',').map(Number);
   const started = Date.now();
   const table = await measurePatterns(ISSUE_SIZE, seeds);
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`.padStart(8);
@@ -142,6 +149,10 @@ export async function run(): Promise<void> {
     console.log(
       `${pattern.padEnd(14)}${CACHE_TTL_SETTINGS.map((s) => percent(row[s]!)).join('')}   ${((auto / best - 1) * 100).toFixed(1)}% relative, ${((auto - best) * 100).toFixed(1)} points`,
     );
+  }
+  for (const pattern of ['mixed', 'edit'] as const) {
+    const per = table.perSeed[pattern];
+    console.log(`${pattern} per seed: auto ${per['auto']!.map((x) => (x * 100).toFixed(1)).join(' ')} | 1h ${per['1h']!.map((x) => (x * 100).toFixed(1)).join(' ')}`);
   }
   const thinks = mixedThinkSeconds(1, 2000).map((s) => s / 60).sort((a, b) => a - b);
   console.log(`mixed think time: median ${thinks[1000]!.toFixed(2)} min, ${((thinks.filter((m) => m > 5).length / thinks.length) * 100).toFixed(0)}% over 5 min, max ${thinks.at(-1)!.toFixed(1)} min`);
