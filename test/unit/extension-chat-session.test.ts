@@ -255,3 +255,23 @@ test('workspace rules win over the classifier, and the recommendation says so', 
   assert.equal(rec.tier, 'opus');
   assert.match(rec.reasons.join(' '), /workspace rule "prod incident"/);
 });
+
+test('starting a new chat while a reply streams stops it and keeps the stopped turn in its own conversation', async (t) => {
+  const client = new FakeClient('first halfsecond half');
+  let release!: () => void;
+  client.hold = new Promise((resolve) => (release = resolve));
+  const store = new MapStore();
+  const s = setup({ client, store });
+  t.after(s.cleanup);
+  const sending = s.session.handle({ type: 'send', text: 'long question', choice: 'sonnet' });
+  await new Promise((resolve) => setImmediate(resolve));
+  const oldId = s.session.conversationId;
+  await s.session.handle({ type: 'newChat' });
+  release();
+  await sending;
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.notEqual(s.session.conversationId, oldId);
+  const old = new ConversationStore(store).load(oldId);
+  assert.deepEqual(old?.turns.map((turn) => [turn.user, turn.status]), [['long question', 'aborted']]);
+  assert.deepEqual(s.of('init').at(-1)!.conversation.turns, []);
+});

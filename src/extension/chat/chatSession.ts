@@ -199,8 +199,10 @@ export class ChatSession {
       supersedes: retryOf?.id ?? null,
       trimmed: null,
     };
-    if (this.current.turns.length === 0) this.current.title = titleFrom(text);
-    this.current.turns.push(turn);
+    // A new chat may be opened while this one streams: the turn stays with its own conversation.
+    const conversation = this.current;
+    if (conversation.turns.length === 0) conversation.title = titleFrom(text);
+    conversation.turns.push(turn);
     const abort = new AbortController();
     this.running = { turnId: turn.id, abort };
     this.deps.post({ type: 'turn', turn });
@@ -223,14 +225,14 @@ export class ChatSession {
       // Input problems (an unknown model in settings, say) arrive as thrown errors.
       this.running = null;
       this.deps.post({ type: 'busy', busy: false });
-      this.finish(turn, { status: 'error', error: (error as Error).message });
+      this.finish(conversation, turn, { status: 'error', error: (error as Error).message });
       return;
     }
     this.running = null;
     this.deps.post({ type: 'busy', busy: false });
 
     if (result.status === 'refused' || result.status === 'declined') {
-      this.current.turns = this.current.turns.filter((t) => t.id !== turn.id);
+      conversation.turns = conversation.turns.filter((t) => t.id !== turn.id);
       this.deps.post({ type: 'conversation', conversation: this.visibleConversation() });
       if (result.status === 'declined') {
         this.deps.post({ type: 'setDraft', text, choice: null });
@@ -267,7 +269,7 @@ export class ChatSession {
     if (result.status === 'error' && result.error?.status === 401) {
       this.notice({ kind: 'badKey', message: result.error.message, action: 'tally.setApiKey' });
     }
-    this.finish(turn, { status: result.status, error: result.error?.message ?? null });
+    this.finish(conversation, turn, { status: result.status, error: result.error?.message ?? null });
     if (retryOf) this.core = this.buildCore(this.current);
   }
 
@@ -284,13 +286,15 @@ export class ChatSession {
     });
   }
 
-  private finish(turn: Turn, outcome: { status: Turn['status']; error: string | null }): void {
+  private finish(conversation: StoredConversation, turn: Turn, outcome: { status: Turn['status']; error: string | null }): void {
     turn.status = outcome.status;
     turn.error = outcome.error;
-    this.current.updatedAt = new Date(this.deps.now()).toISOString();
-    this.deps.post({ type: 'turn', turn });
-    this.deps.post({ type: 'basis', basis: this.basis() });
-    void this.persist().then(() => this.deps.post({ type: 'history', history: this.deps.store.list() }));
+    conversation.updatedAt = new Date(this.deps.now()).toISOString();
+    if (conversation === this.current) {
+      this.deps.post({ type: 'turn', turn });
+      this.deps.post({ type: 'basis', basis: this.basis() });
+    }
+    void this.persist(conversation).then(() => this.deps.post({ type: 'history', history: this.deps.store.list() }));
   }
 
   private async retryHigher(turnId: string): Promise<void> {
@@ -427,10 +431,10 @@ export class ChatSession {
     return { id: this.deps.newId(), title: 'New chat', createdAt: now, updatedAt: now, turns: [], context: [] };
   }
 
-  private async persist(): Promise<void> {
+  private async persist(conversation: StoredConversation = this.current): Promise<void> {
     try {
-      await this.deps.store.save(this.current);
-      await this.deps.store.setActive(this.current.id);
+      await this.deps.store.save(conversation);
+      if (conversation === this.current) await this.deps.store.setActive(conversation.id);
     } catch (error) {
       this.deps.log(`could not save the conversation: ${(error as Error).message}`);
     }
