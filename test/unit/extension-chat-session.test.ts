@@ -162,6 +162,7 @@ test('a rejected key shows the API message with a button to set the key', async 
   assert.match(notice.message, /Anthropic rejected the API key/);
   assert.equal(notice.action, 'tally.setApiKey');
   assert.equal(s.lastTurn().status, 'error');
+  assert.deepEqual(s.of('setDraft').at(-1), { type: 'setDraft', text: 'hello', choice: null }, 'the question is back in the input to resend');
 });
 
 test('over budget: the panel shows a refusal; "send anyway" sends, cancel hands the message back unsent', async (t) => {

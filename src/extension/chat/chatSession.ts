@@ -270,6 +270,8 @@ export class ChatSession {
       this.notice({ kind: 'badKey', message: result.error.message, action: 'tally.setApiKey' });
     }
     this.finish(conversation, turn, { status: result.status, error: result.error?.message ?? null });
+    // Nothing came back (a rejected key, a refused request): the question returns to the input to send again.
+    if (result.status === 'error' && !result.text && conversation === this.current) this.deps.post({ type: 'setDraft', text, choice: null });
     if (retryOf) this.core = this.buildCore(this.current);
   }
 

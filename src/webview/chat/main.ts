@@ -353,7 +353,7 @@ function turnElement(turn: Turn): HTMLElement {
   if (turn.reasons.length > 0) {
     meta.append(h('details', { testid: 'turn-reasons' }, h('summary', { text: 'Why this model' }), h('ul', {}, ...turn.reasons.map((reason) => h('li', { text: reason })))));
   }
-  if (isLast && higher && turn.status !== 'streaming' && !state.busy) {
+  if (isLast && higher && (turn.status === 'ok' || turn.status === 'aborted') && !state.busy) {
     meta.append(
       h('button', {
         class: 'secondary',
