@@ -68,12 +68,12 @@ function isAlive(pid) {
 /** Runs `fill(scratchDir)` and renames the scratch folder to `<root>/<name>` only if it succeeded and `check` passes. */
 function installOnce(root, name, fill, check) {
   const target = join(root, name);
-  if (existsSync(join(target, '.complete'))) return target;
   // Leftovers from runs that died (their process is gone) are never reused.
   for (const entry of readdirSync(root)) {
     const match = entry.match(/^(.*)\.partial-(\d+)$/);
     if (match?.[1] === name && !isAlive(Number(match[2]))) rmSync(join(root, entry), { recursive: true, force: true });
   }
+  if (existsSync(join(target, '.complete'))) return target;
   rmSync(target, { recursive: true, force: true }); // a target without its marker is from an older layout
   const scratch = join(root, `${name}.partial-${process.pid}`);
   mkdirSync(scratch, { recursive: true });

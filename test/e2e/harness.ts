@@ -159,7 +159,7 @@ export interface FakeAnthropic {
   stop(): Promise<void>;
 }
 
-/** The fake Messages API (test/fake-anthropic) on a free loopback port, accepting only `apiKey`. */
+/** The fake Messages API (test/fake-anthropic) on a free loopback port, accepting only `apiKey` (as the real one would). */
 export async function startFakeAnthropic(name: string, apiKey: string): Promise<FakeAnthropic> {
   const main = join(REPO_ROOT, 'test/fake-anthropic/main.ts');
   if (!existsSync(main)) throw new Error(`the fake Anthropic server is missing: ${main}`);
@@ -195,38 +195,29 @@ export async function messagesRequests(fake: FakeAnthropic): Promise<Array<{ pat
 }
 
 export interface SessionOptions {
-  /** Names the logs and temp folders: one session per journey group and theme. */
+  /** Names the logs and temp folders. */
   name: string;
   theme: Theme;
-  /** The key the fake server accepts; the extension always gets API_KEY, so another value means a wrong key. */
-  serverApiKey?: string;
   /** Extra user settings (tally.* and others). */
   settings?: Record<string, unknown>;
-  /** Files to create in the opened workspace folder. */
-  files?: Record<string, string>;
 }
 
 export class VsCodeSession {
   readonly page: Page;
   readonly fake: FakeAnthropic;
-  readonly ledgerDir: string;
-  readonly workspaceDir: string;
   readonly theme: Theme;
   private readonly codeServer: ChildProcess;
   private readonly browser: Browser;
   private readonly tempDir: string;
-  readonly consoleErrors: string[] = [];
   /** Seconds each start-up phase took, printed by the journeys. */
   timings: Record<string, number> = {};
 
   private constructor(parts: {
-    page: Page; fake: FakeAnthropic; ledgerDir: string; workspaceDir: string; theme: Theme;
+    page: Page; fake: FakeAnthropic; theme: Theme;
     codeServer: ChildProcess; browser: Browser; tempDir: string;
   }) {
     this.page = parts.page;
     this.fake = parts.fake;
-    this.ledgerDir = parts.ledgerDir;
-    this.workspaceDir = parts.workspaceDir;
     this.theme = parts.theme;
     this.codeServer = parts.codeServer;
     this.browser = parts.browser;
@@ -245,7 +236,7 @@ export class VsCodeSession {
     const tempDir = mkdtempSync(join(tmpdir(), `tally-e2e-${options.name}-`));
     const cleanup: Array<() => Promise<void>> = [async () => rmSync(tempDir, { recursive: true, force: true })];
     try {
-      const fake = await startFakeAnthropic(`${options.name}-fake-anthropic`, options.serverApiKey ?? API_KEY);
+      const fake = await startFakeAnthropic(`${options.name}-fake-anthropic`, API_KEY);
       cleanup.unshift(fake.stop);
       phase('fake server');
 
@@ -254,7 +245,6 @@ export class VsCodeSession {
       const ledgerDir = join(tempDir, 'ledger');
       const workspaceDir = join(tempDir, 'workspace');
       for (const dir of [join(userDataDir, 'User'), extensionsDir, ledgerDir, workspaceDir]) mkdirSync(dir, { recursive: true });
-      for (const [file, text] of Object.entries(options.files ?? {})) writeFileSync(join(workspaceDir, file), text);
       writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(userSettings(options, fake.url, ledgerDir), null, 2));
 
       const env: NodeJS.ProcessEnv = {
@@ -294,11 +284,7 @@ export class VsCodeSession {
       cleanup.unshift(() => browser.close().catch(() => undefined));
       phase('chromium');
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-      const session = new VsCodeSession({ page, fake, ledgerDir, workspaceDir, theme: options.theme, codeServer, browser, tempDir });
-      page.on('console', (message) => {
-        if (message.type() === 'error') session.consoleErrors.push(message.text());
-      });
-      page.on('pageerror', (error) => session.consoleErrors.push(error.message));
+      const session = new VsCodeSession({ page, fake, theme: options.theme, codeServer, browser, tempDir });
       await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceDir)}`, { timeout: 60_000, waitUntil: 'domcontentloaded' });
       await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
       await page.locator('.statusbar').waitFor({ timeout: 30_000 });
@@ -397,13 +383,6 @@ export class VsCodeSession {
     return this.page.locator('.statusbar .statusbar-item').filter({ hasText: pattern }).first();
   }
 
-  /** Text of every visible notification toast and modal dialog, for journeys that expect an error or a refusal. */
-  async messages(): Promise<string> {
-    const parts = this.page.locator('.notification-toast, .monaco-dialog-box');
-    const texts: string[] = [];
-    for (let i = 0; i < (await parts.count()); i++) texts.push(await parts.nth(i).innerText().catch(() => ''));
-    return texts.join('\n');
-  }
 }
 
 function userSettings(options: SessionOptions, apiBaseUrl: string, ledgerDir: string): Record<string, unknown> {

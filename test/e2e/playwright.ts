@@ -35,11 +35,6 @@ export interface Frame {
   isDetached(): boolean;
 }
 
-export interface ConsoleMessage {
-  type(): string;
-  text(): string;
-}
-
 export interface Page {
   goto(url: string, options?: { timeout?: number; waitUntil?: 'load' | 'domcontentloaded' }): Promise<unknown>;
   locator(selector: string): Locator;
@@ -51,8 +46,6 @@ export interface Page {
   };
   screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
   waitForTimeout(ms: number): Promise<void>;
-  on(event: 'console', listener: (message: ConsoleMessage) => void): void;
-  on(event: 'pageerror', listener: (error: Error) => void): void;
   close(): Promise<void>;
 }
 
