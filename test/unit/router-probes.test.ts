@@ -5,9 +5,10 @@ import { scoreRouting, type Labelled } from '../../src/core/router/evaluation.js
 import { defaultRouterConfig, routePrompt, type RouterTier } from '../../src/core/router/index.js';
 
 /**
- * 330 prompts written for the router's own checks, labelled by the rubric before the router
- * saw them (seven batches; none is from the shared dev set). Each batch was first scored untouched
- * (accuracy 75%, 60%, 78%, 71%, 87%, 87%, 76%; under-routing 1.7%, 4.4%, 0, 0, 0, 0, 2.2%), then used to widen the
+ * 375 prompts written for the router's own checks, labelled by the rubric before the router
+ * saw them (eight batches; none is from the shared dev set). Each batch was first scored untouched
+ * (accuracy 75%, 60%, 78%, 71%, 87%, 87%, 76%, 84%;
+ * under-routing 1.7%, 4.4%, 0, 0, 0, 0, 2.2%, 4.4%), then used to widen the
  * signals. They guard against regressions; they are not evidence of accuracy on unseen prompts.
  */
 const PROBES: Array<[RouterTier, string]> = [
@@ -340,7 +341,52 @@ const PROBES: Array<[RouterTier, string]> = [
   ["opus", "Plan the split of our Django monolith's 'billing' app into its own service, including the data it shares with 'accounts', without downtime."],
   ["opus", "Is the Raft log compaction in this snippet safe if a follower is lagging behind the snapshot index?\n\nif lastApplied - snapshotIndex > threshold {\n    log = log[lastApplied-snapshotIndex:]\n    snapshotIndex = lastApplied\n}"],
   ["opus", "How would you prevent a malicious tenant from exhausting shared resources (CPU, DB connections) in our multi-tenant platform while keeping fairness?"],
-  ["opus", "Read these three incident postmortems and tell me the common root cause we keep missing and what to change.\n\n--- Postmortem 1 ---\nCache stampede after deploy took down the API.\n\n--- Postmortem 2 ---\nCron job overlapped with itself and double-billed 40 customers.\n\n--- Postmortem 3 ---\nRetry storm from mobile clients after an outage."]
+  ["opus", "Read these three incident postmortems and tell me the common root cause we keep missing and what to change.\n\n--- Postmortem 1 ---\nCache stampede after deploy took down the API.\n\n--- Postmortem 2 ---\nCron job overlapped with itself and double-billed 40 customers.\n\n--- Postmortem 3 ---\nRetry storm from mobile clients after an outage."],
+  ["haiku", "convert this array of tuples to a dict: [('a', 1), ('b', 2), ('c', 3)]"],
+  ["haiku", "what's the git command to see which branch I'm on"],
+  ["haiku", "Name suggestions for a Slack bot that posts daily deploy summaries?"],
+  ["haiku", "extract the hostnames from these URLs:\nhttps://api.stripe.com/v1/charges\nhttp://localhost:3000/health\nhttps://cdn.example.org/img/logo.png"],
+  ["haiku", "java: convert int to String"],
+  ["haiku", "pretty print:\n{\"a\":{\"b\":[1,2,{\"c\":null}]},\"d\":\"e\"}"],
+  ["haiku", "label each sentence as a question, command or statement:\n1. Deploy it now.\n2. Is the build green?\n3. The tests passed."],
+  ["haiku", "mac shortcut to take a screenshot of a region"],
+  ["haiku", "regex to strip trailing whitespace from every line"],
+  ["haiku", "Write a one-line summary for this changelog entry: 'Upgraded the PDF renderer to v3, which fixes font embedding for CJK characters and reduces file size by ~20%.'"],
+  ["haiku", "what's the python equivalent of javascript's Array.prototype.some"],
+  ["haiku", "comment each step of this SQL\n\nSELECT c.name, SUM(o.total)\nFROM customers c\nJOIN orders o ON o.customer_id = c.id\nGROUP BY c.name;"],
+  ["haiku", "translate this error message to Spanish and French: 'Your session has expired. Please sign in again.'"],
+  ["haiku", "Cannot use import statement outside a module — what does this mean?"],
+  ["haiku", "turn this list into a JSON array of strings: red, green, blue, cyan"],
+  ["sonnet", "write a function in Go that retries an operation with exponential backoff and jitter, respecting a context deadline"],
+  ["sonnet", "my React list re-renders every item when one changes, how do I stop that?\n\nfunction List({ items, onToggle }) {\n  return items.map(i => <Row key={i.id} item={i} onToggle={() => onToggle(i.id)} />);\n}"],
+  ["sonnet", "explain what this awk command does: awk -F, '$3 > 100 { s += $3 } END { print s / NR }' sales.csv"],
+  ["sonnet", "Add caching with Redis to this endpoint, 60s TTL, invalidate on update\n\n@app.get('/products/{pid}')\nasync def get_product(pid: int):\n    return await db.fetch_product(pid)"],
+  ["sonnet", "write jest tests for this reducer covering add, remove and clear\n\nfunction cart(state = [], a) {\n  switch (a.type) {\n    case 'add': return [...state, a.item];\n    case 'remove': return state.filter(i => i.id !== a.id);\n    case 'clear': return [];\n    default: return state;\n  }\n}"],
+  ["sonnet", "Implement a thread-safe bounded blocking queue in Java using ReentrantLock and Conditions."],
+  ["sonnet", "why am I getting 'RuntimeError: Event loop is closed' at the end of my pytest run with aiohttp?"],
+  ["sonnet", "SQL for the 7-day rolling average of daily signups in BigQuery from users(created_at)"],
+  ["sonnet", "Port this small Python class to TypeScript\n\nclass Stack:\n    def __init__(self): self.items = []\n    def push(self, x): self.items.append(x)\n    def pop(self): return self.items.pop()\n    def peek(self): return self.items[-1]"],
+  ["sonnet", "write a GitHub Actions workflow that builds a Docker image and pushes it to GHCR on every tag"],
+  ["sonnet", "how do I handle file uploads with progress in axios in a Vue app?"],
+  ["sonnet", "segmentation fault when I run this, what's wrong?\n\nint main() {\n  int *a;\n  for (int i = 0; i < 10; i++) a[i] = i;\n  return 0;\n}"],
+  ["sonnet", "Draft a README for a CLI tool called 'envcheck' that validates .env files against a schema; include install, usage and examples."],
+  ["sonnet", "optimize this function, it is called millions of times\n\ndef is_prime(n):\n    return n > 1 and all(n % i for i in range(2, n))"],
+  ["sonnet", "Write a Python script that reads a JSON file of users and prints those whose email domain is not in an allow-list"],
+  ["opus", "We're about to launch in the EU. What do we need to change in our data architecture (US-only Postgres, S3, analytics in BigQuery) to meet GDPR data residency, and in what order?"],
+  ["opus", "Why can this Python asyncio code lose updates when two requests hit it at once?\n\nasync def add_credit(user, amt):\n    bal = await db.get_balance(user)\n    await asyncio.sleep(0)\n    await db.set_balance(user, bal + amt)"],
+  ["opus", "Our message queue consumers process events out of order after we increased partitions, which breaks account state. How do we restore per-account ordering without killing throughput?"],
+  ["opus", "Is it safe to expose our internal gRPC admin service through the public load balancer if we check an API key header? What could go wrong?"],
+  ["opus", "Design a URL shortener that handles 100k redirects/s globally with custom domains, analytics, and abuse prevention."],
+  ["opus", "Our primary region on AWS is down. Failover to the secondary would take our RPO to 15 minutes of lost orders. Do we fail over now or wait, and what do we tell customers?"],
+  ["opus", "Derive the expected number of probes for a successful search in linear probing at load factor α and explain where the standard approximation breaks down."],
+  ["opus", "We run Elasticsearch and Postgres with the same product data and they drift apart over time. What's a robust sync architecture, and how do we backfill 200M documents without downtime?"],
+  ["opus", "Audit this Solidity withdraw function for reentrancy and anything else exploitable.\n\nfunction withdraw(uint amt) external {\n  require(balances[msg.sender] >= amt);\n  (bool ok, ) = msg.sender.call{value: amt}(\"\");\n  require(ok);\n  balances[msg.sender] -= amt;\n}"],
+  ["opus", "Tail latency on our Go service spikes every 2 minutes, lining up with GC, but GOGC tuning didn't help. We have a big in-memory cache of pointers. How would you investigate and fix it?"],
+  ["opus", "Plan the migration of 3,000 tables from Oracle to Postgres for a bank, including PL/SQL packages, with a parallel-run period and reconciliation."],
+  ["opus", "Our mobile app's offline queue replays actions after reconnecting, and users sometimes get charged twice for the same purchase. Where's the bug likely to be and what's the right design?"],
+  ["opus", "Evaluate these two proposals for our internal developer platform and recommend one.\n\n=== Proposal A ===\nBackstage with custom plugins, owned by a platform team of 4.\n\n=== Proposal B ===\nBuy Port, integrate with our existing CI and Terraform."],
+  ["opus", "Can you check whether this lock-free queue has an ABA problem?\n\nNode* pop() {\n  Node* old;\n  do { old = head.load(); } while (old && !head.compare_exchange_weak(old, old->next));\n  return old;\n}"],
+  ["opus", "We must reduce our AWS bill by 40% in a quarter without hurting reliability. Our spend is EC2 55%, RDS 25%, data transfer 12%. Give us a prioritized plan with risks."]
 ];
 
 test('written probes: nothing hard goes to haiku, nothing easy to opus, accuracy at least 90%', () => {

@@ -1,5 +1,5 @@
 import type { Signal } from './types.js';
-import { said, quoted, DATA_FORMATS, NATURAL_LANGUAGES, SHORT_ERROR, QUESTION_FORM, LOOKUP_OBJECT, MATH_MARKERS, CHOICE } from './vocabulary.js';
+import { said, quoted, DATA_FORMATS, NATURAL_LANGUAGES, SHORT_ERROR, QUESTION_FORM, LOOKUP_OBJECT, CODING_TASK, MATH_MARKERS, CHOICE } from './vocabulary.js';
 
 /** Mechanical work: the prompt's own content mostly settles the answer (pulls toward haiku). */
 export const MECHANICAL_SIGNALS: readonly Signal[] = [
@@ -32,7 +32,7 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'extract',
     detect: said(
-      /\bfind (the |all )?(duplicate|missing|invalid|unique|distinct|empty)\b|\bextract (all |the |every |just )?\w+( \w+)? (from|in|out of) (this|these|the|that)\b|\b(extract|pull (out )?|grab|get( me)? (the|all|every)|list (?!of\b)(all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|the following|them) (\w+ ){0,2}(are|is|have|has|were|contain|don't|do not|failed|need)\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
+      /\bfind (the |all )?(duplicate|missing|invalid|unique|distinct|empty)\b|\bextract (all |the |every |just )?\w+( \w+)? (from|in|out of) (this|these|the|that)\b|\bextract\b[^.?!\n]{0,50}?\b(from|in|out of)\b|(^|[.!?:;,]\s*|\b(please|pls|just|can you|could you|and|then)\s+)(pull (out )?|grab|get( me)? (the|all|every)|list (?!of\b)(all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|the following|them) (\w+ ){0,2}(are|is|have|has|were|contain|don't|do not|failed|need)\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
     ),
     reason: (m) => `asks to pull items out of pasted text (${quoted(m)})`,
   },
@@ -67,7 +67,7 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'naming',
     detect: said(
-      /\b(names? for|naming|better name|good name|rename\b[^.?!\n]{0,60}\b(to something|meaningful|clearer|descriptive|better)|rename (this|these|it)\b|what (should i|to|do i|would you) (call|name)|how (should )?i (should )?name|suggest (a )?names?|(variable|branch|table|column|flag|function) name (for|ideas)|name (this|the|my|a|an) (variable|function|method|class|table|column|field|branch|flag|file|module|repo|package|feature flag|endpoint|constant))/,
+      /\b(names? for|name (suggestions|ideas)|naming|better name|good name|rename\b[^.?!\n]{0,60}\b(to something|meaningful|clearer|descriptive|better)|rename (this|these|it)\b|what (should i|to|do i|would you) (call|name)|how (should )?i (should )?name|suggest (a )?names?|(variable|branch|table|column|flag|function) name (for|ideas)|name (this|the|my|a|an) (variable|function|method|class|table|column|field|branch|flag|file|module|repo|package|feature flag|endpoint|constant))/,
     ),
     reason: (m) => `asks for a name (${quoted(m)})`,
   },
@@ -100,7 +100,7 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'annotate',
     detect: said(
-      /\b(add|write|generate|put)\b[^.?!\n]{0,25}?\b(docstrings?|jsdoc|javadoc|tsdoc|doc ?comments?|comments?|type hints?|type annotations?)\b|\b(comment|document) (this|the|my) (code|func\w*|method|class|snippet|go func|file)\b|\bcomment this\b|\bdocstring\b/,
+      /\b(add|write|generate|put)\b[^.?!\n]{0,25}?\b(docstrings?|jsdoc|javadoc|tsdoc|doc ?comments?|comments?|type hints?|type annotations?)\b|\b(comment|document) (this|the|my) (code|func\w*|method|class|snippet|go func|file)\b|\bcomment this\b|\bcomment (each|every) (step|line|part|block)\b|\bdocstring\b/,
     ),
     reason: (m) => `asks to add comments or docs to pasted code (${quoted(m)})`,
   },
@@ -137,7 +137,8 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     taskClass: 'lookup',
     detect: (prompt) =>
       prompt.chars < 100 && prompt.lines <= 2 && prompt.codeLines === 0 && prompt.traceLines === 0
-        ? (prompt.chars < 70 ? prompt.instruction.match(QUESTION_FORM)?.[0] : undefined) ?? prompt.instruction.match(LOOKUP_OBJECT)?.[0]
+        ? (prompt.chars < 55 && !CODING_TASK.test(prompt.instruction) ? prompt.instruction.match(QUESTION_FORM)?.[0] : undefined) ??
+          prompt.instruction.match(LOOKUP_OBJECT)?.[0]
         : undefined,
     reason: () => 'short how-to or lookup question with no code',
   },

@@ -31,7 +31,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     weight: 1,
     kind: 'stakes',
     taskClass: 'design',
-    detect: said(/\b(what's the plan|what is the plan|plan it|plan (the|a|for|our)|how (would|should|do) (you|we) (plan|approach|sequence)|in what order|order of work|phases|planejaria|planificar|planifier)\b/),
+    detect: said(/\b(what's the plan|what is the plan|plan it|plan (the|a|for|our)|how (would|should|do) (you|we) (plan|approach|sequence)|in what order|order of work|prioriti[sz]ed (plan|list|roadmap)|with risks|phases|planejaria|planificar|planifier)\b/),
     reason: (m) => `asks for a plan (${quoted(m)})`,
   },
   {
@@ -62,7 +62,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'design',
     detect: said(
-      /\b(prove|proof|invariants?|formally|formal (model|verification|spec\w*)|competitive ratio|upper bound|lower bound|worst[- ]case bound|converges?|convergence|linearizab\w*|serializab\w*|starvation[- ]free\w*|starvation|liveness|safety propert\w*|tla\+|monoton\w*|np[- ]hard|(approximation|tight|competitive) (ratio|bound)|show (it's|it is|that it's|that it is) optimal|optimality)\b/,
+      /\b(prove|proof|derive|derivation|invariants?|formally|formal (model|verification|spec\w*)|competitive ratio|upper bound|lower bound|worst[- ]case bound|converges?|convergence|linearizab\w*|serializab\w*|starvation[- ]free\w*|starvation|liveness|safety propert\w*|tla\+|monoton\w*|np[- ]hard|(approximation|tight|competitive) (ratio|bound)|show (it's|it is|that it's|that it is) optimal|optimality)\b/,
     ),
     reason: (m) => `asks for a proof, bound or invariant (${quoted(m)})`,
   },
@@ -93,7 +93,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'debug',
     detect: said(
-      /\b(race conditions?|data races?|rac(e|es|ing) (with|against|between|on|when|and|each other)|can (two|both|\w+ )?(concurrent|parallel|simultaneous) \w+ race|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran\w*|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|(two|multiple|concurrent) (users|requests|workers|processes|clients|orders|jobs) (\w+ ){0,3}(get|got|see|receive|claim|book|reserve) the same|max\(\w*\) ?\+ ?1|memory_order_\w+|torn (values?|reads?|writes?)|on arm but|weak memory|ordering (problem|issue|bug)s?|out[- ]of[- ]order|stale (prices?|reads?|data|values?)|fences?|memory barriers?|store buffers?|reorder(ing|ed)?|peterson'?s|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
+      /\b(race conditions?|data races?|rac(e|es|ing) (with|against|between|on|when|and|each other)|can (two|both|\w+ )?(concurrent|parallel|simultaneous) \w+ race|deadlock\w*|livelock\w*|lock ordering|memory (ordering|model|orderings)|orderings|acquire\/release|seqcst|relaxed (load|store|ordering)|is (this|it) thread[- ]safe|not thread[- ]safe|thread[- ]safety|lock[- ]free|wait[- ]free|use[- ]after[- ]free|double[- ]free|dangling (pointer|reference)|heap corruption|async[- ]signal[- ]safe\w*|reentran(cy|t)\b|atomicity|torn (reads?|writes?)|lost updates?|happens[- ]before|aba problem|false sharing|priority inversion|double[- ]checked locking|(two|multiple|concurrent) (users|requests|workers|processes|clients|orders|jobs) (\w+ ){0,3}(get|got|see|receive|claim|book|reserve) the same|max\(\w*\) ?\+ ?1|memory_order_\w+|torn (values?|reads?|writes?)|on arm but|weak memory|ordering (problem|issue|bug)s?|out[- ]of[- ]order|stale (prices?|reads?|data|values?)|fences?|memory barriers?|store buffers?|reorder(ing|ed)?|peterson'?s|check[- ]then[- ]act|toctou|under concurrent (writes|access|load|requests)|concurrent (writes|updates|modification)|デッドロック|競合状態)\b/,
     ),
     reason: (m) => `subtle concurrency or memory-safety question (${quoted(m)})`,
   },
@@ -198,7 +198,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     group: 'critical',
     weight: 1.5,
     kind: 'stakes',
-    detect: said(/\b(never (execute|run|double|oversell|lose)|must never|exactly[- ]once|no (data )?loss|audit trail|compliance|gdpr|hipaa|pci|sox|regulat\w*|must not lose|never lose)\b/),
+    detect: said(/\b(without (hurting|affecting|degrading|losing) (reliability|availability|performance|latency|data)|never (execute|run|double|oversell|lose)|must never|exactly[- ]once|no (data )?loss|audit trail|compliance|gdpr|hipaa|pci|sox|regulat\w*|must not lose|never lose)\b/),
     reason: (m) => `correctness-critical requirement (${quoted(m)})`,
   },
   {
@@ -274,7 +274,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     detect: saidBoth(
       /\b(we|our|we're|us)\b/,
-      /\b(services?|clusters?|databases?|db|apis?|pipelines?|accounts?|buckets?|platform|system|pipeline|infra\w*|stack|codebase|monolith|teams?|customers|users|engine|backend|deploy\w*|prod\w*|fleet|org)\b/,
+      /\b(services?|clusters?|databases?|db|apis?|pipelines?|accounts?|buckets?|aws|gcp|azure|cloud|bill|spend|platform|system|pipeline|infra\w*|stack|codebase|monolith|teams?|customers|users|engine|backend|deploy\w*|prod\w*|fleet|org)\b/,
     ),
     reason: () => "about a team's own system (\"we\"/\"our\")",
   },

@@ -35,9 +35,12 @@ export const SHORT_ERROR = saidBoth(
 );
 /** How-to phrasing ("how do I…", "what's…"): a lookup only when the question is very short. */
 export const QUESTION_FORM = /^(how (to|do i|do you|can i|should i|would i)|how's|whats|what('s| is| are| does| do)|which|where (is|are|do)|is there|can i|do i|when (to|should))\b/;
+/** How-to questions about building something are coding work, however short. */
+export const CODING_TASK =
+  /\b(handle|implement|build|structure|integrate|set up|upload\w*|stream\w*|paginat\w*|mock|test|deploy|scale|sync|cache|optimi[sz]e|refactor|migrate)\b/;
 /** Questions that name one identifier to look up (a command, a flag, a default, a difference). */
 export const LOOKUP_OBJECT =
-  /\b(vs\.?|versus|difference between|the difference|command (to|for)|command|cli (flag|option)|flag (for|to)|shortcut|syntax (for|of)|default (port|value|location|path)|equivalent of|how to|how\?|status code|exit code|env(ironment)? var(iable)?|keybinding|file extension|mime type|content[- ]type|rule name)|\b(comando|commande|befehl|cómo)\b/;
+  /\b(vs\.?|versus|difference between|the difference|command (to|for)|command|cli (flag|option)|flag (for|to)|shortcut|syntax (for|of)|default (port|value|location|path)|equivalent of|how\?|status code|exit code|env(ironment)? var(iable)?|keybinding|file extension|mime type|content[- ]type|rule name)|\b(comando|commande|befehl|cómo)\b/;
 
 /** "<artifact> in/with/for …" or "<language>: …", a request for code phrased without a verb. */
 export const CODE_SPEC = said(
