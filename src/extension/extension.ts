@@ -16,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tally', { log: true });
   const services = createHostServices(context, log);
   context.subscriptions.push(log, services);
+  const servicesReady = performance.now();
 
   let session: Promise<ChatSession> | undefined;
   const chat = new ChatPanel(context.extensionUri, () => (session ??= createSession()), log);
@@ -92,8 +93,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, { deserializeWebviewPanel: (panel) => chat.restore(panel) }),
   );
 
+  const ownReady = performance.now();
   registerSpendFeatures(context, services);
-  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  const done = performance.now();
+  const ms = (from: number, to: number) => `${(to - from).toFixed(1)} ms`;
+  log.info(`activated in ${ms(started, done)} (settings and prices ${ms(started, servicesReady)}, chat and estimate ${ms(servicesReady, ownReady)}, spend ${ms(ownReady, done)})`);
 }
 
 export function deactivate(): void {}
