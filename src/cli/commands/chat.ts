@@ -18,7 +18,7 @@ import { decodeText, readFileOrThrow, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
 const USAGE =
-  'tally chat --script FILE [--base-url URL] [--ledger DIR] [--workspace DIR] [--daily-budget USD] [--monthly-budget USD] [--time-scale N] [--cache-ttl 5m|1h|1h+5m|auto] [--json]';
+  'tally chat --script FILE [--base-url URL] [--ledger DIR] [--workspace DIR] [--daily-budget USD] [--monthly-budget USD] [--time-scale N] [--cache-ttl 5m|1h|1h+5m|auto] [--history-budget TOKENS] [--json]';
 
 export const chatCommand: Command = {
   summary: 'run a scripted conversation through router, prompt cache, budgets and ledger',
@@ -34,6 +34,7 @@ export const chatCommand: Command = {
         'monthly-budget': { type: 'string' },
         'time-scale': { type: 'string' },
         'cache-ttl': { type: 'string' },
+        'history-budget': { type: 'string' },
         json: { type: 'boolean' },
         prices: { type: 'string' },
       },
@@ -52,6 +53,7 @@ export const chatCommand: Command = {
       },
       'budget flags',
     );
+    const historyBudget = parseNumberFlag(values['history-budget'], 'history-budget', { min: 1, integer: true });
     const table = loadPriceTable(values.prices, io.env);
     const workspaceDir = resolve(values.workspace ?? process.cwd());
 
@@ -73,6 +75,7 @@ export const chatCommand: Command = {
       cacheTtl,
       budget,
       thinkTimesMs: thinkTimesFromLedger(recent),
+      ...(historyBudget ? { compression: { historyBudgetTokens: historyBudget } } : {}),
     });
 
     const conversation = new Conversation(`cli-${startedAt.toString(36)}`, script.system, script.context);
@@ -96,8 +99,10 @@ export const chatCommand: Command = {
           throw budgetRefusal(result.budget);
         }
         summary.turns++;
-        summary.usd += result.usd;
-        summary.uncachedUsd += result.uncachedUsd;
+        // A history summary is spend too (it has no cache to save on, so it counts the same in both).
+        const summaryUsd = result.trimmed?.usd ?? 0;
+        summary.usd += result.usd + summaryUsd;
+        summary.uncachedUsd += result.uncachedUsd + summaryUsd;
         summary.savedUsd += result.savedUsd;
         report(io, result, values.json ?? false);
         if (result.status === 'error') {
@@ -119,6 +124,10 @@ export const chatCommand: Command = {
 
 function report(io: CliIO, result: TurnResult, json: boolean): void {
   if (result.budget.action === 'warn' && result.budget.message) io.stderr(`tally chat: ${result.budget.message}\n`);
+  if (result.trimmed) {
+    const turns = result.trimmed.summary.turns;
+    io.stderr(`tally chat: history over budget: turns ${turns[0]}-${turns.at(-1)} now sent as a summary (${formatUsd(result.trimmed.usd)} on the cheap tier)\n`);
+  }
   if (json) {
     writeJson(io, {
       turn: result.turn,
