@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveLedgerDir } from '../core/ledger/paths.js';
-import { applyPriceOverrides, bundledPriceTable, type PriceTable } from '../core/prices/priceTable.js';
+import type { PriceTable } from '../core/prices/priceTable.js';
+import { pricesWithOverride } from './prices.js';
 import { readApiKey } from './secrets.js';
 import type { SpendRecorded, TallyServices, WorkspaceIdentity } from './services.js';
 import { DEFAULT_SETTINGS, checkTierModels, resolveSettings, type SettingKey, type TallySettings } from './settings.js';
@@ -41,18 +42,10 @@ export function createHostServices(context: vscode.ExtensionContext, log: vscode
   const loadPriceTable = (): PriceTable => {
     const file = settings.pricesFile;
     if (table && tableFor === file) return table;
-    if (file === null) {
-      table = bundledPriceTable();
-    } else {
-      const fullPath = expandPath(file);
-      try {
-        table = applyPriceOverrides(bundledPriceTable(), readTextFile(fullPath), fullPath);
-        log.info(`prices: applied ${fullPath}`);
-      } catch (error) {
-        warn(`tally.pricesFile: ${(error as Error).message}. ${table ? 'Keeping the prices in use.' : 'Using the bundled prices.'}`);
-        table ??= bundledPriceTable();
-      }
-    }
+    const loaded = pricesWithOverride(readTextFile, file === null ? null : expandPath(file), table);
+    if (loaded.problem) warn(loaded.problem);
+    else if (file !== null) log.info(`prices: applied ${expandPath(file)}`);
+    table = loaded.table;
     tableFor = file;
     return table;
   };

@@ -4,6 +4,7 @@ import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import { DEFAULT_SETTINGS, checkTierModels, resolveSettings, type SettingKey } from '../../src/extension/settings.js';
 import { contentSecurityPolicy, chatHtml } from '../../src/extension/chat/chatHtml.js';
 import { isPromptLikeDocument } from '../../src/extension/promptFiles.js';
+import { pricesWithOverride } from '../../src/extension/prices.js';
 import { statusText, tierEstimates } from '../../src/extension/selectionEstimate.js';
 import packageJson from '../../package.json';
 
@@ -97,4 +98,30 @@ test('prompt-like files are estimated whole; code files only by selection', () =
   assert.equal(isPromptLikeDocument('plaintext', '/w/ask.txt'), true);
   assert.equal(isPromptLikeDocument('unknown', '/w/fix.prompt'), true);
   assert.equal(isPromptLikeDocument('typescript', '/w/app.ts'), false);
+});
+
+test('tally.pricesFile: an override applies; a broken or missing file is named and the prices in use keep working', () => {
+  const files: Record<string, string> = {
+    '/w/prices.json': JSON.stringify({ models: [{ id: 'claude-sonnet-5-5', rates: [{ from: null, input: 9, cacheWrite5m: 9, cacheWrite1h: 9, cacheRead: 9, output: 9 }] }] }),
+    '/w/broken.json': '{ "models": [',
+    '/w/wrong.json': JSON.stringify({ models: [{ id: 'claude-sonnet-5-5', rates: [{ from: null, input: 'cheap' }] }] }),
+  };
+  const read = (path: string) => {
+    const text = files[path];
+    if (text === undefined) throw new Error(`${path}: no such file`);
+    return text;
+  };
+  const applied = pricesWithOverride(read, '/w/prices.json', undefined);
+  assert.equal(applied.problem, undefined);
+  assert.equal(applied.table.models.find((m) => m.id === 'claude-sonnet-5-5')!.rates[0]!.input, 9);
+
+  const broken = pricesWithOverride(read, '/w/broken.json', applied.table);
+  assert.match(broken.problem!, /^tally\.pricesFile: \/w\/broken\.json: not valid JSON .*Keeping the prices in use\.$/);
+  assert.equal(broken.table, applied.table);
+
+  const wrong = pricesWithOverride(read, '/w/wrong.json', undefined);
+  assert.match(wrong.problem!, /\/w\/wrong\.json: models\[0\] \(claude-sonnet-5-5\)\.rates\[0\]\.input: must be a number.*Using the bundled prices\./);
+  assert.equal(wrong.table.models.find((m) => m.id === 'claude-sonnet-5-5')!.rates.at(-1)!.input, 2);
+
+  assert.match(pricesWithOverride(read, '/w/missing.json', undefined).problem!, /\/w\/missing\.json: no such file/);
 });
