@@ -20,6 +20,9 @@ const MAX_REASONS = 3;
 /** Coding signals set off by a word ("error", "faster") rather than a request to produce or change code. */
 const TOPIC_WORDS: ReadonlySet<string> = new Set(['debug', 'make-faster', 'code-spec', 'produce-something']);
 const FOLLOW_UP_CHARS = 300;
+const INTENT_SIGNALS = SIGNALS.filter((s) => s.kind === 'mechanical' || s.kind === 'coding' || s.kind === 'stakes');
+const STRUCTURAL_SIGNALS = SIGNALS.filter((s) => s.kind === 'structural');
+const FALLBACK_SIGNALS = SIGNALS.filter((s) => s.kind === 'fallback');
 
 /**
  * The local classifier: signals from the whole request, summed on one axis, cut into tiers.
@@ -28,15 +31,14 @@ const FOLLOW_UP_CHARS = 300;
  */
 export function classifyLocally(input: RouteInput): Classification {
   const prompt = readAnatomy(input.prompt);
-  const run = (kinds: Signal['kind'][]) =>
-    strongestPerGroup(SIGNALS.filter((s) => kinds.includes(s.kind)), (s) => s.detect(prompt, input));
-  const found = run(['mechanical', 'coding', 'stakes']);
+  const run = (signals: readonly Signal[]) => strongestPerGroup(signals, (s) => s.detect(prompt, input));
+  const found = run(INTENT_SIGNALS);
   const mechanical = found.some((hit) => hit.signal.kind === 'mechanical');
   // "extract the error codes", "is COUNT(*) faster": with a mechanical ask, coding words describe the data.
   const intents = mechanical ? found.filter((hit) => !TOPIC_WORDS.has(hit.signal.id)) : found;
   // Code pasted only to be reformatted, commented or mined for a field does not make the task harder.
-  const structural = mechanical ? [] : run(['structural']);
-  const fallback = intents.length === 0 ? run(['fallback']) : [];
+  const structural = mechanical ? [] : run(STRUCTURAL_SIGNALS);
+  const fallback = intents.length === 0 ? run(FALLBACK_SIGNALS) : [];
   const hits = [...intents, ...structural, ...fallback];
 
   if (intents.length === 0 && input.previousTier && prompt.chars < FOLLOW_UP_CHARS) {
@@ -66,7 +68,7 @@ export function squash(raw: number): number {
   return Math.round(1000 / (1 + Math.exp(-(raw - centre) / 1.5))) / 1000;
 }
 
-function strongestPerGroup(signals: Signal[], detect: (signal: Signal) => string | undefined): SignalHit[] {
+function strongestPerGroup(signals: readonly Signal[], detect: (signal: Signal) => string | undefined): SignalHit[] {
   const byGroup = new Map<string, SignalHit>();
   for (const signal of signals) {
     const current = byGroup.get(signal.group);
