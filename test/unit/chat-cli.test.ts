@@ -90,3 +90,18 @@ test('tally chat exits 2 on a bad script, naming the field', async () => {
   assert.equal(noKey.code, 2);
   assert.match(noKey.stderr, /ANTHROPIC_API_KEY/);
 });
+
+test('tally chat --history-budget summarises old turns on the cheap tier and counts that spend', async () => {
+  const turns = Array.from({ length: 5 }, (_, i) => ({ user: `question ${i + 1} [[tokens:150]]`, model: 'sonnet' }));
+  const run = await runTally(
+    ['chat', '--script', script('long.json', { system: words('s', 300), turns }), '--base-url', fake.url, '--ledger', join(dir, 'ledger-long'), '--history-budget', '400', '--json'],
+    '',
+    { ANTHROPIC_API_KEY: KEY },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /turns 1-\d+ now sent as a summary/);
+  const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const turnUsd = lines.slice(0, -1).reduce((sum, line) => sum + (line['usd'] as number), 0);
+  const summary = lines.at(-1)!['summary'] as Record<string, number>;
+  assert.ok(summary['usd']! > turnUsd, 'the summaries are part of what the run cost');
+});
