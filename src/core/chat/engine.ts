@@ -200,6 +200,12 @@ export class ChatEngine {
       ...(request.signal ? { signal: request.signal } : {}),
     });
     const usage = result.usage;
+    // Conversation and cache model first: a ledger that cannot be written must not lose the answer.
+    if (usage) this.cache.record(model.id, layout, breakpoints, usage, sentAt);
+    if (result.status === 'ok') {
+      conversation.addTurn(request.user, result.text, this.clock());
+      conversation.lastTier = model.tier === 'frontier' ? 'opus' : model.tier;
+    }
     if (usage) {
       this.options.ledger.append(
         buildLedgerEntry(table, {
@@ -216,9 +222,7 @@ export class ChatEngine {
           durationMs: result.durationMs,
         }),
       );
-      this.cache.record(model.id, layout, breakpoints, usage, sentAt);
     }
-    if (result.status === 'ok') conversation.addTurn(request.user, result.text, this.clock());
 
     const usd = usage ? priceUsage(table, model, usage, { date: utcDate(sentAt) }).total : 0;
     const uncached = usage ? uncachedUsd(table, model, usage, utcDate(sentAt)) : 0;
@@ -258,7 +262,6 @@ export class ChatEngine {
     if (wanted.toLowerCase() !== 'auto') {
       const model = resolveModel(table, wanted);
       const how = (TIERS as readonly string[]).includes(wanted.toLowerCase()) ? `tier ${wanted}` : wanted;
-      conversation.lastTier = model.tier === 'frontier' ? 'opus' : model.tier;
       return { model, reasons: [`model set for this turn: ${how}`], maxTokens: decision.maxTokens };
     }
     const total = layout.cumulativeTokens.at(-1) ?? 0;
@@ -274,9 +277,7 @@ export class ChatEngine {
       priceTable: table,
       date,
     });
-    const model = resolveModel(table, chosen.model);
-    conversation.lastTier = model.tier === 'frontier' ? 'opus' : model.tier;
-    return { model, reasons: chosen.reasons, maxTokens: decision.maxTokens };
+    return { model: resolveModel(table, chosen.model), reasons: chosen.reasons, maxTokens: decision.maxTokens };
   }
 
   private chooseTtl(conversation: Conversation, model: ModelInfo, layout: PromptLayout, thinkTimesMs: readonly number[], nowMs: number, date: string): TtlChoice {
