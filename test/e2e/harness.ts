@@ -339,7 +339,7 @@ export class VsCodeSession {
   /** Labels of the command palette entries matching `filter`, for checking what the extension contributes. */
   async paletteCommands(filter: string): Promise<string[]> {
     await this.openPalette(filter);
-    await this.page.waitForTimeout(500); // the list filters asynchronously
+    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
     const rows = this.page.locator('.quick-input-list .monaco-list-row .label-name');
     const labels: string[] = [];
     for (let i = 0; i < (await rows.count()); i++) labels.push((await rows.nth(i).innerText()).trim());

@@ -85,8 +85,14 @@ for (const theme of THEMES) {
     test('the extension activates: spend in the status bar, every Tally command in the palette', () =>
       journey(vs, 'activate', async (vs) => {
         console.log(`spend item visible ${(await activated(vs)).toFixed(1)} s after the workbench`);
-        const labels = await vs.paletteCommands('Tally:');
-        assert.deepEqual(COMMAND_TITLES.filter((title) => !labels.includes(title)), [], `palette shows: ${labels.join(', ')}`);
+        let missing = COMMAND_TITLES;
+        await waitUntil('every Tally command in the palette', async () => {
+          const labels = await vs.paletteCommands('Tally:');
+          missing = COMMAND_TITLES.filter((title) => !labels.includes(title));
+          return missing.length === 0;
+        }, 30_000).catch((error: Error) => {
+          throw new Error(`${error.message}; missing: ${missing.join(', ')}`);
+        });
       }));
 
     test('typing a prompt shows each tier\'s cost and a recommended tier with its reasons', () =>

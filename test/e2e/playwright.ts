@@ -45,7 +45,6 @@ export interface Page {
     insertText(text: string): Promise<void>;
   };
   screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
-  waitForTimeout(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
