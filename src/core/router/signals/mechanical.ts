@@ -1,6 +1,10 @@
 import type { Signal } from './types.js';
 import { said, quoted, DATA_FORMATS, NATURAL_LANGUAGES, SHORT_ERROR, QUESTION_FORM, LOOKUP_OBJECT, CODING_TASK, MATH_MARKERS, CHOICE } from './vocabulary.js';
 
+const REGEX_OR_CRON = said(
+  /\b(regexp?|regular expression|cron( expression| schedule| syntax| string| line)?|crontab( line| entry)?|oncalendar( value)?|glob pattern|jq (filter|expression)|jsonpath|xpath)\b\s*(for|to|that|which|matching|:)|^(a |an |the )?(regexp?|regular expression|cron expression|jq filter)\b/,
+);
+
 /** Mechanical work: the prompt's own content mostly settles the answer (pulls toward haiku). */
 export const MECHANICAL_SIGNALS: readonly Signal[] = [
   {
@@ -32,7 +36,7 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'extract',
     detect: said(
-      /\bfind (the |all )?(duplicate|missing|invalid|unique|distinct|empty)\b|\bextract (all |the |every |just )?\w+( \w+)? (from|in|out of) (this|these|the|that)\b|\bextract\b[^.?!\n]{0,50}?\b(from|in|out of)\b|(^|[.!?:;,]\s*|\b(please|pls|just|can you|could you|and|then)\s+)(pull (out )?|grab|get( me)? (the|all|every)|list (?!of\b)(all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|the following|them) (\w+ ){0,2}(are|is|have|has|were|contain|don't|do not|failed|need)\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
+      /\bfind (the |all )?(duplicate|missing|invalid|unique|distinct|empty)\b|\bextract (all |the |every |just )?\w+( \w+)? (from|in|out of) (this|these|the|that)\b|\bextract\b[^.?!\n]{0,50}?\b(from|in|out of)\b|(^|[.!?:;,]\s*|\b(please|pls|just|can you|could you|and|then)\s+)(pull (out )?|grab|get( me)? (the|all|every)|list (?!of\b)(all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|them) (\w+ ){0,2}(are|is|have|has|were|contain|don't|do not|failed|need)\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
     ),
     reason: (m) => `asks to pull items out of pasted text (${quoted(m)})`,
   },
@@ -77,9 +81,8 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     weight: -2,
     kind: 'mechanical',
     taskClass: 'lookup',
-    detect: said(
-      /\b(regexp?|regular expression|cron( expression| schedule| syntax| string| line)?|crontab( line| entry)?|oncalendar( value)?|glob pattern|jq (filter|expression)|jsonpath|xpath)\b\s*(for|to|that|which|matching|:)|^(a |an |the )?(regexp?|regular expression|cron expression|jq filter)\b/,
-    ),
+    // "explain this regex: …" asks to explain, not to write one.
+    detect: (prompt) => (/\b(explain|what does|how does)\b/.test(prompt.instruction) ? undefined : REGEX_OR_CRON(prompt)),
     reason: (m) => `asks for a pattern expression (${quoted(m)})`,
   },
   {
