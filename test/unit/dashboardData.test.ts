@@ -117,7 +117,7 @@ test('the protocol rejects malformed messages on both sides', () => {
 });
 
 test('chart axes label dollars in cents, and sub-cent steps with one significant digit', () => {
-  assert.deepEqual([0, 0.5, 4.5, 0.005, -1.03, 0.0005].map(axisUsd), ['$0', '$0.50', '$4.50', '$0.005', '-$1.03', '$0.0005']);
+  assert.deepEqual([0, 0.5, 4.5, 0.005, -1.03, 0.0005, 0.001, 0.0012].map(axisUsd), ['$0', '$0.50', '$4.50', '$0.005', '-$1.03', '$0.0005', '$0.001', '$0.0012']);
 });
 
 test('a redraw re-splits only the days whose totals changed, and sees late entries for past days', (t) => {

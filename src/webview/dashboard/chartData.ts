@@ -113,7 +113,8 @@ export function isEmpty(data: DashboardData): boolean {
 export function axisUsd(value: number): string {
   if (value === 0) return '$0';
   const abs = Math.abs(value);
-  const text = abs >= 0.01 ? abs.toFixed(2) : abs.toPrecision(1);
+  // Two significant digits below a cent, so neighbouring ticks ($0.0010, $0.0012) never print the same.
+  const text = abs >= 0.01 ? abs.toFixed(2) : String(Number(abs.toPrecision(2)));
   return `${value < 0 ? '-' : ''}$${text}`;
 }
 
