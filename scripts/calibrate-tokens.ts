@@ -11,7 +11,7 @@ import * as v from 'valibot';
 import type { TokenizerFamily } from '../src/core/prices/schema.js';
 import { TOKENIZER_FAMILIES } from '../src/core/prices/schema.js';
 import { parseOrThrow } from '../src/core/validation.js';
-import { errorStats, fitNonNegative, foldOf, FOLDS, predict, type ErrorStats, type Fit, type FitRow } from '../src/core/tokens/calibration.js';
+import { errorStats, fitNonNegativeL1, foldOf, FOLDS, predict, type ErrorStats, type Fit, type FitRow } from '../src/core/tokens/calibration.js';
 import { FEATURE_COUNT, FEATURE_NAMES, textFeatures, wordHash } from '../src/core/tokens/features.js';
 import { encodeWordFilter, type KnownWordFilters } from '../src/core/tokens/knownWords.js';
 
@@ -106,7 +106,7 @@ function fitRows(texts: readonly Prepared[], family: TokenizerFamily): FitRow[] 
 /** Tokens per unit of a feature absent from the calibration texts (a control character is a byte token). */
 const UNSEEN_FEATURE_PRIORS: Partial<Record<(typeof FEATURE_NAMES)[number], number>> = { controls: 1, emoji: 2, astral_ideographs: 2 };
 
-/** Mean signed error the fit aims for on its training texts: a slight over-count, never an under-count. */
+/** Mean signed error the fit aims for on its training texts, in code and in prose alike: a slight over-count, never an under-count. */
 const TARGET_BIAS = 0.01;
 
 /**
@@ -122,19 +122,18 @@ function fit(texts: readonly Prepared[], family: TokenizerFamily): Fit {
 
 function fitFamily(texts: readonly Prepared[], family: TokenizerFamily): Fit {
   const rows = fitRows(texts, family);
-  const fitted = fitNonNegative(rows, FEATURE_COUNT);
+  const fitted = fitNonNegativeL1(rows, FEATURE_COUNT);
   // A feature the texts never show gets a plain prior instead of the fit's zero.
   FEATURE_NAMES.forEach((name, j) => {
     if (rows.every((row) => row.features[j] === 0)) fitted.weights[j] = UNSEEN_FEATURE_PRIORS[name] ?? 0;
   });
-  // Least squares on relative error centres the errors near zero; scale up a touch so budgets err safe.
-  let signed = 0;
-  let weights = 0;
-  for (const row of rows) {
-    signed += (row.weight * (predict(fitted, row.features) - row.actual)) / row.actual;
-    weights += row.weight;
+  // The L1 fit centres the typical error near zero; scale up so neither corpus is under-counted on average.
+  let scale = 0;
+  for (const corpus of ['code', 'prose'] as const) {
+    const subset = texts.filter((text) => text.corpus === corpus);
+    const signed = subset.reduce((sum, text) => sum + (predict(fitted, text.features) - text.counts[family]) / text.counts[family], 0) / subset.length;
+    scale = Math.max(scale, (1 + TARGET_BIAS) / (1 + signed));
   }
-  const scale = (1 + TARGET_BIAS) / (1 + signed / weights);
   return { intercept: fitted.intercept * scale, weights: fitted.weights.map((weight) => weight * scale) };
 }
 

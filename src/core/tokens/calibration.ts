@@ -94,6 +94,23 @@ export function fitNonNegative(rows: readonly FitRow[], featureCount: number, ri
   return { intercept: w[0]!, weights: Array.from(w.subarray(1)) };
 }
 
+/**
+ * Least absolute relative error (robust: a few odd texts do not pull every weight), by
+ * iteratively reweighted least squares over fitNonNegative: each pass weighs a row by
+ * 1 / its current relative error, floored so near-perfect rows do not dominate.
+ */
+export function fitNonNegativeL1(rows: readonly FitRow[], featureCount: number, passes = 4, floor = 0.005): Fit {
+  let fitted = fitNonNegative(rows, featureCount);
+  for (let pass = 0; pass < passes; pass++) {
+    const reweighted = rows.map((row) => {
+      const relativeError = Math.abs(predict(fitted, row.features) - row.actual) / row.actual;
+      return { ...row, weight: row.weight / Math.max(relativeError, floor) };
+    });
+    fitted = fitNonNegative(reweighted, featureCount);
+  }
+  return fitted;
+}
+
 export function predict(fit: Fit, features: ArrayLike<number>): number {
   let sum = fit.intercept;
   for (let j = 0; j < fit.weights.length; j++) sum += fit.weights[j]! * (features[j] ?? 0);

@@ -36,6 +36,11 @@ export const FEATURE_NAMES = [
   'latin_unknown_len11_13',
   'latin_unknown_len14plus',
   'latin_letters_past13',
+  // An unknown word of 7+ letters cut as a BPE vocabulary would: at camelCase humps, then greedily
+  // into the longest pieces the word filters hold (4+ letters); what no piece covers is paid per letter.
+  'latin_split_short_segments', // hump segments of 1-3 letters (get|Element|By|Id)
+  'latin_split_known_pieces',
+  'latin_split_uncovered_letters',
   'latin_camel_humps', // lower→upper inside a word
   'latin_caps_run', // upper after upper inside a word
   'latin_capitalized', // a word starting upper then lower (The, Hello)
@@ -44,6 +49,7 @@ export const FEATURE_NAMES = [
   'combining_marks',
   'zero_width',
   'digit_runs',
+  'digits',
   'digit_groups', // ceil(length / 3) per number
   'punct_len1',
   'punct_len2',
@@ -165,7 +171,7 @@ kindInfo(Kind.Space, Run.Space);
 kindInfo(Kind.Tab, Run.Tab, 'tabs');
 kindInfo(Kind.Newline, Run.Newline, 'newlines');
 kindInfo(Kind.OtherSpace, Run.OtherSpace, 'other_spaces');
-kindInfo(Kind.Digit, Run.Digit);
+kindInfo(Kind.Digit, Run.Digit, 'digits');
 kindInfo(Kind.Punct, Run.Punct);
 kindInfo(Kind.LatinLower, Run.Latin);
 kindInfo(Kind.LatinUpper, Run.Latin);
@@ -352,6 +358,7 @@ export function accumulateFeatures(text: string, start: number, end: number, int
   let hash = HASH_SEED;
   let previousKind = -1;
   let previousCode = -1;
+  let runStart = start;
   for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
     const kind = KIND[code]!;
@@ -362,8 +369,9 @@ export function accumulateFeatures(text: string, start: number, end: number, int
       continue;
     }
     if (runOfKind !== run) {
-      if (runLength > 0) emitRun(into, run, runLength, hash >>> 0);
+      if (runLength > 0) emitRun(into, run, runLength, hash >>> 0, text, runStart, i);
       run = runOfKind;
+      runStart = i;
       runLength = 0;
       hash = HASH_SEED;
       previousKind = -1;
@@ -383,13 +391,13 @@ export function accumulateFeatures(text: string, start: number, end: number, int
     previousKind = kind;
     previousCode = code;
   }
-  if (runLength > 0) emitRun(into, run, runLength, hash >>> 0);
+  if (runLength > 0) emitRun(into, run, runLength, hash >>> 0, text, runStart, end);
 }
 
 const KNOWN_LATIN_FEATURE = [0, 0, 0, 0, F.latin_known_len4, F.latin_known_len5, F.latin_known_len6, F.latin_known_len7, F.latin_known_len8, F.latin_known_len9, F.latin_known_len10_11, F.latin_known_len10_11, F.latin_known_len12plus];
 const UNKNOWN_LATIN_FEATURE = [0, 0, 0, 0, F.latin_unknown_len4, F.latin_unknown_len5, F.latin_unknown_len6, F.latin_unknown_len7, F.latin_unknown_len8, F.latin_unknown_len9_10, F.latin_unknown_len9_10, F.latin_unknown_len11_13, F.latin_unknown_len11_13, F.latin_unknown_len11_13, F.latin_unknown_len14plus];
 
-function emitRun(into: Float64Array, run: number, length: number, hash: number): void {
+function emitRun(into: Float64Array, run: number, length: number, hash: number, text: string, start: number, end: number): void {
   switch (run) {
     case Run.Latin:
       if (length <= 3) into[F.latin_len1 + length - 1]! += 1;
@@ -401,6 +409,7 @@ function emitRun(into: Float64Array, run: number, length: number, hash: number):
       } else {
         into[UNKNOWN_LATIN_FEATURE[Math.min(length, 14)]!]! += 1;
         if (length > 13) into[F.latin_letters_past13]! += length - 13;
+        if (length >= MIN_SPLIT_WORD_LENGTH) splitUnknownWord(text, start, end, hash, into);
       }
       return;
     case Run.Alphabetic:
@@ -433,6 +442,90 @@ function emitRun(into: Float64Array, run: number, length: number, hash: number):
       return;
     default:
       into[RUN_FEATURE[run]!]! += 1;
+  }
+}
+
+const isKnownPieceHash = (hash: number) => isKnownWordHash(hash) || isMultilingualWordHash(hash);
+/** Shorter unknown words are priced by length alone: splitting them taught the fit little and cost speed. */
+const MIN_SPLIT_WORD_LENGTH = 7;
+/** Longest piece looked up: longer vocabulary words are rare, and it bounds the work per letter. */
+const MAX_PIECE_LETTERS = 16;
+
+// Identifiers recur through a program, so splits are remembered by word: a direct-mapped cache
+// that holds each word's characters (copied, so no text is kept alive and nothing is allocated)
+// and checks them, so a hit is exactly what a fresh split would give.
+const SPLIT_CACHE_SIZE = 4096;
+const MAX_CACHED_WORD_LENGTH = 32;
+const splitCacheLengths = new Uint8Array(SPLIT_CACHE_SIZE);
+const splitCacheChars = new Uint16Array(SPLIT_CACHE_SIZE * MAX_CACHED_WORD_LENGTH);
+// One slot more than the cache: where an uncached split's counts pass through.
+const splitCacheCounts = new Uint32Array((SPLIT_CACHE_SIZE + 1) * 3);
+// Counts of the split in progress: short segments, known pieces, uncovered letters.
+let shortSegments = 0;
+let knownPieces = 0;
+let uncoveredLetters = 0;
+
+function isCached(slot: number, text: string, start: number, end: number): boolean {
+  if (slot === SPLIT_CACHE_SIZE || splitCacheLengths[slot] !== end - start) return false;
+  for (let i = start, at = slot * MAX_CACHED_WORD_LENGTH; i < end; i++, at++) if (splitCacheChars[at] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Features of an unknown Latin word text[start..end): cut at camelCase humps, each segment split further. */
+function splitUnknownWord(text: string, start: number, end: number, hash: number, into: Float64Array): void {
+  const slot = end - start <= MAX_CACHED_WORD_LENGTH ? hash & (SPLIT_CACHE_SIZE - 1) : SPLIT_CACHE_SIZE;
+  if (!isCached(slot, text, start, end)) {
+    shortSegments = knownPieces = uncoveredLetters = 0;
+    let segmentStart = start;
+    let previousKind = KIND[text.charCodeAt(start)];
+    for (let i = start + 1; i < end; i++) {
+      const kind = KIND[text.charCodeAt(i)];
+      if (kind === Kind.LatinUpper && previousKind === Kind.LatinLower) {
+        splitSegment(text, segmentStart, i);
+        segmentStart = i;
+      }
+      previousKind = kind;
+    }
+    splitSegment(text, segmentStart, end);
+    if (slot < SPLIT_CACHE_SIZE) {
+      splitCacheLengths[slot] = end - start;
+      for (let i = start, at = slot * MAX_CACHED_WORD_LENGTH; i < end; i++, at++) splitCacheChars[at] = text.charCodeAt(i);
+    }
+    splitCacheCounts[slot * 3] = shortSegments;
+    splitCacheCounts[slot * 3 + 1] = knownPieces;
+    splitCacheCounts[slot * 3 + 2] = uncoveredLetters;
+  }
+  into[F.latin_split_short_segments]! += splitCacheCounts[slot * 3]!;
+  into[F.latin_split_known_pieces]! += splitCacheCounts[slot * 3 + 1]!;
+  into[F.latin_split_uncovered_letters]! += splitCacheCounts[slot * 3 + 2]!;
+}
+
+/**
+ * Cuts a segment greedily into the longest pieces the word filters hold, from its start; once no
+ * piece fits, the rest is paid per letter (one scan, so the cost stays linear in the word).
+ */
+function splitSegment(text: string, start: number, end: number): void {
+  let position = start;
+  while (position < end) {
+    let pieceEnd = -1;
+    let letters = 0;
+    let hash = HASH_SEED;
+    let i = position;
+    for (; i < end && letters < MAX_PIECE_LETTERS; i++) {
+      const code = text.charCodeAt(i);
+      hash = Math.imul(hash ^ FOLD[code]!, HASH_PRIME);
+      if (RUN_OF_KIND[KIND[code]!] === Run.Continuation) continue;
+      letters++;
+      if (letters >= MIN_KNOWN_WORD_LENGTH && isKnownPieceHash(hash >>> 0)) pieceEnd = i + 1;
+    }
+    if (pieceEnd < 0) {
+      for (; i < end; i++) if (RUN_OF_KIND[KIND[text.charCodeAt(i)]!] !== Run.Continuation) letters++;
+      if (position === start && letters < MIN_KNOWN_WORD_LENGTH) shortSegments++;
+      else uncoveredLetters += letters;
+      return;
+    }
+    knownPieces++;
+    position = pieceEnd;
   }
 }
 
