@@ -276,3 +276,42 @@ test('starting a new chat while a reply streams stops it and keeps the stopped t
   assert.deepEqual(old?.turns.map((turn) => [turn.user, turn.status]), [['long question', 'aborted']]);
   assert.deepEqual(s.of('init').at(-1)!.conversation.turns, []);
 });
+
+test('a budget dialog open while the panel is hidden is asked again when it is shown', async (t) => {
+  const s = setup({ settings: { budget: { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: 0 } } });
+  t.after(s.cleanup);
+  const sending = s.session.handle({ type: 'send', text: 'hi', choice: 'opus' });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const asked = s.of('budgetPrompt').at(-1)!.prompt;
+  // Hidden and shown again: a fresh webview says `ready`.
+  await s.session.handle({ type: 'ready' });
+  const kinds = s.posted.map((m) => m.type);
+  assert.ok(kinds.lastIndexOf('budgetPrompt') > kinds.lastIndexOf('init'), 'the question comes after the state');
+  assert.deepEqual(s.of('budgetPrompt').at(-1)!.prompt, asked);
+  await s.session.handle({ type: 'budgetAnswer', promptId: asked.promptId, sendAnyway: true });
+  await sending;
+  assert.equal(s.client.requests.length, 1);
+});
+
+for (const leave of ['stop', 'newChat', 'panel closed'] as const) {
+  test(`leaving a budget dialog unanswered (${leave}) declines it, keeps the text and frees the panel`, async (t) => {
+    const s = setup({ settings: { budget: { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: 0 } } });
+    t.after(s.cleanup);
+    const sending = s.session.handle({ type: 'send', text: 'explain the retry loop', choice: 'opus' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(s.of('budgetPrompt').length, 1);
+    if (leave === 'panel closed') s.session.declineBudgetPrompts();
+    else await s.session.handle({ type: leave });
+    await sending;
+    assert.equal(s.client.requests.length, 0, 'nothing sent without a yes');
+    assert.deepEqual(s.of('setDraft').at(-1), { type: 'setDraft', text: 'explain the retry loop', choice: null });
+    assert.equal(s.session.busy, false);
+    // The next send is not told that a reply is still streaming.
+    const next = s.session.handle({ type: 'send', text: 'again', choice: 'opus' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(!s.of('notice').some((n) => /still streaming/.test(n.notice?.message ?? '')));
+    assert.equal(s.of('budgetPrompt').length, 2);
+    s.session.declineBudgetPrompts();
+    await next;
+  });
+}

@@ -15,7 +15,7 @@ export class ChatPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** The webview has loaded and asked for state; before that (and while hidden) posts would be lost. */
   private ready = false;
-  /** What must survive until the webview is back: a draft handed to it, an open budget question, a notice. */
+  /** What must survive until the webview is back: a draft handed to it, a notice. Open budget questions come with `init`. */
   private queue: HostMessage[] = [];
 
   constructor(
@@ -51,7 +51,7 @@ export class ChatPanel implements vscode.Disposable {
       return;
     }
     // Everything else is in the full state the webview gets on `ready`.
-    if (message.type === 'setDraft' || message.type === 'budgetPrompt' || message.type === 'notice') this.queue.push(message);
+    if (message.type === 'setDraft' || message.type === 'notice') this.queue.push(message);
   }
 
   dispose(): void {
@@ -99,6 +99,8 @@ export class ChatPanel implements vscode.Disposable {
       }),
       panel.onDidDispose(() => {
         subscriptions.forEach((d) => d.dispose());
+        // Nobody can answer a budget dialog in a closed panel: the send is declined and its text kept for the next panel.
+        session.declineBudgetPrompts();
         if (this.panel === panel) this.panel = undefined;
       }),
     ];

@@ -8,6 +8,7 @@ import { resolveModel, type PriceTable } from '../../core/prices/priceTable.js';
 import { estimateTextTokens, messageFrameTokens } from '../../core/tokens/estimator.js';
 import type {
   Attachment,
+  BudgetPrompt,
   HostMessage,
   Notice,
   RoutedTier,
@@ -67,7 +68,8 @@ export class ChatSession {
   private current: StoredConversation;
   private core: CoreConversation;
   private running: { turnId: string; abort: AbortController } | null = null;
-  private pendingPrompts = new Map<string, (sendAnyway: boolean) => void>();
+  /** Open budget dialogs: re-sent to a re-created webview, answered "no" when the user moves on. */
+  private pendingPrompts = new Map<string, { prompt: BudgetPrompt; resolve: (sendAnyway: boolean) => void }>();
 
   constructor(private readonly deps: ChatSessionDeps) {
     const activeId = deps.store.activeId();
@@ -92,6 +94,7 @@ export class ChatSession {
       case 'send':
         return this.send(message.text, message.choice);
       case 'stop':
+        this.declineBudgetPrompts();
         this.running?.abort.abort();
         return;
       case 'retryHigher':
@@ -100,10 +103,12 @@ export class ChatSession {
         return this.attachFromEditor(message.kind);
       case 'detach':
         return this.detach(message.attachmentId);
-      case 'budgetAnswer':
-        this.pendingPrompts.get(message.promptId)?.(message.sendAnyway);
+      case 'budgetAnswer': {
+        const pending = this.pendingPrompts.get(message.promptId);
         this.pendingPrompts.delete(message.promptId);
+        pending?.resolve(message.sendAnyway);
         return;
+      }
       case 'newChat':
         return this.newChat();
       case 'openConversation':
@@ -126,7 +131,16 @@ export class ChatSession {
       attachments: this.attachments(),
       busy: this.busy,
     });
+    // The webview lost its dialog with its document: ask again, or the engine would wait forever.
+    for (const { prompt } of this.pendingPrompts.values()) this.deps.post({ type: 'budgetPrompt', prompt });
     void this.checkApiKey();
+  }
+
+  /** Answers every open budget dialog with "no" (the send hands its text back to the input). */
+  declineBudgetPrompts(): void {
+    const pending = [...this.pendingPrompts.values()];
+    this.pendingPrompts.clear();
+    for (const { resolve } of pending) resolve(false);
   }
 
   /** Says up front when there is no key (and clears that notice once there is one). */
@@ -282,9 +296,10 @@ export class ChatSession {
 
   private askBudget(kind: 'confirm' | 'refuse', message: string, estimateUsd: number | null): Promise<boolean> {
     const promptId = this.deps.newId();
+    const prompt: BudgetPrompt = { promptId, kind, message, estimateUsd };
     return new Promise((resolve) => {
-      this.pendingPrompts.set(promptId, resolve);
-      this.deps.post({ type: 'budgetPrompt', prompt: { promptId, kind, message, estimateUsd } });
+      this.pendingPrompts.set(promptId, { prompt, resolve });
+      this.deps.post({ type: 'budgetPrompt', prompt });
     });
   }
 
@@ -317,6 +332,7 @@ export class ChatSession {
   }
 
   private async newChat(): Promise<void> {
+    this.declineBudgetPrompts();
     this.running?.abort.abort();
     this.current = this.emptyConversation();
     this.core = this.buildCore(this.current);
@@ -332,6 +348,7 @@ export class ChatSession {
       this.deps.post({ type: 'history', history: this.deps.store.list() });
       return;
     }
+    this.declineBudgetPrompts();
     this.running?.abort.abort();
     this.current = stored;
     this.core = this.buildCore(stored);

@@ -433,6 +433,9 @@ function handle(message: HostMessage): void {
       state.attachments = message.attachments;
       state.busy = message.busy;
       state.sending = false;
+      // Any dialog still open is re-sent right after init; one that is not was answered or withdrawn.
+      state.budgetPromptId = null;
+      if (budgetDialog.open) budgetDialog.close();
       renderConversation();
       renderHistory();
       renderEstimates();
