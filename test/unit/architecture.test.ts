@@ -6,7 +6,7 @@ import { test } from 'node:test';
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
-    return statSync(full).isDirectory() ? sourceFiles(full) : /\.(ts|js|mjs)$/.test(name) ? [full] : [];
+    return statSync(full).isDirectory() ? sourceFiles(full) : /\.(ts|mts|js|mjs)$/.test(name) ? [full] : [];
   });
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CSV_COLUMNS, csvCell, toCsv, toJson } from '../../src/extension/spend/exportFormats.js';
+import { CSV_COLUMNS, toCsv, toJson } from '../../src/extension/spend/exportFormats.js';
+import { csvCell } from '../../src/core/csv.js';
 import { readWorkspaceEntries, spendRows } from '../../src/extension/spend/spendHistory.js';
 import { table, testLedger, WORKSPACE } from './spendTestLedger.js';
 

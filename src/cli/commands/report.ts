@@ -6,6 +6,7 @@ import { openLedger, resolveLedgerDir, SUMMARY_DIMENSIONS, type Summary, type Su
 import { parseFlags, writeJson, type Command } from '../command.js';
 import type { CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
+import { csvCell } from '../../core/csv.js';
 
 const USAGE = 'tally report [--ledger DIR] [--workspace DIR] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|tier|workspace] [--json|--csv]';
 
@@ -94,14 +95,10 @@ function renderTable(summary: Summary): string {
 const CSV_FIELDS = ['requests', 'failed', 'inputTokens', 'cacheWriteTokens', 'cacheReadTokens', 'outputTokens', 'usd', 'baselineUsd', 'cacheSavingsUsd', 'routingSavingsUsd'] as const;
 
 function renderCsv(summary: Summary): string {
-  const header = [summary.by, 'label', ...CSV_FIELDS];
+  const header: (string | number)[] = [summary.by, 'label', ...CSV_FIELDS];
   const lines = [
-    ...summary.rows.map((row) => [row.key, row.label, ...CSV_FIELDS.map((field) => String(row[field]))]),
-    ['total', '', ...CSV_FIELDS.map((field) => String(summary.total[field]))],
+    ...summary.rows.map((row) => [row.key, row.label, ...CSV_FIELDS.map((field) => row[field])]),
+    ['total', '', ...CSV_FIELDS.map((field) => summary.total[field])],
   ];
   return [header, ...lines].map((cells) => cells.map(csvCell).join(',')).join('\n') + '\n';
-}
-
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

@@ -1,4 +1,5 @@
 import type { SpendRow } from './spendRow.js';
+import { csvCell } from '../../core/csv.js';
 
 // CSV and JSON exports of a workspace's ledger rows. CSV follows RFC 4180 (quote cells holding a
 // comma, quote or line break; double inner quotes; CRLF rows) and defuses spreadsheet formulas.
@@ -22,17 +23,6 @@ export const CSV_COLUMNS = [
   'requestId',
   'durationMs',
 ] as const;
-
-/**
- * One CSV cell. Text starting with = + - @ (or a tab/CR) would run as a formula when the file is
- * opened in a spreadsheet, so it gets a leading apostrophe; numbers are written as they are.
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export function toCsv(rows: readonly SpendRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
