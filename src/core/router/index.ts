@@ -1,4 +1,5 @@
 // The router's public surface: the chat engine, the CLI and the extension import from here.
+export { createModelClassifier, parseTier } from './modelClassifier.js';
 export { routePrompt, routePromptAsync, MODEL_CLASSIFIER_TIMEOUT_MS, type ModelClassifier, type ModelModeOptions } from './route.js';
 export { chooseModelWithCache, type CacheChoice, type CacheChoiceInput, type WarmCache } from './cacheAware.js';
 export { parseRouterConfig, defaultRouterConfig, DEFAULT_MAX_TOKENS, type RouterConfig, type RouterRule } from './config.js';
