@@ -1,5 +1,4 @@
-import { defaultChatRouter } from '../core/chat/router.js';
-import { tableWithTierModels, withWorkspaceRouting } from './chat/routing.js';
+import { chatRouterFor, tableWithTierModels } from './chat/routing.js';
 import type { ComputedEstimate, EditorPrompt } from './estimateStatus.js';
 import type { TallyServices } from './services.js';
 import { tierEstimates } from './selectionEstimate.js';
@@ -12,6 +11,6 @@ export { statusText } from './selectionEstimate.js';
 export function computeEstimate(services: TallyServices, prompt: EditorPrompt): ComputedEstimate {
   const settings = services.settings();
   const table = tableWithTierModels(services.priceTable(), settings);
-  const decision = withWorkspaceRouting(defaultChatRouter(table), settings).route({ prompt: prompt.text });
+  const decision = chatRouterFor(table, settings).route({ prompt: prompt.text });
   return { prompt, tiers: tierEstimates(table, settings.models, prompt.text, Date.now()), recommended: decision.tier, reasons: decision.reasons };
 }

@@ -22,12 +22,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const chat = new ChatPanel(context.extensionUri, () => (session ??= createSession()), log);
 
   async function createSession(): Promise<ChatSession> {
-    const [{ ChatSession }, { ConversationStore }, { createEngineProvider, missingKeyNotice }, { CacheModel }, { defaultChatRouter }, { tableWithTierModels, withWorkspaceRouting }] = await Promise.all([
+    const [{ ChatSession }, { ConversationStore }, { createEngineProvider, missingKeyNotice }, { CacheModel }, { tableWithTierModels, chatRouterFor }] = await Promise.all([
       import('./chat/chatSession.js'),
       import('./chat/conversationStore.js'),
       import('./chat/engineHost.js'),
       import('../core/cache/state.js'),
-      import('../core/chat/router.js'),
       import('./chat/routing.js'),
     ]);
     const cache = new CacheModel();
@@ -44,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
       recommend: (input) => {
         const settings = services.settings();
         const table = tableWithTierModels(services.priceTable(), settings);
-        return withWorkspaceRouting(defaultChatRouter(table), settings).route(input);
+        return chatRouterFor(table, settings).route(input);
       },
       readAttachment: readEditorAttachment,
       runCommand: (command) => void vscode.commands.executeCommand(command),

@@ -7,7 +7,7 @@ import type { PriceTable } from '../core/prices/priceTable.js';
 import { pricesWithOverride } from './prices.js';
 import { readApiKey } from './secrets.js';
 import type { SpendRecorded, TallyServices, WorkspaceIdentity } from './services.js';
-import { DEFAULT_SETTINGS, checkTierModels, resolveSettings, type SettingKey, type TallySettings } from './settings.js';
+import { DEFAULT_SETTINGS, checkAllowList, checkTierModels, resolveSettings, type SettingKey, type TallySettings } from './settings.js';
 
 /** The services plus what only the host itself may do (fire the spend event, dispose). */
 export interface HostServices extends TallyServices, vscode.Disposable {
@@ -60,6 +60,9 @@ export function createHostServices(context: vscode.ExtensionContext, log: vscode
     const models = checkTierModels(settings, previous, loadPriceTable());
     for (const problem of models.problems) warn(`${problem.setting}: ${problem.message}`);
     settings = models.settings;
+    const allowList = checkAllowList(settings, previous, loadPriceTable());
+    for (const problem of allowList.problems) warn(`${problem.setting}: ${problem.message}`);
+    settings = allowList.settings;
   };
 
   readSettings();

@@ -7,11 +7,8 @@ import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
 export const ROUTED_TIERS = ['haiku', 'sonnet', 'opus'] as const;
 export type RoutedTier = (typeof ROUTED_TIERS)[number];
 
-export interface RoutingRule {
-  /** A regular expression (case-insensitive) or a plain keyword matched against the prompt. */
-  pattern: string;
-  tier: RoutedTier;
-}
+/** Either a regular expression (case-insensitive) or a plain keyword (case-insensitive substring), as in the core's router config. */
+export type RoutingRule = { pattern: string; tier: RoutedTier } | { keyword: string; tier: RoutedTier };
 
 export interface TallySettings {
   models: Record<RoutedTier, string>;
@@ -54,18 +51,21 @@ export const SETTING_SCHEMAS = {
   'routing.mode': v.picklist(['local', 'model'], 'must be "local" or "model"'),
   'routing.allowList': v.array(modelId, 'must be a list of model ids'),
   'routing.rules': v.array(
-    v.object(
-      {
-        pattern: v.pipe(
-          v.string('pattern must be a string'),
-          v.nonEmpty('pattern must not be empty'),
-          v.check(validRegex, 'pattern is not a valid regular expression'),
-        ),
-        tier: v.picklist(ROUTED_TIERS, 'tier must be haiku, sonnet or opus'),
-      },
-      'each rule must be an object {"pattern", "tier"}',
+    v.pipe(
+      v.strictObject(
+        {
+          pattern: v.optional(
+            v.pipe(v.string('pattern must be a string'), v.nonEmpty('pattern must not be empty'), v.check(validRegex, 'pattern is not a valid regular expression')),
+          ),
+          keyword: v.optional(v.pipe(v.string('keyword must be a string'), v.nonEmpty('keyword must not be empty'))),
+          tier: v.picklist(ROUTED_TIERS, 'tier must be haiku, sonnet or opus'),
+        },
+        'each rule must be an object {"pattern", "tier"} or {"keyword", "tier"}',
+      ),
+      v.check((rule) => (rule.pattern === undefined) !== (rule.keyword === undefined), 'each rule needs exactly one of "pattern" or "keyword"'),
+      v.transform((rule): RoutingRule => (rule.pattern !== undefined ? { pattern: rule.pattern, tier: rule.tier } : { keyword: rule.keyword!, tier: rule.tier })),
     ),
-    'must be a list of {"pattern", "tier"} rules',
+    'must be a list of {"pattern", "tier"} or {"keyword", "tier"} rules',
   ),
   'budget.dailyUsd': usdOrUnset,
   'budget.monthlyUsd': usdOrUnset,
@@ -157,6 +157,32 @@ export function checkTierModels(
     }
   }
   return { settings: { ...settings, models }, problems };
+}
+
+/**
+ * Every allow-list entry must name a model in the price table (id or alias; stored as the id).
+ * Any unknown name keeps the previous good list, so a typo never silently widens or empties it.
+ */
+export function checkAllowList(
+  settings: TallySettings,
+  previous: TallySettings,
+  table: PriceTable,
+): { settings: TallySettings; problems: SettingProblem[] } {
+  const resolved = settings.routing.allowList.map((name) => ({ name, id: safeResolve(table, name) }));
+  const unknown = resolved.filter((entry) => entry.id === undefined).map((entry) => `"${entry.name}"`);
+  if (unknown.length === 0) {
+    return { settings: { ...settings, routing: { ...settings.routing, allowList: resolved.map((entry) => entry.id!) } }, problems: [] };
+  }
+  const kept = previous.routing.allowList.filter((name) => safeResolve(table, name) !== undefined);
+  return {
+    settings: { ...settings, routing: { ...settings.routing, allowList: kept } },
+    problems: [
+      {
+        setting: 'tally.routing.allowList',
+        message: `unknown model${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (not in the price table); keeping ${JSON.stringify(kept)}`,
+      },
+    ],
+  };
 }
 
 function safeResolve(table: PriceTable, name: string): string | undefined {

@@ -6,14 +6,13 @@ import { test } from 'node:test';
 import type { MessagesClient, MessagesRequest, MessagesResult, StreamCallbacks } from '../../src/core/anthropic/client.js';
 import { CacheModel } from '../../src/core/cache/state.js';
 import { ChatEngine } from '../../src/core/chat/engine.js';
-import { defaultChatRouter } from '../../src/core/chat/router.js';
 import { ApiError } from '../../src/core/errors.js';
 import { openLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import { ChatSession, type ChatSessionDeps } from '../../src/extension/chat/chatSession.js';
 import { ConversationStore, type KeyValueStore } from '../../src/extension/chat/conversationStore.js';
-import { tableWithTierModels, withWorkspaceRouting } from '../../src/extension/chat/routing.js';
-import { DEFAULT_SETTINGS, type TallySettings } from '../../src/extension/settings.js';
+import { chatRouterFor, tableWithTierModels } from '../../src/extension/chat/routing.js';
+import { DEFAULT_SETTINGS, checkAllowList, type TallySettings } from '../../src/extension/settings.js';
 import type { HostMessage, Notice, Turn } from '../../src/webview/chat/protocol.js';
 import { parseHostMessage } from '../../src/webview/chat/protocol.js';
 
@@ -64,7 +63,7 @@ function setup(options: { settings?: Partial<TallySettings>; key?: boolean; stor
     client,
     priceTable: table,
     ledger: openLedger(dir, { priceTable: table }),
-    router: withWorkspaceRouting(defaultChatRouter(table), settings),
+    router: chatRouterFor(table, settings),
     workspace: { path: dir, name: 'ws' },
     budget: { ...settings.budget },
     confirm: (decision) => session.confirmBudget(decision.message),
@@ -87,7 +86,7 @@ function setup(options: { settings?: Partial<TallySettings>; key?: boolean; stor
     cache,
     settings: () => settings,
     priceTable: () => table,
-    recommend: (input) => withWorkspaceRouting(defaultChatRouter(table), settings).route(input),
+    recommend: (input) => chatRouterFor(table, settings).route(input),
     readAttachment: async (kind) => ({ path: 'src/big.ts', label: 'src/big.ts', kind, text: 'export const x = 1;\n'.repeat(2000) }),
     runCommand: () => {},
     now: () => Date.parse('2026-11-29T12:00:00Z'),
@@ -254,7 +253,37 @@ test('workspace rules win over the classifier, and the recommendation says so', 
   await s.session.handle({ type: 'draft', text: 'rename x; prod incident follow-up', choice: 'auto' });
   const rec = s.of('recommendation').at(-1)!.recommendation;
   assert.equal(rec.tier, 'opus');
-  assert.match(rec.reasons.join(' '), /workspace rule "prod incident"/);
+  assert.match(rec.reasons.join(' '), /workspace rule '\/prod incident\/' → opus/);
+});
+
+test('a keyword rule matches text a regular expression could not (c++), and the recommendation names it', async (t) => {
+  const s = setup({ settings: { routing: { mode: 'local', allowList: [], rules: [{ keyword: 'C++', tier: 'opus' }] } } });
+  t.after(s.cleanup);
+  await s.session.handle({ type: 'draft', text: 'rename this c++ variable', choice: 'auto' });
+  const rec = s.of('recommendation').at(-1)!.recommendation;
+  assert.equal(rec.tier, 'opus');
+  assert.match(rec.reasons.join(' '), /workspace rule 'c\+\+' → opus/);
+});
+
+test('the allow-list, given by alias, is never left: an unlisted tier moves up to an allowed one and says why', async (t) => {
+  const table = bundledPriceTable();
+  const checked = checkAllowList({ ...DEFAULT_SETTINGS, routing: { mode: 'local', allowList: ['sonnet-5.5', 'opus-5.5'], rules: [] } }, DEFAULT_SETTINGS, table);
+  assert.deepEqual(checked.problems, []);
+  const s = setup({ settings: checked.settings });
+  t.after(s.cleanup);
+  await s.session.handle({ type: 'draft', text: 'rename x to y', choice: 'auto' });
+  const rec = s.of('recommendation').at(-1)!.recommendation;
+  assert.equal(rec.tier, 'sonnet', 'a haiku-grade prompt goes to the cheapest allowed tier');
+  assert.match(rec.reasons.join(' '), /claude-haiku-5-5 is not in the allow-list: using Sonnet \(claude-sonnet-5-5; next allowed tier up\)/);
+  await s.session.handle({ type: 'send', text: 'rename x to y', choice: 'auto' });
+  assert.equal(s.client.requests[0]!.model, 'claude-sonnet-5-5');
+});
+
+test('an allow-list naming only another Haiku routes haiku work there, not outside the list', async (t) => {
+  const s = setup({ settings: { routing: { mode: 'local', allowList: ['claude-haiku-4-5'], rules: [] } } });
+  t.after(s.cleanup);
+  await s.session.handle({ type: 'send', text: 'rename x to y', choice: 'auto' });
+  assert.equal(s.client.requests[0]!.model, 'claude-haiku-4-5');
 });
 
 test('starting a new chat while a reply streams stops it and keeps the stopped turn in its own conversation', async (t) => {

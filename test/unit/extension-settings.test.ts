@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
-import { DEFAULT_SETTINGS, checkTierModels, resolveSettings, type SettingKey } from '../../src/extension/settings.js';
+import { DEFAULT_SETTINGS, checkAllowList, checkTierModels, resolveSettings, type SettingKey } from '../../src/extension/settings.js';
 import { contentSecurityPolicy, chatHtml } from '../../src/extension/chat/chatHtml.js';
 import { isPromptLikeDocument } from '../../src/extension/promptFiles.js';
 import { pricesWithOverride } from '../../src/extension/prices.js';
@@ -47,6 +47,28 @@ test('a tier model that is not in the price table keeps the previous model and n
   assert.match(problems[0]!.message, /unknown model "claude-opsu-5-5"; did you mean claude-opus-5-5\?/);
   const alias = checkTierModels({ ...DEFAULT_SETTINGS, models: { ...DEFAULT_SETTINGS.models, haiku: 'CLAUDE-HAIKU-4-5' } }, DEFAULT_SETTINGS, bundledPriceTable());
   assert.equal(alias.settings.models.haiku, 'claude-haiku-4-5');
+});
+
+test('routing rules take a regular expression or a plain keyword, one of them, and say which is wrong', () => {
+  const ok = resolveSettings(reader({ 'routing.rules': [{ keyword: 'c++', tier: 'sonnet' }, { pattern: 'prod incident', tier: 'opus' }] }));
+  assert.deepEqual(ok.problems, []);
+  assert.deepEqual(ok.settings.routing.rules, [{ keyword: 'c++', tier: 'sonnet' }, { pattern: 'prod incident', tier: 'opus' }]);
+  const regexC = resolveSettings(reader({ 'routing.rules': [{ pattern: 'c++', tier: 'sonnet' }] }), ok.settings);
+  assert.match(regexC.problems[0]!.message, /\[0\]\.pattern: pattern is not a valid regular expression/);
+  assert.deepEqual(regexC.settings.routing.rules, ok.settings.routing.rules, 'the previous good rules keep working');
+  const both = resolveSettings(reader({ 'routing.rules': [{ keyword: 'x', pattern: 'y', tier: 'opus' }] }));
+  assert.match(both.problems[0]!.message, /exactly one of "pattern" or "keyword"/);
+});
+
+test('an unknown model in the allow-list is named and the previous list kept; aliases resolve to ids', () => {
+  const table = bundledPriceTable();
+  const good = checkAllowList({ ...DEFAULT_SETTINGS, routing: { ...DEFAULT_SETTINGS.routing, allowList: ['sonnet-5.5', 'CLAUDE-OPUS-5-5'] } }, DEFAULT_SETTINGS, table);
+  assert.deepEqual(good.problems, []);
+  assert.deepEqual(good.settings.routing.allowList, ['claude-sonnet-5-5', 'claude-opus-5-5']);
+  const typo = checkAllowList({ ...good.settings, routing: { ...good.settings.routing, allowList: ['claude-sonnet-5-5', 'claude-sonet-5-5'] } }, good.settings, table);
+  assert.equal(typo.problems[0]!.setting, 'tally.routing.allowList');
+  assert.match(typo.problems[0]!.message, /unknown model "claude-sonet-5-5"/);
+  assert.deepEqual(typo.settings.routing.allowList, ['claude-sonnet-5-5', 'claude-opus-5-5']);
 });
 
 test('every setting the code validates is declared in package.json with a description, and the reverse', () => {

@@ -1,11 +1,10 @@
 import { createMessagesClient } from '../../core/anthropic/client.js';
 import type { CacheModel } from '../../core/cache/state.js';
 import { ChatEngine } from '../../core/chat/engine.js';
-import { defaultChatRouter } from '../../core/chat/router.js';
 import { openLedger, type Ledger } from '../../core/ledger/index.js';
 import type { Notice } from '../../webview/chat/protocol.js';
 import type { HostServices } from '../hostServices.js';
-import { tableWithTierModels, withWorkspaceRouting } from './routing.js';
+import { chatRouterFor, tableWithTierModels } from './routing.js';
 
 /**
  * Builds the chat engine on first use and again whenever the key, settings or prices change
@@ -52,7 +51,7 @@ export function createEngineProvider(
         },
         spend: (workspace) => store.spend(workspace),
       },
-      router: withWorkspaceRouting(defaultChatRouter(table), settings),
+      router: chatRouterFor(table, settings),
       workspace: services.workspace(),
       source: 'chat',
       defaultModel: settings.models.sonnet,
