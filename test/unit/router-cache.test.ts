@@ -112,3 +112,20 @@ test('already on the classified model with a warm cache: stays and says so', () 
   assert.equal(choice.model, 'claude-sonnet-5-5');
   assert.match(choice.reasons[0]!, /^staying on Sonnet: its cache is warm/);
 });
+
+test('a warm cache outside the allow-list is not a candidate: Sonnet is written fresh instead of staying on Opus', () => {
+  const input = base({ warmCaches: warmOpus, expectedTurns: 3 });
+  assert.equal(chooseModelWithCache(input).model, 'claude-opus-5-5', 'without the list, the warm Opus wins these 3 turns');
+  const choice = chooseModelWithCache({ ...input, allowedModels: ['haiku-5.5', 'sonnet-5.5'] });
+  assert.equal(choice.model, 'claude-sonnet-5-5');
+  assert.deepEqual(Object.keys(choice.expectedUsd), ['claude-sonnet-5-5'], 'Opus is not even priced');
+  const move = byHand('claude-sonnet-5-5', 0, 30_000, 500, 500, 3);
+  assert.ok(Math.abs(choice.expectedUsd['claude-sonnet-5-5']! - move) < 1e-9, `${choice.expectedUsd['claude-sonnet-5-5']} vs ${move} by hand`);
+  assert.deepEqual(choice.reasons, ['no warm cache: using Sonnet (claude-sonnet-5-5) as classified', 'warm cache on claude-opus-5-5 not used: not in the allow-list']);
+});
+
+test('a warm model inside the allow-list still keeps its stickiness', () => {
+  const choice = chooseModelWithCache(base({ warmCaches: warmOpus, expectedTurns: 3, allowedModels: ['claude-sonnet-5-5', 'claude-opus-5-5'] }));
+  assert.equal(choice.model, 'claude-opus-5-5');
+  assert.match(choice.reasons[0]!, /^staying on Opus/);
+});

@@ -25,6 +25,8 @@ export interface CacheChoiceInput {
   priceTable: PriceTable;
   /** Rate period date (YYYY-MM-DD, UTC); defaults to the UTC date of nowMs. */
   date?: string;
+  /** The router's allow-list (ids or aliases): a warm model outside it is never a candidate. Absent = any model. */
+  allowedModels?: readonly string[];
 }
 
 export interface CacheChoice {
@@ -44,9 +46,13 @@ export function chooseModelWithCache(input: CacheChoiceInput): CacheChoice {
   const { decision, priceTable, nowMs } = input;
   const date = input.date ?? utcDate(nowMs);
   const wanted = resolveModel(priceTable, decision.model);
-  const warm = input.warmCaches
+  const allowed = input.allowedModels ? new Set(input.allowedModels.map((name) => resolveModel(priceTable, name).id)) : undefined;
+  const live = input.warmCaches
     .filter((cache) => cache.expiresAtMs > nowMs)
     .map((cache) => ({ cache, model: resolveModel(priceTable, cache.model) }));
+  // Stickiness never leaves the allow-list: a warm cache on a model outside it counts as cold.
+  const warm = live.filter(({ model }) => !allowed || allowed.has(model.id));
+  const outside = [...new Set(live.filter(({ model }) => allowed && !allowed.has(model.id)).map(({ model }) => model.id))];
   const current = [...warm].sort((a, b) => b.cache.expiresAtMs - a.cache.expiresAtMs)[0];
 
   const candidates = new Map<string, ModelInfo>([[wanted.id, wanted]]);
@@ -89,6 +95,7 @@ export function chooseModelWithCache(input: CacheChoiceInput): CacheChoice {
         : `moving to ${name(chosen)} (${chosen.id}): cheapest over ${turns}`,
     ];
   }
+  if (outside.length > 0) reasons.push(`warm cache on ${outside.join(', ')} not used: not in the allow-list`);
   return { model: chosen.id, tier: chosen.tier, reasons, expectedUsd };
 }
 

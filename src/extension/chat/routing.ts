@@ -31,5 +31,10 @@ export function routerConfigFrom(settings: TallySettings): RouterConfig {
 
 /** The core chat router with the workspace's rules and allow-list. */
 export function chatRouterFor(table: PriceTable, settings: TallySettings): ChatRouter {
-  return defaultChatRouter(table, routerConfigFrom(settings));
+  const config = routerConfigFrom(settings);
+  const router = defaultChatRouter(table, config);
+  const allowList = config.allowList;
+  if (!allowList) return router;
+  // The engine does not know the allow-list; the cache-aware switch must not leave it either.
+  return { route: router.route, chooseWithCache: (input) => router.chooseWithCache({ ...input, allowedModels: allowList }) };
 }
