@@ -36,5 +36,5 @@ export function chatRouterFor(table: PriceTable, settings: TallySettings): ChatR
   const allowList = config.allowList;
   if (!allowList) return router;
   // The engine does not know the allow-list; the cache-aware switch must not leave it either.
-  return { route: router.route, chooseWithCache: (input) => router.chooseWithCache({ ...input, allowedModels: allowList }) };
+  return { ...router, chooseWithCache: (input) => router.chooseWithCache({ ...input, allowedModels: allowList }) };
 }
