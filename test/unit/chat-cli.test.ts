@@ -37,7 +37,7 @@ const conversation = {
 test('tally chat runs a script: one JSON line per turn, a summary, the ledger written, the key never shown', async () => {
   const ledger = join(dir, 'ledger-ok');
   const run = await runTally(
-    ['chat', '--script', script('ok.json', conversation), '--base-url', fake.url, '--ledger', ledger, '--workspace', dir, '--time-scale', String(TIME_SCALE), '--json'],
+    ['chat', '--script', script('ok.json', conversation), '--base-url', fake.url, '--ledger', ledger, '--workspace', dir, '--time-scale', String(TIME_SCALE), '--cache-ttl', '5m', '--json'],
     '',
     { ANTHROPIC_API_KEY: KEY },
   );
@@ -59,6 +59,18 @@ test('tally chat runs a script: one JSON line per turn, a summary, the ledger wr
     .join('');
   assert.equal(ledgerText.trim().split('\n').length, 3);
   assert.ok(!ledgerText.includes(KEY) && !run.stdout.includes(KEY) && !run.stderr.includes(KEY));
+});
+
+test('by default (auto TTL) the cache outlives a ten-minute pause once the conversation is under way', async () => {
+  const run = await runTally(
+    ['chat', '--script', script('auto.json', conversation), '--base-url', fake.url, '--ledger', join(dir, 'ledger-auto'), '--workspace', dir, '--time-scale', String(TIME_SCALE), '--json'],
+    '',
+    { ANTHROPIC_API_KEY: KEY },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.ok((lines[2]!['cacheReadTokens'] as number) > 0, 'after the coffee the prompt is still read from cache');
+  assert.ok((lines[2]!['reasons'] as string[]).some((reason) => /1h/.test(reason)), String(lines[2]!['reasons']));
 });
 
 test('tally chat exits 3 when a budget refuses, before sending', async () => {

@@ -151,10 +151,45 @@ test('a long history is compressed by the cheap tier: recent turns kept whole, w
   assert.ok(summaryEntry);
   assert.equal(summaryEntry.tier, 'haiku');
   assert.equal(summaryEntry.usd, trimmed.usd);
+  assert.equal(summaryEntry.baselineUsd, summaryEntry.usd, 'a summary is overhead, never a routing saving');
   const kept = chatConversation.completedTurns.map((turn) => turn.number);
   assert.ok(kept.every((number) => number > trimmed.summary.turns.at(-1)!), 'kept turns are the recent ones');
   const lastBody = fake.requests.at(-1)!.body as { system: Array<{ text: string }> };
   assert.ok(lastBody.system.some((block) => block.text.includes('<conversation-summary')), 'the summary is sent in place of the old turns');
+});
+
+test('a turn refused by the budget pays for no history summary either', async () => {
+  const chat = engine({ compression: { historyBudgetTokens: 600, keepRecentTokens: 250 } });
+  const chatConversation = conversation('refused-long');
+  for (let i = 1; i <= 3; i++) await chat.sendTurn(chatConversation, { user: `question ${i} [[tokens:200]]` });
+  const spentBefore = entries.length;
+  const sentBefore = fake.requests.length;
+  const strict = engine({ compression: { historyBudgetTokens: 600, keepRecentTokens: 250 }, budget: { dailyUsd: 0.000001, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null } });
+  const refused = await strict.sendTurn(chatConversation, { user: 'question 4 [[tokens:10]]' });
+  assert.equal(refused.status, 'refused');
+  assert.equal(refused.trimmed, null);
+  assert.equal(fake.requests.length, sentBefore, 'neither the summary nor the turn was sent');
+  assert.equal(entries.length, spentBefore);
+  const overridden = await strict.sendTurn(chatConversation, { user: 'question 4 [[tokens:10]]', overrideBudget: true });
+  assert.ok(overridden.trimmed, 'the same turn, sent anyway, did need a summary');
+});
+
+test("in 'model' mode the classifier model's request is recorded in the ledger as routing overhead", async () => {
+  const classifying: ChatRouter = {
+    ...router,
+    routeForSend: async (input) => ({
+      ...router.route(input),
+      classifierCost: { model: 'claude-haiku-5-5', usage: { input_tokens: 300, output_tokens: 2 }, usd: 0.000031 },
+    }),
+  };
+  const result = await engine({ router: classifying }).sendTurn(conversation(), { user: 'hello [[tokens:10]]' });
+  assert.equal(result.status, 'ok');
+  const routing = entries.find((entry) => entry.source === 'router');
+  assert.ok(routing, 'the classifier request is in the ledger');
+  assert.equal(routing.model, 'claude-haiku-5-5');
+  assert.equal(routing.usd, 0.000031);
+  assert.equal(routing.baselineUsd, routing.usd);
+  assert.equal(entries.length, 2);
 });
 
 test('an edit to one attached file re-writes only that file and what follows it', async () => {

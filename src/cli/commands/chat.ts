@@ -11,6 +11,7 @@ import { parseChatScript } from '../../core/chat/script.js';
 import { thinkTimesFromLedger } from '../../core/chat/thinkTime.js';
 import { ApiError, InputError } from '../../core/errors.js';
 import { formatTokens, formatUsd } from '../../core/format.js';
+import { createModelClassifier, defaultRouterConfig, parseRouterConfig } from '../../core/router/index.js';
 import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
 import { roundUsd, utcDate } from '../../core/prices/cost.js';
 import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
@@ -18,7 +19,7 @@ import { decodeText, readFileOrThrow, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
 const USAGE =
-  'tally chat --script FILE [--base-url URL] [--ledger DIR] [--workspace DIR] [--daily-budget USD] [--monthly-budget USD] [--time-scale N] [--cache-ttl 5m|1h|1h+5m|auto] [--history-budget TOKENS] [--json]';
+  'tally chat --script FILE [--base-url URL] [--ledger DIR] [--workspace DIR] [--daily-budget USD] [--monthly-budget USD] [--time-scale N] [--cache-ttl auto|5m|1h|1h+5m] [--history-budget TOKENS] [--router-config FILE] [--json]';
 
 export const chatCommand: Command = {
   summary: 'run a scripted conversation through router, prompt cache, budgets and ledger',
@@ -37,6 +38,7 @@ export const chatCommand: Command = {
         'history-budget': { type: 'string' },
         json: { type: 'boolean' },
         prices: { type: 'string' },
+        'router-config': { type: 'string' },
       },
       USAGE,
     );
@@ -44,7 +46,8 @@ export const chatCommand: Command = {
     if (!values.script) throw new InputError(`--script FILE is required\nusage: ${USAGE}`);
     const script = parseChatScript(decodeText(readFileOrThrow(values.script), values.script), values.script);
     const timeScale = parseNumberFlag(values['time-scale'], 'time-scale', { min: Number.MIN_VALUE }) ?? 1;
-    const cacheTtl = (values['cache-ttl'] ?? '5m') as CacheTtlSetting;
+    // 'auto' by default: it learns the user's pauses, which a fixed TTL cannot (see README, prompt caching).
+    const cacheTtl = (values['cache-ttl'] ?? 'auto') as CacheTtlSetting;
     if (!CACHE_TTL_SETTINGS.includes(cacheTtl)) throw new InputError(`--cache-ttl expects one of ${CACHE_TTL_SETTINGS.join(', ')}, got "${cacheTtl}"`);
     const budget = parseBudget(
       {
@@ -61,6 +64,9 @@ export const chatCommand: Command = {
     const startedAt = Date.now();
     const clock = () => startedAt + (Date.now() - startedAt) * timeScale;
     const client = createMessagesClient({ apiKey: io.env['ANTHROPIC_API_KEY'] ?? '', ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}) });
+    const routerConfig = values['router-config']
+      ? parseRouterConfig(decodeText(readFileOrThrow(values['router-config']), values['router-config']), values['router-config'])
+      : defaultRouterConfig;
     const ledger = openLedger(resolveLedgerDir(values.ledger, io.env, homedir(), process.platform), { now: clock, priceTable: table });
     // How this user pauses between questions, from the last 30 days of chats in this workspace ('auto' TTLs start from it).
     const recent = ledger.query({ workspace: workspaceDir, since: utcDate(clock() - 30 * 86_400_000) }).entries;
@@ -68,7 +74,7 @@ export const chatCommand: Command = {
       client,
       priceTable: table,
       ledger,
-      router: defaultChatRouter(table),
+      router: defaultChatRouter(table, routerConfig, { classify: createModelClassifier(client, routerConfig.classifierModel), clock }),
       workspace: { path: workspaceDir, name: basename(workspaceDir) },
       clock,
       source: 'cli',

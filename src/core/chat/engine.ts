@@ -1,7 +1,7 @@
 import type { MessagesClient } from '../anthropic/client.js';
 import { checkBudget, type Budget, type BudgetDecision } from '../budget/index.js';
 import { planBreakpoints, type Breakpoint, type PromptLayout } from '../cache/planner.js';
-import { CacheModel, type CachePrediction, type WarmPrefix } from '../cache/state.js';
+import { CacheModel, type CachePrediction } from '../cache/state.js';
 import { chooseTtls, type CacheTtlSetting, type TtlChoice } from '../cache/ttl.js';
 import type { ApiError } from '../errors.js';
 import type { ContextFile } from '../estimate.js';
@@ -9,26 +9,20 @@ import { buildLedgerEntry, uncachedUsd, type Ledger } from '../ledger/index.js';
 import { priceTokens, priceUsage, rateCardFor, roundUsd, splitUsage, utcDate, type Usage } from '../prices/cost.js';
 import { resolveModel, type PriceTable } from '../prices/priceTable.js';
 import { TIERS, type ModelInfo, type TokenizerFamily } from '../prices/schema.js';
+import type { CacheChoiceInput } from '../router/cacheAware.js';
 import type { RouteDecision, RouteInput } from '../router/types.js';
 import { estimateTextTokens, messageFrameTokens } from '../tokens/estimator.js';
 import { DEFAULT_COMPRESSION, summaryRequest, turnsToCompress, type CompressionSettings } from './compress.js';
-import type { Conversation, HistorySummary } from './conversation.js';
+import type { ChatTurn, Conversation, HistorySummary } from './conversation.js';
 import { buildMessagesRequest } from './request.js';
 
 /** The router as the engine uses it: a tier for the prompt, then a model that respects warm caches. */
 export interface ChatRouter {
+  /** Local and instant: what the UI shows while the user types. */
   route(input: RouteInput): RouteDecision;
-  chooseWithCache(input: {
-    decision: RouteDecision;
-    warmCaches: WarmPrefix[];
-    nowMs: number;
-    prefixTokens: number;
-    newTokens: number;
-    expectedTurns: number;
-    outputTokens: number;
-    priceTable: PriceTable;
-    date: string;
-  }): { model: string; tier: string; reasons: string[] };
+  /** Before a send, in 'model' mode: may ask a classifier model, whose cost comes back as `classifierCost`. */
+  routeForSend?(input: RouteInput): Promise<RouteDecision>;
+  chooseWithCache(input: CacheChoiceInput & { decision: RouteDecision }): { model: string; tier: string; reasons: string[] };
 }
 
 export interface ChatEngineOptions {
@@ -134,60 +128,27 @@ export class ChatEngine {
     const { priceTable: table } = this.options;
     const turnNumber = conversation.nextTurnNumber;
     const replacedContext = conversation.attach(request.context ?? [], turnNumber);
-    const trimmed = await this.compressIfNeeded(conversation);
 
     const askedAt = this.clock();
     const date = utcDate(askedAt);
     // The pause before this question already tells how the user works; it is recorded once sent.
     const pause = conversation.lastReplyAtMs === null ? null : Math.max(0, askedAt - conversation.lastReplyAtMs);
     const thinkTimesMs = pause === null ? this.thinkTimesMs : [...this.thinkTimesMs, pause];
-    const choice = this.chooseModel(conversation, request, askedAt, date);
-    const model = choice.model;
-    const tokensOf = this.tokenCounter(model.family);
-    const layout = conversation.layout(request.user, tokensOf, messageFrameTokens(model.family));
-    const ttl = this.chooseTtl(conversation, model, layout, thinkTimesMs, askedAt, date);
-    const breakpoints = planBreakpoints(layout, { minCacheableTokens: model.minCacheableTokens, ttl, warmIndexes: this.cache.warmIndexes(model.id, layout, askedAt) });
-    const prediction = this.cache.predict(model.id, layout, breakpoints, askedAt);
-    const maxTokens = Math.min(request.maxTokens ?? choice.maxTokens, model.maxOutput);
-    const expectedOutput = Math.min(maxTokens, averageOutput(conversation, tokensOf) ?? DEFAULT_EXPECTED_OUTPUT);
-    const estimateUsd = priceTokens(
-      table,
-      model,
-      { input: prediction.uncachedTokens, cacheWrite5m: prediction.write5mTokens, cacheWrite1h: prediction.write1hTokens, cacheRead: prediction.readTokens, output: expectedOutput },
-      { date },
-    ).total;
+    const decision = await this.route(conversation, request);
+    let plan = this.planTurn(conversation, request, decision, askedAt, date, thinkTimesMs);
 
-    const base = {
-      turn: turnNumber,
-      model: model.id,
-      tier: model.tier,
-      reasons: [...choice.reasons, ttl.reason],
-      estimateUsd,
-      breakpoints,
-      ttl,
-      prediction,
-      trimmed,
-      replacedContext,
-    };
-    const notSent = (status: TurnStatus, budget: BudgetDecision): TurnResult => ({
-      ...base,
-      status,
-      budget,
-      usage: null,
-      usd: 0,
-      uncachedUsd: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      savedUsd: 0,
-      text: '',
-      error: null,
-      requestId: null,
-      durationMs: 0,
-    });
+    // The budget is checked before anything is paid for, the history summary included.
+    const summaryTurns = this.turnsToSummarise(conversation);
+    const summaryEstimateUsd = summaryTurns.length > 0 ? this.summaryEstimateUsd(summaryTurns, date) : 0;
+    const budget = this.checkBudget(plan.estimateUsd + summaryEstimateUsd, request.overrideBudget ?? false);
+    const notSentNow = (status: TurnStatus) => this.notSent(plan, { turn: turnNumber, trimmed: null, replacedContext }, status, budget);
+    if (budget.action === 'refuse') return notSentNow('refused');
+    if (budget.action === 'confirm' && !(await this.options.confirm?.(budget))) return notSentNow('declined');
 
-    const budget = this.checkBudget(estimateUsd, request.overrideBudget ?? false);
-    if (budget.action === 'refuse') return notSent('refused', budget);
-    if (budget.action === 'confirm' && !(await this.options.confirm?.(budget))) return notSent('declined', budget);
+    const trimmed = summaryTurns.length > 0 ? await this.summarise(conversation, summaryTurns, request.signal) : null;
+    if (trimmed) plan = this.planTurn(conversation, request, decision, askedAt, date, thinkTimesMs);
+    const { model, layout, breakpoints, maxTokens } = plan;
+    const base = this.resultBase(plan, { turn: turnNumber, trimmed, replacedContext });
 
     const observed = conversation.observeQuestion(askedAt);
     if (observed !== null) {
@@ -206,23 +167,7 @@ export class ChatEngine {
       conversation.addTurn(request.user, result.text, this.clock());
       conversation.lastTier = model.tier === 'frontier' ? 'opus' : model.tier;
     }
-    if (usage) {
-      this.options.ledger.append(
-        buildLedgerEntry(table, {
-          startedAt: sentAt,
-          workspace: this.options.workspace,
-          source: this.options.source ?? 'chat',
-          conversationId: conversation.id,
-          model,
-          defaultModel: this.defaultModel,
-          routedReasons: base.reasons,
-          usage,
-          requestId: result.requestId,
-          status: result.status,
-          durationMs: result.durationMs,
-        }),
-      );
-    }
+    if (usage) this.record(conversation, model, this.defaultModel, base.reasons, { ...result, usage }, sentAt);
 
     const usd = usage ? priceUsage(table, model, usage, { date: utcDate(sentAt) }).total : 0;
     const uncached = usage ? uncachedUsd(table, model, usage, utcDate(sentAt)) : 0;
@@ -244,26 +189,59 @@ export class ChatEngine {
     };
   }
 
-  private chooseModel(conversation: Conversation, request: TurnRequest, nowMs: number, date: string): { model: ModelInfo; reasons: string[]; maxTokens: number } {
-    const { priceTable: table, router } = this.options;
-    const wanted = (request.model ?? 'auto').trim();
-    const previousTier = conversation.lastTier;
-    const frame = messageFrameTokens(this.defaultModel.family);
+  /** The router's tier for this question; a classifier model's cost (in 'model' mode) goes in the ledger. */
+  private async route(conversation: Conversation, request: TurnRequest): Promise<RouteDecision> {
     const tokensOf = this.tokenCounter(this.defaultModel.family);
-    const layout = conversation.layout(request.user, tokensOf, frame);
     const files = conversation.orderedFiles();
-    const decision = router.route({
+    const previousTier = conversation.lastTier;
+    const input: RouteInput = {
       prompt: request.user,
       contextTokens: files.reduce((sum, file) => sum + tokensOf(file.text), 0),
       attachedFiles: files.length,
       conversationTurns: conversation.completedTurns.length,
       ...(previousTier ? { previousTier } : {}),
-    });
+    };
+    const { router } = this.options;
+    const decision = router.routeForSend ? await router.routeForSend(input) : router.route(input);
+    const cost = decision.classifierCost;
+    if (cost) {
+      const model = resolveModel(this.options.priceTable, cost.model);
+      // Routing overhead: its baseline is itself, so it never shows as a routing saving.
+      this.record(conversation, model, model, [`router: classifier model asked for the tier of turn ${conversation.nextTurnNumber}`], { usage: cost.usage, status: 'ok', requestId: null, durationMs: 0 }, this.clock(), 'router');
+    }
+    return decision;
+  }
+
+  /** Model, cache plan and estimate for the question, from the conversation as it stands. */
+  private planTurn(conversation: Conversation, request: TurnRequest, decision: RouteDecision, nowMs: number, date: string, thinkTimesMs: readonly number[]): TurnPlan {
+    const choice = this.chooseModel(conversation, request, decision, nowMs, date);
+    const model = choice.model;
+    const tokensOf = this.tokenCounter(model.family);
+    const layout = conversation.layout(request.user, tokensOf, messageFrameTokens(model.family));
+    const ttl = this.chooseTtl(conversation, model, layout, thinkTimesMs, nowMs, date);
+    const breakpoints = planBreakpoints(layout, { minCacheableTokens: model.minCacheableTokens, ttl, warmIndexes: this.cache.warmIndexes(model.id, layout, nowMs) });
+    const prediction = this.cache.predict(model.id, layout, breakpoints, nowMs);
+    const maxTokens = Math.min(request.maxTokens ?? decision.maxTokens, model.maxOutput);
+    const expectedOutput = Math.min(maxTokens, averageOutput(conversation, tokensOf) ?? DEFAULT_EXPECTED_OUTPUT);
+    const estimateUsd = priceTokens(
+      this.options.priceTable,
+      model,
+      { input: prediction.uncachedTokens, cacheWrite5m: prediction.write5mTokens, cacheWrite1h: prediction.write1hTokens, cacheRead: prediction.readTokens, output: expectedOutput },
+      { date },
+    ).total;
+    return { model, reasons: [...choice.reasons, ttl.reason], layout, ttl, breakpoints, prediction, maxTokens, estimateUsd };
+  }
+
+  private chooseModel(conversation: Conversation, request: TurnRequest, decision: RouteDecision, nowMs: number, date: string): { model: ModelInfo; reasons: string[] } {
+    const { priceTable: table, router } = this.options;
+    const wanted = (request.model ?? 'auto').trim();
     if (wanted.toLowerCase() !== 'auto') {
       const model = resolveModel(table, wanted);
       const how = (TIERS as readonly string[]).includes(wanted.toLowerCase()) ? `tier ${wanted}` : wanted;
-      return { model, reasons: [`model set for this turn: ${how}`], maxTokens: decision.maxTokens };
+      return { model, reasons: [`model set for this turn: ${how}`] };
     }
+    const tokensOf = this.tokenCounter(this.defaultModel.family);
+    const layout = conversation.layout(request.user, tokensOf, messageFrameTokens(this.defaultModel.family));
     const total = layout.cumulativeTokens.at(-1) ?? 0;
     const newTokens = layout.blocks.at(-1)?.tokens ?? 0;
     const chosen = router.chooseWithCache({
@@ -277,7 +255,57 @@ export class ChatEngine {
       priceTable: table,
       date,
     });
-    return { model: resolveModel(table, chosen.model), reasons: chosen.reasons, maxTokens: decision.maxTokens };
+    return { model: resolveModel(table, chosen.model), reasons: chosen.reasons };
+  }
+
+  private resultBase(plan: TurnPlan, turn: Pick<TurnResult, 'turn' | 'trimmed' | 'replacedContext'>) {
+    const { model, reasons, estimateUsd, breakpoints, ttl, prediction } = plan;
+    return { ...turn, model: model.id, tier: model.tier, reasons, estimateUsd, breakpoints, ttl, prediction };
+  }
+
+  private notSent(plan: TurnPlan, turn: Pick<TurnResult, 'turn' | 'trimmed' | 'replacedContext'>, status: TurnStatus, budget: BudgetDecision): TurnResult {
+    return {
+      ...this.resultBase(plan, turn),
+      status,
+      budget,
+      usage: null,
+      usd: 0,
+      uncachedUsd: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      savedUsd: 0,
+      text: '',
+      error: null,
+      requestId: null,
+      durationMs: 0,
+    };
+  }
+
+  /** One ledger entry; `baselineModel` is what savings are measured against. */
+  private record(
+    conversation: Conversation,
+    model: ModelInfo,
+    baselineModel: ModelInfo,
+    reasons: string[],
+    result: { usage: Usage; status: 'ok' | 'error' | 'aborted'; requestId: string | null; durationMs: number },
+    startedAt: number,
+    source = this.options.source ?? 'chat',
+  ): number {
+    const entry = buildLedgerEntry(this.options.priceTable, {
+      startedAt,
+      workspace: this.options.workspace,
+      source,
+      conversationId: conversation.id,
+      model,
+      defaultModel: baselineModel,
+      routedReasons: reasons,
+      usage: result.usage,
+      requestId: result.requestId,
+      status: result.status,
+      durationMs: result.durationMs,
+    });
+    this.options.ledger.append(entry);
+    return entry.usd;
   }
 
   private chooseTtl(conversation: Conversation, model: ModelInfo, layout: PromptLayout, thinkTimesMs: readonly number[], nowMs: number, date: string): TtlChoice {
@@ -322,38 +350,52 @@ export class ChatEngine {
     return checkBudget({ budget, spentTodayUsd: spend.today.usd, spentMonthUsd: spend.thisMonth.usd, estimateUsd, override });
   }
 
-  /** Summarises the oldest turns with the cheap tier once the history passes its budget; the summary's cost goes in the ledger. */
-  private async compressIfNeeded(conversation: Conversation): Promise<{ summary: HistorySummary; usd: number } | null> {
-    const settings = this.options.compression === undefined ? DEFAULT_COMPRESSION : this.options.compression;
-    if (!settings) return null;
-    const table = this.options.priceTable;
-    const model = resolveModel(table, 'haiku');
+  private compressionSettings(): CompressionSettings | null {
+    return this.options.compression === undefined ? DEFAULT_COMPRESSION : this.options.compression;
+  }
+
+  /** Oldest turns to summarise before this question, once the history passes its budget. */
+  private turnsToSummarise(conversation: Conversation): ChatTurn[] {
+    const settings = this.compressionSettings();
+    if (!settings) return [];
+    return turnsToCompress(conversation, settings, this.tokenCounter(this.summaryModel().family));
+  }
+
+  /** A summary's worst case: every summarised token in, the whole summary allowance out, on the cheap tier. */
+  private summaryEstimateUsd(turns: readonly ChatTurn[], date: string): number {
+    const model = this.summaryModel();
     const tokensOf = this.tokenCounter(model.family);
-    const turns = turnsToCompress(conversation, settings, tokensOf);
-    if (turns.length === 0) return null;
+    const input = turns.reduce((sum, turn) => sum + tokensOf(turn.user) + tokensOf(turn.assistant), 0);
+    const output = this.compressionSettings()?.summaryMaxTokens ?? SUMMARY_MAX_TOKENS;
+    return priceTokens(this.options.priceTable, model, { input, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output }, { date }).total;
+  }
+
+  private summaryModel(): ModelInfo {
+    return resolveModel(this.options.priceTable, 'haiku');
+  }
+
+  /** Summarises `turns` with the cheap tier; the summary's cost goes in the ledger as overhead (its own baseline). */
+  private async summarise(conversation: Conversation, turns: readonly ChatTurn[], signal: AbortSignal | undefined): Promise<{ summary: HistorySummary; usd: number } | null> {
+    const model = this.summaryModel();
     const sentAt = this.clock();
-    const result = await this.options.client.stream(summaryRequest(conversation, turns, model.id, settings.summaryMaxTokens ?? SUMMARY_MAX_TOKENS));
-    let usd = 0;
-    if (result.usage) {
-      const entry = buildLedgerEntry(table, {
-        startedAt: sentAt,
-        workspace: this.options.workspace,
-        source: this.options.source ?? 'chat',
-        conversationId: conversation.id,
-        model,
-        defaultModel: this.defaultModel,
-        routedReasons: [`history compression: summarised turns ${turns[0]!.number}-${turns.at(-1)!.number}`],
-        usage: result.usage,
-        requestId: result.requestId,
-        status: result.status,
-        durationMs: result.durationMs,
-      });
-      this.options.ledger.append(entry);
-      usd = entry.usd;
-    }
+    const request = summaryRequest(conversation, turns, model.id, this.compressionSettings()?.summaryMaxTokens ?? SUMMARY_MAX_TOKENS);
+    const result = await this.options.client.stream(request, signal ? { signal } : {});
+    const reason = `history compression: summarised turns ${turns[0]!.number}-${turns.at(-1)!.number}`;
+    const usd = result.usage ? this.record(conversation, model, model, [reason], { ...result, usage: result.usage }, sentAt) : 0;
     if (result.status !== 'ok' || !result.text.trim()) return null; // keep the full history rather than lose it
     return { summary: conversation.compress(result.text.trim(), turns.at(-1)!.number), usd };
   }
+}
+
+interface TurnPlan {
+  model: ModelInfo;
+  reasons: string[];
+  layout: PromptLayout;
+  ttl: TtlChoice;
+  breakpoints: Breakpoint[];
+  prediction: CachePrediction;
+  maxTokens: number;
+  estimateUsd: number;
 }
 
 function averageOutput(conversation: Conversation, tokensOf: (text: string) => number): number | undefined {
