@@ -228,6 +228,9 @@ function mergeDeltaUsage(usage: Usage | null, delta: Anthropic.MessageDeltaUsage
   if (delta.input_tokens != null) merged.input_tokens = delta.input_tokens;
   if (delta.cache_creation_input_tokens != null) merged.cache_creation_input_tokens = delta.cache_creation_input_tokens;
   if (delta.cache_read_input_tokens != null) merged.cache_read_input_tokens = delta.cache_read_input_tokens;
+  // Keep the TTL split in step with the total it splits.
+  const split = (delta as { cache_creation?: Usage['cache_creation'] }).cache_creation;
+  if (split) merged.cache_creation = split;
   return merged;
 }
 
