@@ -18,6 +18,8 @@ export interface EditorPrompt {
   /** "selection" or "file" */
   source: 'selection' | 'file';
   fileName: string;
+  /** Which text this is (source and document), so token counts can be carried over between keystrokes. */
+  key: string;
 }
 
 export interface ComputedEstimate {
@@ -30,20 +32,25 @@ export interface ComputedEstimate {
 export function editorPrompt(editor: vscode.TextEditor | undefined): EditorPrompt | undefined {
   if (!editor) return undefined;
   const fileName = vscode.workspace.asRelativePath(editor.document.uri);
+  const uri = editor.document.uri.toString();
   const selected = editor.selections.map((s) => editor.document.getText(s)).filter((t) => t.trim() !== '').join('\n');
-  if (selected) return { text: selected, source: 'selection', fileName };
+  if (selected) return { text: selected, source: 'selection', fileName, key: `selection:${uri}` };
   if (isPromptLikeDocument(editor.document.languageId, editor.document.fileName)) {
     const text = editor.document.getText();
-    if (text.trim() !== '') return { text, source: 'file', fileName };
+    if (text.trim() !== '') return { text, source: 'file', fileName, key: fileKey(editor.document.uri) };
   }
   return undefined;
 }
+
+const fileKey = (uri: vscode.Uri) => `file:${uri.toString()}`;
 
 export class EstimateStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tally.estimate', vscode.StatusBarAlignment.Right, 101);
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private latest: ComputedEstimate | undefined;
+  /** Token counts carried between keystrokes (loaded with the estimator). */
+  private tokens: InstanceType<Estimator['PromptTokens']> | undefined;
 
   constructor(private readonly services: TallyServices) {
     this.item.name = 'Tally: prompt estimate';
@@ -53,6 +60,11 @@ export class EstimateStatus implements vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection(() => this.schedule()),
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
       vscode.workspace.onDidChangeTextDocument((event) => {
+        // Where the text changed, so the next estimate recounts only that part of a large file.
+        this.tokens?.noteEdits(
+          fileKey(event.document.uri),
+          event.contentChanges.map((change) => ({ offset: change.rangeOffset, removedLength: change.rangeLength, insertedLength: change.text.length })),
+        );
         if (event.document === vscode.window.activeTextEditor?.document) this.schedule();
       }),
       services.onDidChangeSettings(() => this.schedule()),
@@ -61,9 +73,11 @@ export class EstimateStatus implements vscode.Disposable {
   }
 
   /** The estimate for what is selected now (computed fresh), for the command and the quick pick. */
-  async current(): Promise<ComputedEstimate | undefined> {
-    const prompt = editorPrompt(vscode.window.activeTextEditor);
-    return prompt ? (await loadEstimator()).computeEstimate(this.services, prompt) : undefined;
+  async current(prompt = editorPrompt(vscode.window.activeTextEditor)): Promise<ComputedEstimate | undefined> {
+    if (!prompt) return undefined;
+    const work = await loadEstimator();
+    this.tokens ??= new work.PromptTokens();
+    return work.computeEstimate(this.services, prompt, this.tokens);
   }
 
   private schedule(): void {
@@ -73,12 +87,14 @@ export class EstimateStatus implements vscode.Disposable {
   }
 
   private async update(): Promise<void> {
-    if (!editorPrompt(vscode.window.activeTextEditor)) {
+    // The document's text is read once per update (a 1 MB file is a 1 MB copy).
+    const prompt = editorPrompt(vscode.window.activeTextEditor);
+    if (!prompt) {
       this.item.hide();
       return;
     }
     try {
-      this.latest = await this.current();
+      this.latest = await this.current(prompt);
     } catch (error) {
       this.services.log.warn(`estimate: ${(error as Error).message}`);
       this.latest = undefined;

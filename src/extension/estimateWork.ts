@@ -1,16 +1,20 @@
 import { chatRouterFor, tableWithTierModels } from './chat/routing.js';
 import type { ComputedEstimate, EditorPrompt } from './estimateStatus.js';
+import { PromptTokens, routerInput } from './promptTokens.js';
 import type { TallyServices } from './services.js';
-import { tierEstimates } from './selectionEstimate.js';
+import { tierEstimatesFromCounts } from './selectionEstimate.js';
 
 // Loaded on the first selection (dynamic import): the estimator's word tables and the router
 // stay out of activation.
 
 export { statusText } from './selectionEstimate.js';
+export { PromptTokens } from './promptTokens.js';
 
-export function computeEstimate(services: TallyServices, prompt: EditorPrompt): ComputedEstimate {
+/** Counts come from `tokens` (recounting only what changed since its last call for this text). */
+export function computeEstimate(services: TallyServices, prompt: EditorPrompt, tokens: PromptTokens = new PromptTokens()): ComputedEstimate {
   const settings = services.settings();
   const table = tableWithTierModels(services.priceTable(), settings);
-  const decision = chatRouterFor(table, settings).route({ prompt: prompt.text });
-  return { prompt, tiers: tierEstimates(table, settings.models, prompt.text, Date.now()), recommended: decision.tier, reasons: decision.reasons };
+  const counts = tokens.counts(prompt.key, prompt.text);
+  const decision = chatRouterFor(table, settings).route(routerInput(prompt.text, counts('v5')));
+  return { prompt, tiers: tierEstimatesFromCounts(table, settings.models, counts, Date.now()), recommended: decision.tier, reasons: decision.reasons };
 }

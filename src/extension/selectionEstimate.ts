@@ -1,7 +1,8 @@
-import { estimateForModel } from '../core/estimate.js';
 import { formatTokens, formatUsd } from '../core/format.js';
-import { utcDate } from '../core/prices/cost.js';
+import { priceTokens, utcDate } from '../core/prices/cost.js';
 import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
+import type { TokenizerFamily } from '../core/prices/schema.js';
+import { estimateTextTokens, messageFrameTokens } from '../core/tokens/estimator.js';
 import { ROUTED_TIERS, type RoutedTier } from './settings.js';
 
 // Pure: what the estimate status bar item and its quick pick show. No `vscode` import.
@@ -21,18 +22,21 @@ export interface TierEstimate {
 }
 
 export function tierEstimates(table: PriceTable, models: Record<RoutedTier, string>, text: string, now: number): TierEstimate[] {
+  return tierEstimatesFromCounts(table, models, (family) => estimateTextTokens(text, family), now);
+}
+
+/**
+ * The same from content token counts already made (one incremental pass gives every family),
+ * so three tiers cost three multiplications, not three passes over the text.
+ */
+export function tierEstimatesFromCounts(table: PriceTable, models: Record<RoutedTier, string>, contentTokens: (family: TokenizerFamily) => number, now: number): TierEstimate[] {
   const date = utcDate(now);
   return ROUTED_TIERS.map((tier) => {
     const model = resolveModel(table, models[tier]);
-    const estimate = estimateForModel(table, model, { message: text, outputTokens: EXPECTED_ANSWER_TOKENS }, date);
-    return {
-      tier,
-      model: model.id,
-      displayName: model.displayName,
-      inputTokens: estimate.inputTokens,
-      outputTokens: estimate.outputTokens,
-      usd: estimate.noCache.usd.total,
-    };
+    // As estimateForModel prices a lone message: the message frame plus the content, sent uncached.
+    const inputTokens = messageFrameTokens(model.family) + contentTokens(model.family);
+    const usd = priceTokens(table, model, { input: inputTokens, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: EXPECTED_ANSWER_TOKENS }, { date }).total;
+    return { tier, model: model.id, displayName: model.displayName, inputTokens, outputTokens: EXPECTED_ANSWER_TOKENS, usd };
   });
 }
 

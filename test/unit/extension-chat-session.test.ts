@@ -344,3 +344,16 @@ for (const leave of ['stop', 'newChat', 'panel closed'] as const) {
     await next;
   });
 }
+
+test('an attached file edited and attached again shows its new weight (counts are reused only for the same text)', async (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  const file = { path: 'src/a.ts', label: 'src/a.ts', kind: 'file' as const };
+  s.session.attach({ ...file, text: 'export const x = 1;\n'.repeat(100) });
+  await s.session.handle({ type: 'draft', text: 'what does this do?', choice: 'auto' });
+  const small = s.of('attachments').at(-1)!.attachments[0]!.tokens.sonnet;
+  s.session.attach({ ...file, text: 'export const x = 1;\n'.repeat(400) });
+  const large = s.of('attachments').at(-1)!.attachments[0]!.tokens.sonnet;
+  assert.ok(large > 3 * small, `${small} then ${large} tokens`);
+  assert.equal(s.of('attachments').at(-1)!.attachments.length, 1, 'the same path replaces, not adds');
+});

@@ -5,6 +5,7 @@ import { contextBlockText, type ContextFile } from '../../core/estimate.js';
 import { formatUsd } from '../../core/format.js';
 import { priceTokens, utcDate } from '../../core/prices/cost.js';
 import { resolveModel, type PriceTable } from '../../core/prices/priceTable.js';
+import type { TokenizerFamily } from '../../core/prices/schema.js';
 import { estimateTextTokens, messageFrameTokens } from '../../core/tokens/estimator.js';
 import type {
   Attachment,
@@ -70,6 +71,8 @@ export class ChatSession {
   private running: { turnId: string; abort: AbortController } | null = null;
   /** Open budget dialogs: re-sent to a re-created webview, answered "no" when the user moves on. */
   private pendingPrompts = new Map<string, { prompt: BudgetPrompt; resolve: (sendAnyway: boolean) => void }>();
+  /** Token counts of each attached file per family while its text is unchanged: every draft message asks for them. */
+  private attachmentTokens = new Map<string, { text: string; byFamily: Map<TokenizerFamily, number> }>();
 
   constructor(private readonly deps: ChatSessionDeps) {
     const activeId = deps.store.activeId();
@@ -409,12 +412,27 @@ export class ChatSession {
     const table = this.deps.priceTable();
     const date = utcDate(this.deps.now());
     const models = Object.fromEntries(ROUTED_TIERS.map((tier) => [tier, resolveModel(table, settings.models[tier])])) as Record<RoutedTier, ReturnType<typeof resolveModel>>;
+    const paths = new Set(this.current.context.map((file) => file.path));
+    for (const path of this.attachmentTokens.keys()) if (!paths.has(path)) this.attachmentTokens.delete(path);
     return this.current.context.map((file) => {
-      const block = contextBlockText(file);
-      const tokens = perTier((tier) => estimateTextTokens(block, models[tier].family));
+      const tokens = perTier((tier) => this.attachmentTokenCount(file, models[tier].family));
       const usd = perTier((tier) => priceTokens(table, models[tier], { input: tokens[tier], cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0 }, { date }).total);
       return { id: attachmentIdOf(file.path), kind: file.kind, label: file.label, tokens, usd };
     });
+  }
+
+  private attachmentTokenCount(file: ContextFile, family: TokenizerFamily): number {
+    let entry = this.attachmentTokens.get(file.path);
+    if (!entry || entry.text !== file.text) {
+      entry = { text: file.text, byFamily: new Map() };
+      this.attachmentTokens.set(file.path, entry);
+    }
+    let tokens = entry.byFamily.get(family);
+    if (tokens === undefined) {
+      tokens = estimateTextTokens(contextBlockText(file), family);
+      entry.byFamily.set(family, tokens);
+    }
+    return tokens;
   }
 
   /** The core conversation with the attachments the next turn will carry. */
