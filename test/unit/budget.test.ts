@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { checkBudget, budgetRefusal, parseBudget, type Budget } from '../../src/core/budget/index.js';
 import { InputError } from '../../src/core/errors.js';
 import { buildLedgerEntry, openLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
+import { scratchDir } from './scratch.js';
 
-/** Scratch directories, removed when the file's tests end. */
-const scratch: string[] = [];
-after(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const scratchDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  scratch.push(dir);
-  return dir;
-};
 
 const budget = (input: Partial<Budget>) => parseBudget(input);
 

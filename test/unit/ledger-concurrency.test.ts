@@ -3,21 +3,13 @@
 // it appends entries instead of registering tests.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { buildLedgerEntry, openLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
+import { scratchDir } from './scratch.js';
 
-/** Scratch directories, removed when the file's tests end. */
-const scratch: string[] = [];
-after(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const scratchDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  scratch.push(dir);
-  return dir;
-};
 
 const table = bundledPriceTable();
 const NOW = Date.parse('2026-11-20T12:00:00Z');

@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { buildLedgerEntry, openLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { runTally } from './cliHarness.js';
+import { scratchDir } from './scratch.js';
 
-/** Scratch directories, removed when the file's tests end. */
-const scratch: string[] = [];
-after(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const scratchDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  scratch.push(dir);
-  return dir;
-};
 
 const table = bundledPriceTable();
 const app = { path: join(tmpdir(), 'app'), name: 'app' };

@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
 import { buildLedgerEntry, defaultLedgerDir, nodeFileSystem, openLedger, resolveLedgerDir, type LedgerEntry, type LedgerFileSystem } from '../../src/core/ledger/index.js';
 import { scanFile, scanFileBackwards } from '../../src/core/ledger/reader.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
+import { scratchDir } from './scratch.js';
 
-/** Scratch directories, removed when the file's tests end. */
-const scratch: string[] = [];
-after(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const scratchDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  scratch.push(dir);
-  return dir;
-};
 
 const table = bundledPriceTable();
 const model = (name: string) => resolveModel(table, name);
