@@ -279,6 +279,7 @@ function renderBusy(): void {
   sendButton.disabled = blocked;
   stopButton.hidden = !state.busy;
   app.setAttribute('aria-busy', String(state.busy));
+  for (const retry of transcript.querySelectorAll<HTMLElement>('[data-testid="turn-retry-higher"]')) retry.hidden = state.busy;
 }
 
 function renderHistory(): void {
@@ -311,9 +312,14 @@ function renderHistory(): void {
   );
 }
 
+/** Each shown turn's <article> by turn id: a changed turn replaces only its own element. */
+const articles = new Map<string, HTMLElement>();
+
+/** The whole transcript: only for a new conversation (init, conversation) or a new renderer. */
 function renderConversation(): void {
   const conversation = state.conversation;
   title.textContent = conversation?.title ?? 'New chat';
+  articles.clear();
   if (!conversation || conversation.turns.length === 0) {
     fill(
       transcript,
@@ -353,18 +359,19 @@ function turnElement(turn: Turn): HTMLElement {
   if (turn.reasons.length > 0) {
     meta.append(h('details', { testid: 'turn-reasons' }, h('summary', { text: 'Why this model' }), h('ul', {}, ...turn.reasons.map((reason) => h('li', { text: reason })))));
   }
-  if (isLast && higher && (turn.status === 'ok' || turn.status === 'aborted') && !state.busy) {
+  if (isLast && higher && (turn.status === 'ok' || turn.status === 'aborted')) {
     meta.append(
       h('button', {
         class: 'secondary',
         testid: 'turn-retry-higher',
         text: `Retry on ${TIER_LABEL[higher]}`,
-        attrs: { 'aria-label': `Ask again on the ${TIER_LABEL[higher]} tier` },
+        // Hidden (not rebuilt) while a reply streams: see renderBusy.
+        attrs: { 'aria-label': `Ask again on the ${TIER_LABEL[higher]} tier`, hidden: state.busy ? '' : undefined },
         on: { click: () => post({ type: 'retryHigher', turnId: turn.id }) },
       }),
     );
   }
-  return h(
+  const article = h(
     'article',
     { class: 'turn', testid: 'turn', attrs: { 'data-turn-id': turn.id, 'data-status': turn.status, 'data-superseded': String(superseded), 'aria-busy': String(turn.status === 'streaming') } },
     h('div', { class: 'user', testid: 'turn-user', text: turn.user }),
@@ -374,15 +381,31 @@ function turnElement(turn: Turn): HTMLElement {
     turn.trimmed ? h('div', { class: 'muted', testid: 'turn-trimmed', text: turn.trimmed }) : null,
     meta,
   );
+  articles.set(turn.id, article);
+  return article;
 }
 
+/**
+ * One turn changed or arrived: rebuild its article, the one it supersedes (now marked) and the
+ * turn that was last before it (it loses its retry button). Earlier answers are not re-parsed.
+ */
 function replaceTurn(turn: Turn): void {
   const conversation = state.conversation;
   if (!conversation) return;
   const index = conversation.turns.findIndex((t) => t.id === turn.id);
+  const previousLast = conversation.turns.at(-1)?.id;
   if (index >= 0) conversation.turns[index] = turn;
   else conversation.turns.push(turn);
-  renderConversation();
+  if (conversation.turns.length === 1 && index < 0) return renderConversation(); // replaces the empty state
+  const affected = new Set([turn.id, turn.supersedes, index < 0 ? previousLast : null]);
+  for (const t of conversation.turns) {
+    if (!affected.has(t.id)) continue;
+    const old = articles.get(t.id);
+    const fresh = turnElement(t);
+    if (old?.parentNode === transcript) old.replaceWith(fresh);
+    else transcript.append(fresh);
+  }
+  transcript.scrollTop = transcript.scrollHeight;
 }
 
 /** Streaming: re-render the growing answer at most once per frame. */
@@ -395,7 +418,7 @@ function appendDelta(turnId: string, text: string): void {
   pendingRender.add(turnId);
   requestAnimationFrame(() => {
     pendingRender.delete(turnId);
-    const element = transcript.querySelector(`article[data-turn-id="${CSS.escape(turnId)}"] [data-testid="turn-answer"]`);
+    const element = articles.get(turnId)?.querySelector('[data-testid="turn-answer"]');
     if (!element) return;
     const atBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
     element.innerHTML = render(turn.answer);
@@ -475,9 +498,9 @@ function handle(message: HostMessage): void {
     case 'delta':
       return appendDelta(message.turnId, message.text);
     case 'busy':
+      // Only the controls change: the transcript is not rebuilt.
       state.busy = message.busy;
-      renderBusy();
-      return renderConversation();
+      return renderBusy();
     case 'notice':
       return showNotice(message.notice);
     case 'budgetPrompt':
