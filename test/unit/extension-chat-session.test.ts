@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { MessagesClient, MessagesRequest, MessagesResult, StreamCallbacks } from '../../src/core/anthropic/client.js';
 import { CacheModel } from '../../src/core/cache/state.js';
+import type { CompressionSettings } from '../../src/core/chat/compress.js';
 import { ChatEngine } from '../../src/core/chat/engine.js';
 import { ApiError } from '../../src/core/errors.js';
 import { openLedger } from '../../src/core/ledger/index.js';
@@ -50,7 +51,7 @@ class FakeClient implements MessagesClient {
   }
 }
 
-function setup(options: { settings?: Partial<TallySettings>; key?: boolean; store?: MapStore; client?: FakeClient } = {}) {
+function setup(options: { settings?: Partial<TallySettings>; key?: boolean; store?: MapStore; client?: FakeClient; compression?: CompressionSettings } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tally-chat-session-'));
   const settings: TallySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const table = tableWithTierModels(bundledPriceTable(), settings);
@@ -68,6 +69,7 @@ function setup(options: { settings?: Partial<TallySettings>; key?: boolean; stor
     budget: { ...settings.budget },
     confirm: (decision) => session.confirmBudget(decision.message),
     cache,
+    ...(options.compression ? { compression: options.compression } : {}),
   });
   let ids = 0;
   const noKey: Notice = { kind: 'noKey', message: 'No Anthropic API key yet.', action: 'tally.setApiKey' };
@@ -356,4 +358,33 @@ test('an attached file edited and attached again shows its new weight (counts ar
   const large = s.of('attachments').at(-1)!.attachments[0]!.tokens.sonnet;
   assert.ok(large > 3 * small, `${small} then ${large} tokens`);
   assert.equal(s.of('attachments').at(-1)!.attachments.length, 1, 'the same path replaces, not adds');
+});
+
+test('a history summary is kept with the conversation: after a reload the next request is the same, nothing summarised again', async (t) => {
+  const store = new MapStore();
+  const compression = { historyBudgetTokens: 120, keepRecentTokens: 40 };
+  const isSummary = (request: MessagesRequest) => JSON.stringify(request.system ?? '').includes('compress the earlier part');
+  const question = (n: number) => `question ${n}: ${'why does the scheduler drop jobs under load '.repeat(4)}`;
+  const first = setup({ store, compression });
+  t.after(first.cleanup);
+  for (let n = 1; n <= 3; n++) await first.session.handle({ type: 'send', text: question(n), choice: 'sonnet' });
+  assert.ok(first.client.requests.some(isSummary), 'the history passed its budget and was summarised');
+  assert.ok(first.of('turn').some((m) => m.turn.trimmed !== null), 'the panel said so');
+  await new Promise((resolve) => setImmediate(resolve));
+
+  // The same workspace state, opened again (a reload), next to the session that never closed.
+  const copy = new MapStore();
+  for (const [key, value] of store.data) copy.data.set(key, structuredClone(value));
+  const reloaded = setup({ store: copy, compression });
+  t.after(reloaded.cleanup);
+  await reloaded.session.handle({ type: 'ready' });
+  assert.equal(reloaded.of('init')[0]!.conversation.turns.length, 3, 'every turn is still shown');
+
+  const before = first.client.requests.length;
+  await first.session.handle({ type: 'send', text: 'and the fix?', choice: 'sonnet' });
+  await reloaded.session.handle({ type: 'send', text: 'and the fix?', choice: 'sonnet' });
+  const sent = (requests: MessagesRequest[]) => requests.map((r) => ({ summary: isSummary(r), system: r.system, messages: r.messages }));
+  assert.deepEqual(sent(reloaded.client.requests), sent(first.client.requests.slice(before)));
+  assert.match(JSON.stringify(reloaded.client.requests.at(-1)), /conversation-summary/);
+  assert.doesNotMatch(JSON.stringify(reloaded.client.requests), /question 1:/, 'the summarised question is not re-sent or re-summarised');
 });

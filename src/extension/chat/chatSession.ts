@@ -71,6 +71,8 @@ export class ChatSession {
   private running: { turnId: string; abort: AbortController } | null = null;
   /** Open budget dialogs: re-sent to a re-created webview, answered "no" when the user moves on. */
   private pendingPrompts = new Map<string, { prompt: BudgetPrompt; resolve: (sendAnyway: boolean) => void }>();
+  /** Core turn number → stored turn id, per core conversation: how a summary's turns are stored. */
+  private coreTurnIds = new WeakMap<CoreConversation, Map<number, string>>();
   /** Token counts of each attached file per family while its text is unchanged: every draft message asks for them. */
   private attachmentTokens = new Map<string, { text: string; byFamily: Map<TokenizerFamily, number> }>();
 
@@ -221,13 +223,14 @@ export class ChatSession {
     if (conversation.turns.length === 0) conversation.title = titleFrom(text);
     conversation.turns.push(turn);
     const abort = new AbortController();
+    const core = this.core;
     this.running = { turnId: turn.id, abort };
     this.deps.post({ type: 'turn', turn });
     this.deps.post({ type: 'busy', busy: true });
 
     let result: TurnResult;
     try {
-      result = await engine.sendTurn(this.core, {
+      result = await engine.sendTurn(core, {
         user: text,
         model: choice,
         context: this.contextFiles(),
@@ -270,6 +273,8 @@ export class ChatSession {
       turn.trimmed = `Turns ${turns[0]}-${turns.at(-1)} were summarised by the cheap tier to keep the request small (summary cost ${formatUsd(result.trimmed.usd)}).`;
     }
     turn.answer = result.text || turn.answer;
+    if (result.status === 'ok') this.coreTurnIds.get(core)?.set(result.turn, turn.id);
+    conversation.summary = this.storedSummary(core);
     if (result.usage) {
       turn.usage = {
         inputTokens: result.usage.input_tokens,
@@ -445,27 +450,44 @@ export class ChatSession {
     return this.current.context.map(({ path, text }) => ({ path, text }));
   }
 
-  /** Rebuilds what the engine sees from what is stored: answered turns, minus superseded ones. */
+  /**
+   * Rebuilds what the engine sees from what is stored: answered turns, minus superseded ones,
+   * with the stored history summary standing in for the turns it covers (not paid for again).
+   */
   private buildCore(stored: StoredConversation, alsoSkip: ReadonlySet<string> = new Set()): CoreConversation {
     const superseded = new Set([...alsoSkip, ...stored.turns.map((t) => t.supersedes).filter((id): id is string => id !== null)]);
     const core = new CoreConversation(stored.id, SYSTEM_PROMPT, stored.context.map(({ path, text }) => ({ path, text })));
+    const ids = new Map<number, string>();
     for (const turn of stored.turns) {
       if (turn.status !== 'ok' || superseded.has(turn.id)) continue;
-      core.addTurn(turn.user, turn.answer, Date.parse(turn.startedAt));
+      ids.set(core.addTurn(turn.user, turn.answer, Date.parse(turn.startedAt)).number, turn.id);
       if (turn.tier) core.lastTier = turn.tier;
     }
+    this.coreTurnIds.set(core, ids);
+    const summarised = new Set(stored.summary?.turnIds ?? []);
+    const through = Math.max(0, ...[...ids].filter(([, id]) => summarised.has(id)).map(([number]) => number));
+    if (stored.summary && through > 0) core.compress(stored.summary.text, through);
     return core;
   }
 
+  /** The core's history summary as stored: its text and the ids of the turns it covers. */
+  private storedSummary(core: CoreConversation): StoredConversation['summary'] {
+    const summary = core.summary;
+    const ids = this.coreTurnIds.get(core);
+    if (!summary || !ids) return null;
+    return { text: summary.text, turnIds: summary.turns.map((number) => ids.get(number)).filter((id): id is string => id !== undefined) };
+  }
+
   private visibleConversation() {
-    const { context: _context, ...conversation } = this.current;
+    const { context: _context, summary: _summary, ...conversation } = this.current;
     void _context;
+    void _summary;
     return conversation;
   }
 
   private emptyConversation(): StoredConversation {
     const now = new Date(this.deps.now()).toISOString();
-    return { id: this.deps.newId(), title: 'New chat', createdAt: now, updatedAt: now, turns: [], context: [] };
+    return { id: this.deps.newId(), title: 'New chat', createdAt: now, updatedAt: now, turns: [], context: [], summary: null };
   }
 
   private async persist(conversation: StoredConversation = this.current): Promise<void> {

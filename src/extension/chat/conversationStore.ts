@@ -19,8 +19,17 @@ export const STORAGE_KEYS = {
 
 const ContextFileSchema = v.object({ path: v.string(), text: v.string(), label: v.string(), kind: v.picklist(['file', 'selection']) });
 
-/** What is stored: the conversation as shown, plus the attached files' text (sent with every turn). */
-export const StoredConversationSchema = v.object({ ...ConversationSchema.entries, context: v.array(ContextFileSchema) });
+/** A history summary the engine made: its text and the turns (by id) it stands for, so a reload does not pay for it again. */
+const StoredSummarySchema = v.object({ text: v.string(), turnIds: v.array(v.string()) });
+export type StoredSummary = v.InferOutput<typeof StoredSummarySchema>;
+
+/** What is stored: the conversation as shown, plus the attached files' text (sent with every turn) and any history summary. */
+export const StoredConversationSchema = v.object({
+  ...ConversationSchema.entries,
+  context: v.array(ContextFileSchema),
+  // Optional: conversations stored before summaries were kept still load.
+  summary: v.optional(v.nullable(StoredSummarySchema), null),
+});
 export type StoredConversation = v.InferOutput<typeof StoredConversationSchema>;
 
 const IndexSchema = v.array(v.object({ id: v.string(), title: v.string(), updatedAt: v.string(), turns: v.number(), usd: v.number() }));
