@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { buildDashboardData } from '../../src/extension/spend/dashboardData.js';
 import { readSpendHistory } from '../../src/extension/spend/spendHistory.js';
-import { dashboardHtml } from '../../src/extension/spend/webviewHtml.js';
+import { dashboardHtml } from '../../src/extension/webviewHtml.js';
 import type { DashboardData, FromDashboard } from '../../src/webview/dashboard/protocol.js';
 import { table, testLedger, WORKSPACE } from './spendTestLedger.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import { DEFAULT_SETTINGS, checkAllowList, checkTierModels, resolveSettings, type SettingKey } from '../../src/extension/settings.js';
-import { contentSecurityPolicy, chatHtml } from '../../src/extension/chat/chatHtml.js';
+import { chatHtml, contentSecurityPolicy, dashboardHtml } from '../../src/extension/webviewHtml.js';
 import { isPromptLikeDocument } from '../../src/extension/promptFiles.js';
 import { pricesWithOverride } from '../../src/extension/prices.js';
 import { statusText, tierEstimates } from '../../src/extension/selectionEstimate.js';
@@ -106,6 +106,21 @@ test('the chat page allows only its own nonce-tagged script and the extension\'s
   const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
   assert.deepEqual(scripts, [' nonce="abc123" src="https://ext.example/chat.js"']);
   assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline handlers');
+});
+
+test('both panels load the same strict shell; URIs with quotes cannot break out of an attribute', () => {
+  const assets = { cspSource: 'https://ext.example', scriptUri: 'https://ext.example/a.js?x="><script>alert(1)</script>', styleUri: 'https://ext.example/a.css' };
+  for (const html of [chatHtml(assets, 'n1'), dashboardHtml({ ...assets, title: 'Tally Spend' }, 'n1')]) {
+    const csp = /content="([^"]*)"/.exec(html)![1]!;
+    assert.match(csp, /^default-src 'none'; script-src 'nonce-n1'; style-src https:\/\/ext\.example;/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+    assert.equal([...html.matchAll(/<script/g)].length, 1, 'the only script is the bundle');
+    assert.ok(html.includes('src="https://ext.example/a.js?x=&quot;>&lt;script>alert(1)&lt;/script>"'));
+  }
+  const dashboard = dashboardHtml({ ...assets, title: 'Tally Spend' }, 'n1');
+  assert.match(dashboard, /img-src https:\/\/ext\.example data:;/, 'chart images as before');
+  assert.match(dashboard, /<main id="app"><\/main>/);
+  assert.doesNotMatch(chatHtml(assets, 'n1'), /data:|id="app"/);
 });
 
 test('the estimate status bar text names tokens, cost and tier; every tier is priced', () => {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostMessage } from '../../webview/chat/protocol.js';
-import { chatHtml } from './chatHtml.js';
+import { chatHtml } from '../webviewHtml.js';
 import type { ChatSession } from './chatSession.js';
 
 export const CHAT_VIEW_TYPE = 'tally.chat';

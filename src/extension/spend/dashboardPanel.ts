@@ -5,7 +5,7 @@ import { buildDashboardData } from './dashboardData.js';
 import { readSpendHistory, type DaySplitCache } from './spendHistory.js';
 import type { Ledger } from '../../core/ledger/index.js';
 import type { SpendSource } from './spendSource.js';
-import { dashboardHtml, makeNonce } from './webviewHtml.js';
+import { dashboardHtml } from '../webviewHtml.js';
 
 export const DASHBOARD_VIEW_TYPE = 'tally.dashboard';
 const HISTORY_DAYS = 90;
@@ -56,10 +56,7 @@ export class DashboardPanel implements vscode.Disposable {
     this.panel = panel;
     const webview = panel.webview;
     const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', name)).toString();
-    webview.html = dashboardHtml(
-      { cspSource: webview.cspSource, scriptUri: asset('dashboard.js'), styleUri: asset('dashboard.css'), title: 'Tally Spend' },
-      makeNonce(),
-    );
+    webview.html = dashboardHtml({ cspSource: webview.cspSource, scriptUri: asset('dashboard.js'), styleUri: asset('dashboard.css'), title: 'Tally Spend' });
     this.panelDisposables = [
       webview.onDidReceiveMessage((raw: unknown) => {
         const message = parseFromDashboard(raw);
