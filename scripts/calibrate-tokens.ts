@@ -127,14 +127,26 @@ function fitFamily(texts: readonly Prepared[], family: TokenizerFamily): Fit {
   FEATURE_NAMES.forEach((name, j) => {
     if (rows.every((row) => row.features[j] === 0)) fitted.weights[j] = UNSEEN_FEATURE_PRIORS[name] ?? 0;
   });
-  // The L1 fit centres the typical error near zero; scale up so neither corpus is under-counted on average.
-  let scale = 0;
-  for (const corpus of ['code', 'prose'] as const) {
+  // The L1 fit centres the typical error near zero. Lift it so both corpora over-count by
+  // TARGET_BIAS on average: scale the content weights and move the frame, two unknowns for two
+  // conditions (short code texts feel the frame, long prose texts the weights).
+  const sums = (['code', 'prose'] as const).map((corpus) => {
     const subset = texts.filter((text) => text.corpus === corpus);
-    const signed = subset.reduce((sum, text) => sum + (predict(fitted, text.features) - text.counts[family]) / text.counts[family], 0) / subset.length;
-    scale = Math.max(scale, (1 + TARGET_BIAS) / (1 + signed));
-  }
-  return { intercept: fitted.intercept * scale, weights: fitted.weights.map((weight) => weight * scale) };
+    let content = 0;
+    let frame = 0;
+    for (const text of subset) {
+      content += (predict(fitted, text.features) - fitted.intercept) / text.counts[family];
+      frame += 1 / text.counts[family];
+    }
+    // mean signed error = scale·content + frame·(intercept + shift) − 1 = TARGET_BIAS
+    return { content: content / subset.length, frame: frame / subset.length };
+  });
+  const [code, prose] = sums as [{ content: number; frame: number }, { content: number; frame: number }];
+  const target = 1 + TARGET_BIAS;
+  const determinant = code.content * prose.frame - prose.content * code.frame;
+  const scale = (target * prose.frame - target * code.frame) / determinant;
+  const intercept = (code.content * target - prose.content * target) / determinant;
+  return { intercept: Math.max(0, intercept), weights: fitted.weights.map((weight) => weight * scale) };
 }
 
 function report(label: string, fitted: Fit, texts: readonly Prepared[], family: TokenizerFamily): ErrorStats {

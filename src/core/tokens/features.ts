@@ -1,4 +1,4 @@
-import { isCommonWordHash, isKnownWordHash, isMultilingualWordHash } from './knownWords.js';
+import { isCommonWordHash, isKnownPieceHash, isKnownWordHash, isMultilingualWordHash } from './knownWords.js';
 
 // Text features the token estimate is a linear function of. One charCodeAt pass over a
 // lookup table of character kinds; a "run" is a maximal stretch of characters of one run
@@ -54,7 +54,7 @@ export const FEATURE_NAMES = [
   'punct_len1',
   'punct_len2',
   'punct_len3plus',
-  'punct_chars_past2',
+  'punct_chars_past2', // other than repeats
   'punct_repeats', // same character as the previous one in the run
   'space_len1',
   'space_len2_4',
@@ -79,7 +79,7 @@ export const FEATURE_NAMES = [
   'hangul',
   'cjk_punct', // CJK punctuation and full-width forms
   'symbols_2byte', // Latin-1 symbols and other U+0080–U+07FF non-letters
-  'symbols_3byte_common', // general punctuation, currency, arrows, box drawing, shapes
+  'symbols_3byte_common', // general punctuation, currency, arrows, box drawing, shapes (repeats: symbol_repeats)
   'symbols_3byte_rare', // maths operators, technical and APL symbols, dingbats, private use…
   'symbol_repeats', // same symbol as the previous one (───, ═══): long runs merge into few tokens
   // Scripts a vocabulary barely covers (Syriac, Cherokee, Canadian syllabics, Vai, Javanese,
@@ -385,8 +385,14 @@ export function accumulateFeatures(text: string, start: number, end: number, int
     } else if (kind === Kind.LatinLower && previousKind === Kind.LatinUpper && runLength === 2) {
       into[F.latin_capitalized]! += 1;
     } else if (code === previousCode) {
-      if (kind === Kind.Punct) into[F.punct_repeats]! += 1;
-      else if (runOfKind === Run.Symbol3) into[F.symbol_repeats]! += 1;
+      // A repeat is priced by its own weight instead of its character's: runs (;;;;, ───) merge.
+      if (kind === Kind.Punct) {
+        into[F.punct_repeats]! += 1;
+        if (runLength > 2) into[F.punct_chars_past2]! -= 1;
+      } else if (runOfKind === Run.Symbol3) {
+        into[F.symbol_repeats]! += 1;
+        into[CHAR_FEATURE_OF_KIND[kind]!]! -= 1;
+      }
     }
     previousKind = kind;
     previousCode = code;
@@ -445,7 +451,6 @@ function emitRun(into: Float64Array, run: number, length: number, hash: number, 
   }
 }
 
-const isKnownPieceHash = (hash: number) => isKnownWordHash(hash) || isMultilingualWordHash(hash);
 /** Shorter unknown words are priced by length alone: splitting them taught the fit little and cost speed. */
 const MIN_SPLIT_WORD_LENGTH = 7;
 /** Longest piece looked up: longer vocabulary words are rare, and it bounds the work per letter. */
