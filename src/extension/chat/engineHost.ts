@@ -1,6 +1,7 @@
 import { createMessagesClient } from '../../core/anthropic/client.js';
 import type { CacheModel } from '../../core/cache/state.js';
 import { ChatEngine } from '../../core/chat/engine.js';
+import { createModelClassifier } from '../../core/router/modelClassifier.js';
 import { openLedger, type Ledger } from '../../core/ledger/index.js';
 import type { Notice } from '../../webview/chat/protocol.js';
 import type { HostServices } from '../hostServices.js';
@@ -41,8 +42,9 @@ export function createEngineProvider(
 
     const table = tableWithTierModels(baseTable, settings);
     const store = ledgerFor(ledgerDir);
+    const client = createMessagesClient({ apiKey: key, ...(settings.apiBaseUrl ? { baseUrl: settings.apiBaseUrl } : {}) });
     const engine = new ChatEngine({
-      client: createMessagesClient({ apiKey: key, ...(settings.apiBaseUrl ? { baseUrl: settings.apiBaseUrl } : {}) }),
+      client,
       priceTable: table,
       ledger: {
         append: (entry) => {
@@ -51,7 +53,7 @@ export function createEngineProvider(
         },
         spend: (workspace) => store.spend(workspace),
       },
-      router: chatRouterFor(table, settings),
+      router: chatRouterFor(table, settings, createModelClassifier(client, settings.models.haiku)),
       workspace: services.workspace(),
       source: 'chat',
       defaultModel: settings.models.sonnet,

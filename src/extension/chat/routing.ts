@@ -2,6 +2,7 @@ import type { ChatRouter } from '../../core/chat/engine.js';
 import { defaultChatRouter } from '../../core/chat/router.js';
 import type { PriceTable } from '../../core/prices/priceTable.js';
 import { parseRouterConfig, type RouterConfig } from '../../core/router/config.js';
+import type { ModelClassifier } from '../../core/router/route.js';
 import type { TallySettings } from '../settings.js';
 
 // Pure: turns the user's tally.* routing settings into the core router's config, so the
@@ -29,10 +30,10 @@ export function routerConfigFrom(settings: TallySettings): RouterConfig {
   return config;
 }
 
-/** The core chat router with the workspace's rules and allow-list. */
-export function chatRouterFor(table: PriceTable, settings: TallySettings): ChatRouter {
+/** The core chat router with the workspace's rules and allow-list; in 'model' mode `classify` asks the cheap model before each send. */
+export function chatRouterFor(table: PriceTable, settings: TallySettings, classify?: ModelClassifier): ChatRouter {
   const config = routerConfigFrom(settings);
-  const router = defaultChatRouter(table, config);
+  const router = defaultChatRouter(table, config, classify ? { classify } : {});
   const allowList = config.allowList;
   if (!allowList) return router;
   // The engine does not know the allow-list; the cache-aware switch must not leave it either.
