@@ -97,9 +97,10 @@ if (childSpec) {
     while (victimLines() < 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     victim.kill('SIGKILL');
     await exited(victim);
-    // What a kill between two halves of a write would leave; one write() per line makes it rare, not impossible (a full disk).
-    appendFileSync(file, JSON.stringify(childEntry('victim', 999_999)).slice(0, 200));
     assert.equal(await survivor, 0);
+    // What a kill between two halves of a write would leave; one write() per line makes it rare, not impossible (a full disk).
+    // Added once the survivor is done, so the test is deterministic: the next append must not glue onto it.
+    appendFileSync(file, JSON.stringify(childEntry('victim', 999_999)).slice(0, 200));
     openLedger(dir, { persistIndex: false }).append(childEntry('after', 1));
 
     const text = readFileSync(file, 'utf8');
