@@ -9,7 +9,7 @@ export interface ChatRouterOptions {
   clock?: () => number;
 }
 
-/** The router the CLI and extension give the engine: the classifier's tier and reasons, then the cache-aware switch rule. */
+/** The router the CLI and extension give the engine: the classifier's tier and reasons, then the cache-aware switch rule within the allow-list. */
 export function defaultChatRouter(table: PriceTable, config: RouterConfig = defaultRouterConfig, options: ChatRouterOptions = {}): ChatRouter {
   const { classify, clock = Date.now } = options;
   return {
@@ -18,7 +18,8 @@ export function defaultChatRouter(table: PriceTable, config: RouterConfig = defa
       ? { routeForSend: (input) => routePromptAsync(input, config, table, { classify, date: utcDate(clock()) }) }
       : {}),
     chooseWithCache: (input) => {
-      const choice = chooseModelWithCache(input);
+      // A warm cache never pulls a turn outside the allow-list.
+      const choice = chooseModelWithCache(config.allowList ? { ...input, allowedModels: config.allowList } : input);
       return { model: choice.model, tier: choice.tier, reasons: [...input.decision.reasons, ...choice.reasons] };
     },
   };

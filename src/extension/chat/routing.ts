@@ -32,10 +32,5 @@ export function routerConfigFrom(settings: TallySettings): RouterConfig {
 
 /** The core chat router with the workspace's rules and allow-list; in 'model' mode `classify` asks the cheap model before each send. */
 export function chatRouterFor(table: PriceTable, settings: TallySettings, classify?: ModelClassifier): ChatRouter {
-  const config = routerConfigFrom(settings);
-  const router = defaultChatRouter(table, config, classify ? { classify } : {});
-  const allowList = config.allowList;
-  if (!allowList) return router;
-  // The engine does not know the allow-list; the cache-aware switch must not leave it either.
-  return { ...router, chooseWithCache: (input) => router.chooseWithCache({ ...input, allowedModels: allowList }) };
+  return defaultChatRouter(table, routerConfigFrom(settings), classify ? { classify } : {});
 }
