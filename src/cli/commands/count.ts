@@ -1,3 +1,4 @@
+import { createMessagesClient } from '../../core/anthropic/client.js';
 import { InputError } from '../../core/errors.js';
 import { resolveModel } from '../../core/prices/priceTable.js';
 import { countUserMessageTokens } from '../../core/tokens/estimator.js';
@@ -5,14 +6,21 @@ import { parseFlags, writeJson, type Command } from '../command.js';
 import { readTextInput, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
-const USAGE = 'tally count --model M [FILE|-] [--json] [--jsonl] [--prices FILE]';
+const USAGE = 'tally count --model M [FILE|-] [--json] [--jsonl] [--exact [--base-url URL]] [--prices FILE]';
 
 export const countCommand: Command = {
   summary: 'token count of a text sent as one user message',
   async run(args, io) {
     const { values, positionals } = parseFlags(
       args,
-      { model: { type: 'string' }, json: { type: 'boolean' }, jsonl: { type: 'boolean' }, prices: { type: 'string' } },
+      {
+        model: { type: 'string' },
+        json: { type: 'boolean' },
+        jsonl: { type: 'boolean' },
+        exact: { type: 'boolean' },
+        'base-url': { type: 'string' },
+        prices: { type: 'string' },
+      },
       USAGE,
     );
     if (values.help) return io.stdout(`usage: ${USAGE}\n`), 0;
@@ -21,9 +29,16 @@ export const countCommand: Command = {
     const model = resolveModel(loadPriceTable(values.prices, io.env), values.model);
     if (values.jsonl) return countJsonLines(io, model.family);
     const text = await readTextInput(io, positionals[0]);
-    const tokens = countUserMessageTokens(text, model.family);
-    if (values.json) writeJson(io, { model: model.id, family: model.family, tokens, method: 'estimate' });
-    else io.stdout(`${tokens} tokens (${model.id}, ${model.family} tokenizer, estimated offline)\n`);
+    // --exact asks the API's count_tokens (free, rate-limited, needs a key); otherwise nothing waits on the network.
+    const tokens = values.exact
+      ? await createMessagesClient({ apiKey: io.env['ANTHROPIC_API_KEY'] ?? '', ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}) }).countTokens({
+          model: model.id,
+          messages: [{ role: 'user', content: text }],
+        })
+      : countUserMessageTokens(text, model.family);
+    const method = values.exact ? 'exact' : 'estimate';
+    if (values.json) writeJson(io, { model: model.id, family: model.family, tokens, method });
+    else io.stdout(`${tokens} tokens (${model.id}, ${model.family} tokenizer, ${values.exact ? "Anthropic's count_tokens" : 'estimated offline'})\n`);
     return 0;
   },
 };
