@@ -70,6 +70,8 @@ export class CacheModel {
    * are scaled to what the server reported.
    */
   record(model: string, layout: PromptLayout, breakpoints: readonly Breakpoint[], usage: Usage, sentAtMs: number): void {
+    // Expired entries go here, once per request, so a model shared for a whole editor session stays small.
+    for (const [key, entry] of this.entries) if (entry.expiresAtMs <= sentAtMs) this.entries.delete(key);
     const split = splitUsage(usage);
     if (split.cacheWrite5m + split.cacheWrite1h + split.cacheRead === 0) return; // the server cached nothing
     const estimated = layout.cumulativeTokens.at(-1) ?? 0;
@@ -105,11 +107,6 @@ export class CacheModel {
   /** Everything still warm, for display and persistence. */
   snapshot(nowMs: number): CacheEntry[] {
     return [...this.entries.values()].filter((entry) => entry.expiresAtMs > nowMs);
-  }
-
-  /** Forgets expired entries (call now and then in long sessions). */
-  prune(nowMs: number): void {
-    for (const [key, entry] of this.entries) if (entry.expiresAtMs <= nowMs) this.entries.delete(key);
   }
 
   private readIndex(model: string, layout: PromptLayout, breakpoints: readonly Breakpoint[], nowMs: number): number {
