@@ -135,29 +135,13 @@ export function savingsConfig(view: RangeView, palette: Palette): ChartConfigura
 }
 
 export function monthProgressConfig(progress: MonthProgress, palette: Palette): ChartConfiguration {
+  const line = (label: string, data: (number | null)[], colour: string | undefined, dash: number[] = []) =>
+    ({ label, data, borderColor: colour, backgroundColor: colour, borderDash: dash, pointRadius: 0, borderWidth: 2 });
   const datasets: ChartConfiguration<'line'>['data']['datasets'] = [
-    { label: 'Spent this month', data: progress.actual, borderColor: palette.series[0], backgroundColor: palette.series[0], pointRadius: 0, borderWidth: 2 },
-    {
-      label: 'Forecast at current rate',
-      data: progress.forecast,
-      borderColor: palette.series[1],
-      backgroundColor: palette.series[1],
-      borderDash: [6, 4],
-      pointRadius: 0,
-      borderWidth: 2,
-    },
+    line('Spent this month', progress.actual, palette.series[0]),
+    line('Forecast at current rate', progress.forecast, palette.series[1], [6, 4]),
   ];
-  if (progress.budget.some((b) => b !== null)) {
-    datasets.push({
-      label: 'Monthly budget',
-      data: progress.budget,
-      borderColor: palette.series[5],
-      backgroundColor: palette.series[5],
-      borderDash: [2, 2],
-      pointRadius: 0,
-      borderWidth: 2,
-    });
-  }
+  if (progress.budget.some((b) => b !== null)) datasets.push(line('Monthly budget', progress.budget, palette.series[5], [2, 2]));
   return {
     type: 'line',
     data: { labels: progress.days.map(shortDay), datasets },
