@@ -4,6 +4,8 @@ import type { CliIO } from './io.js';
 
 export interface Command {
   summary: string;
+  /** Shown for `--help` (by runCli, before the command runs) and after a flag error. */
+  usage: string;
   run: (args: string[], io: CliIO) => Promise<number>;
 }
 
@@ -12,7 +14,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** node:util parseArgs, with its errors turned into one-line InputErrors that show the usage. */
 export function parseFlags<O extends Options>(args: string[], options: O, usage: string) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new InputError(`${(error as Error).message.split('\n')[0]}\nusage: ${usage}`);
   }

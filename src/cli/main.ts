@@ -26,6 +26,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stderr(`tally: unknown command "${name}" (commands: ${Object.keys(commands).join(', ')})\n`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`usage: ${command.usage}\n`);
+    return 0;
+  }
   try {
     return await command.run(rest, io);
   } catch (error) {

@@ -23,6 +23,7 @@ const USAGE =
 
 export const chatCommand: Command = {
   summary: 'run a scripted conversation through router, prompt cache, budgets and ledger',
+  usage: USAGE,
   async run(args, io) {
     const { values } = parseFlags(
       args,
@@ -42,7 +43,6 @@ export const chatCommand: Command = {
       },
       USAGE,
     );
-    if (values.help) return io.stdout(`usage: ${USAGE}\n`), 0;
     if (!values.script) throw new InputError(`--script FILE is required\nusage: ${USAGE}`);
     const script = parseChatScript(decodeText(readFileOrThrow(values.script), values.script), values.script);
     const timeScale = parseNumberFlag(values['time-scale'], 'time-scale', { min: Number.MIN_VALUE }) ?? 1;

@@ -9,6 +9,7 @@ const USAGE = 'tally cost --model M --usage JSON [--date YYYY-MM-DD] [--batch] [
 
 export const costCommand: Command = {
   summary: 'price an Anthropic usage object',
+  usage: USAGE,
   async run(args, io) {
     const { values } = parseFlags(
       args,
@@ -22,7 +23,6 @@ export const costCommand: Command = {
       },
       USAGE,
     );
-    if (values.help) return io.stdout(`usage: ${USAGE}\n`), 0;
     if (!values.model || !values.usage) throw new InputError(`--model and --usage are required\nusage: ${USAGE}`);
     const date = values.date ?? utcDate(Date.now());
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) throw new InputError(`--date expects YYYY-MM-DD, got "${date}"`);

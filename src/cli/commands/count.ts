@@ -10,6 +10,7 @@ const USAGE = 'tally count --model M [FILE|-] [--json] [--jsonl] [--exact [--bas
 
 export const countCommand: Command = {
   summary: 'token count of a text sent as one user message',
+  usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseFlags(
       args,
@@ -23,7 +24,6 @@ export const countCommand: Command = {
       },
       USAGE,
     );
-    if (values.help) return io.stdout(`usage: ${USAGE}\n`), 0;
     if (!values.model) throw new InputError(`--model is required\nusage: ${USAGE}`);
     if (positionals.length > 1) throw new InputError(`expected one FILE, got ${positionals.length}\nusage: ${USAGE}`);
     const model = resolveModel(loadPriceTable(values.prices, io.env), values.model);

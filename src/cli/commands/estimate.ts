@@ -16,6 +16,7 @@ const DEFAULT_OUTPUT_TOKENS = 500;
 
 export const estimateCommand: Command = {
   summary: 'cost of a prompt on each model: first send, warm cache, no cache',
+  usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseFlags(
       args,
@@ -30,7 +31,6 @@ export const estimateCommand: Command = {
       },
       USAGE,
     );
-    if (values.help) return io.stdout(`usage: ${USAGE}\n`), 0;
     const table = loadPriceTable(values.prices, io.env);
     const modelNames = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : ['haiku', 'sonnet', 'opus'];
     const models = modelNames.map((name) => resolveModel(table, name));

@@ -8,9 +8,9 @@ const USAGE = 'tally prices [--json] [--date YYYY-MM-DD] [--prices FILE]';
 
 export const pricesCommand: Command = {
   summary: 'the price table in force, with its source and date',
+  usage: USAGE,
   async run(args, io) {
     const { values } = parseFlags(args, { json: { type: 'boolean' }, prices: { type: 'string' }, date: { type: 'string' } }, USAGE);
-    if (values.help) return io.stdout(`usage: ${USAGE}\n`), 0;
     const table = loadPriceTable(values.prices, io.env);
     if (values.json) {
       writeJson(io, table);

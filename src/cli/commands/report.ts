@@ -15,6 +15,7 @@ const SHOWN_PROBLEMS = 5;
 
 export const reportCommand: Command = {
   summary: 'spend from the ledger by day, model, tier or workspace, with cache and routing savings',
+  usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseFlags(
       args,
@@ -29,7 +30,6 @@ export const reportCommand: Command = {
       },
       USAGE,
     );
-    if (values.help) return io.stdout(`usage: ${USAGE}\n`), 0;
     if (positionals.length > 0) throw new InputError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
     if (values.json && values.csv) throw new InputError('choose one of --json and --csv');
     const by = (values.by ?? 'day') as SummaryDimension;

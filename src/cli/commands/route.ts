@@ -14,13 +14,13 @@ const JsonlLine = v.looseObject({
 
 export const routeCommand: Command = {
   summary: 'which model tier a prompt needs, and why (--jsonl for batches)',
+  usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseFlags(
       args,
       { jsonl: { type: 'boolean' }, config: { type: 'string' }, json: { type: 'boolean' }, prices: { type: 'string' } },
       USAGE,
     );
-    if (values.help) return io.stdout(`usage: ${USAGE}\n`), 0;
     const table = loadPriceTable(values.prices, io.env);
     const config = values.config ? parseRouterConfig(decodeText(readFileOrThrow(values.config), values.config), values.config) : defaultRouterConfig;
     if (config.mode === 'model') io.stderr('tally route: mode "model" needs the chat engine\'s classifier call; routing locally\n');
