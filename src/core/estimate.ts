@@ -48,6 +48,9 @@ export interface ModelEstimate {
   noCache: Scenario;
 }
 
+/** A typical chat answer, when the caller does not know the length: priced so a figure is the cost of a turn. */
+export const TYPICAL_ANSWER_TOKENS = 500;
+
 /** Approximate tokens each message adds for its role wrapper, beyond its text. */
 const PER_MESSAGE_TOKENS = 4;
 

@@ -1,3 +1,4 @@
+import { TYPICAL_ANSWER_TOKENS } from '../core/estimate.js';
 import { formatTokens, formatUsd } from '../core/format.js';
 import { priceTokens, utcDate } from '../core/prices/cost.js';
 import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
@@ -7,8 +8,6 @@ import { ROUTED_TIERS, type RoutedTier } from './settings.js';
 
 // Pure: what the estimate status bar item and its quick pick show. No `vscode` import.
 
-/** A typical chat answer; priced so the figure is the cost of a turn, not only of the prompt. */
-export const EXPECTED_ANSWER_TOKENS = 500;
 
 export interface TierEstimate {
   tier: RoutedTier;
@@ -35,8 +34,8 @@ export function tierEstimatesFromCounts(table: PriceTable, models: Record<Routed
     const model = resolveModel(table, models[tier]);
     // As estimateForModel prices a lone message: the message frame plus the content, sent uncached.
     const inputTokens = messageFrameTokens(model.family) + contentTokens(model.family);
-    const usd = priceTokens(table, model, { input: inputTokens, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: EXPECTED_ANSWER_TOKENS }, { date }).total;
-    return { tier, model: model.id, displayName: model.displayName, inputTokens, outputTokens: EXPECTED_ANSWER_TOKENS, usd };
+    const usd = priceTokens(table, model, { input: inputTokens, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: TYPICAL_ANSWER_TOKENS }, { date }).total;
+    return { tier, model: model.id, displayName: model.displayName, inputTokens, outputTokens: TYPICAL_ANSWER_TOKENS, usd };
   });
 }
 

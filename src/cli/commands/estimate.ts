@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.js';
-import { estimateRequest, type ContextFile, type ModelEstimate } from '../../core/estimate.js';
+import { TYPICAL_ANSWER_TOKENS, estimateRequest, type ContextFile, type ModelEstimate } from '../../core/estimate.js';
 import { formatTable, formatTokens, formatUsd } from '../../core/format.js';
 import { resolveModel } from '../../core/prices/priceTable.js';
 import { utcDate } from '../../core/prices/cost.js';
@@ -10,9 +10,6 @@ import { loadPriceTable } from '../priceTable.js';
 
 const USAGE =
   'tally estimate [FILE|-] [--system FILE] [--context FILE]... [--models a,b,c] [--output-tokens N] [--cache-ttl 5m|1h] [--json] [--prices FILE]';
-
-/** A typical answer length when the user does not say. */
-const DEFAULT_OUTPUT_TOKENS = 500;
 
 export const estimateCommand: Command = {
   summary: 'cost of a prompt on each model: first send, warm cache, no cache',
@@ -42,7 +39,7 @@ export const estimateCommand: Command = {
     const request = {
       message,
       context,
-      outputTokens: parseNumberFlag(values['output-tokens'], 'output-tokens', { integer: true }) ?? DEFAULT_OUTPUT_TOKENS,
+      outputTokens: parseNumberFlag(values['output-tokens'], 'output-tokens', { integer: true }) ?? TYPICAL_ANSWER_TOKENS,
       cacheTtl,
       ...(values.system ? { system: readFile(values.system) } : {}),
     } as const;

@@ -4,7 +4,7 @@ import { planBreakpoints, type Breakpoint, type PromptLayout } from '../cache/pl
 import { CacheModel, type CachePrediction } from '../cache/state.js';
 import { chooseTtls, type CacheTtlSetting, type TtlChoice } from '../cache/ttl.js';
 import type { ApiError } from '../errors.js';
-import type { ContextFile } from '../estimate.js';
+import { TYPICAL_ANSWER_TOKENS, type ContextFile } from '../estimate.js';
 import { buildLedgerEntry, uncachedUsd, type Ledger } from '../ledger/index.js';
 import { priceTokens, priceUsage, rateCardFor, roundUsd, splitUsage, utcDate, type Usage } from '../prices/cost.js';
 import { resolveModel, type PriceTable } from '../prices/priceTable.js';
@@ -96,8 +96,6 @@ export interface TurnResult {
   durationMs: number;
 }
 
-/** A typical answer when the conversation has not shown its own yet. */
-const DEFAULT_EXPECTED_OUTPUT = 500;
 const SUMMARY_MAX_TOKENS = 1024;
 /** Text held for token estimates before the memo starts over (the memo shares the strings the conversation holds). */
 const TOKEN_MEMO_CHARS = 16_000_000;
@@ -222,7 +220,7 @@ export class ChatEngine {
     const breakpoints = planBreakpoints(layout, { minCacheableTokens: model.minCacheableTokens, ttl, warmIndexes: this.cache.warmIndexes(model.id, layout, nowMs) });
     const prediction = this.cache.predict(model.id, layout, breakpoints, nowMs);
     const maxTokens = Math.min(request.maxTokens ?? decision.maxTokens, model.maxOutput);
-    const expectedOutput = Math.min(maxTokens, averageOutput(conversation, tokensOf) ?? DEFAULT_EXPECTED_OUTPUT);
+    const expectedOutput = Math.min(maxTokens, averageOutput(conversation, tokensOf) ?? TYPICAL_ANSWER_TOKENS);
     const estimateUsd = priceTokens(
       this.options.priceTable,
       model,
@@ -251,7 +249,7 @@ export class ChatEngine {
       prefixTokens: total - newTokens,
       newTokens,
       expectedTurns: this.options.expectedTurns ?? 5,
-      outputTokens: averageOutput(conversation, tokensOf) ?? DEFAULT_EXPECTED_OUTPUT,
+      outputTokens: averageOutput(conversation, tokensOf) ?? TYPICAL_ANSWER_TOKENS,
       priceTable: table,
       date,
     });

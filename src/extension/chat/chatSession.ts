@@ -1,7 +1,7 @@
 import { CacheModel } from '../../core/cache/state.js';
 import { Conversation as CoreConversation } from '../../core/chat/conversation.js';
 import type { ChatEngine, TurnResult } from '../../core/chat/engine.js';
-import { contextBlockText, type ContextFile } from '../../core/estimate.js';
+import { TYPICAL_ANSWER_TOKENS, contextBlockText, type ContextFile } from '../../core/estimate.js';
 import { formatUsd } from '../../core/format.js';
 import { priceTokens, utcDate } from '../../core/prices/cost.js';
 import { resolveModel, type PriceTable } from '../../core/prices/priceTable.js';
@@ -19,7 +19,6 @@ import type {
   WebviewMessage,
 } from '../../webview/chat/protocol.js';
 import { ROUTED_TIERS, type TallySettings } from '../settings.js';
-import { EXPECTED_ANSWER_TOKENS } from '../selectionEstimate.js';
 import { titleFrom, type ConversationStore, type StoredConversation } from './conversationStore.js';
 
 // The chat panel's controller, kept free of `vscode` so unit tests drive it with a fake engine
@@ -408,7 +407,7 @@ export class ChatSession {
 
   private expectedAnswerTokens(family: Parameters<typeof estimateTextTokens>[1]): number {
     const answered = this.current.turns.filter((t) => t.status === 'ok');
-    if (answered.length === 0) return EXPECTED_ANSWER_TOKENS;
+    if (answered.length === 0) return TYPICAL_ANSWER_TOKENS;
     return Math.round(answered.reduce((sum, t) => sum + (t.usage?.outputTokens ?? estimateTextTokens(t.answer, family)), 0) / answered.length);
   }
 
