@@ -76,7 +76,8 @@ export interface PriceOptions {
   batch?: boolean;
 }
 
-export function priceTokens(table: PriceTable, model: ModelInfo, split: TokenSplit, options: PriceOptions): CostBreakdown {
+/** Only the table's batch discount is read, so callers holding just a model (a webview) pass `{ batchDiscount }`. */
+export function priceTokens(table: Pick<PriceTable, 'batchDiscount'>, model: ModelInfo, split: TokenSplit, options: PriceOptions): CostBreakdown {
   const card = rateCardFor(model, options.date, promptTokens(split));
   const factor = options.batch ? 1 - table.batchDiscount : 1;
   const usd = (tokens: number, perMillion: number) => roundUsd((tokens * perMillion * factor) / 1_000_000);
@@ -91,7 +92,7 @@ export function priceTokens(table: PriceTable, model: ModelInfo, split: TokenSpl
   return { ...parts, total };
 }
 
-export function priceUsage(table: PriceTable, model: ModelInfo, usage: Usage, options: PriceOptions): CostBreakdown {
+export function priceUsage(table: Pick<PriceTable, 'batchDiscount'>, model: ModelInfo, usage: Usage, options: PriceOptions): CostBreakdown {
   return priceTokens(table, model, splitUsage(usage), options);
 }
 

@@ -1,6 +1,5 @@
 import { formatTokens, formatUsd } from '../../core/format.js';
 import { priceTokens, utcDate, type TokenSplit } from '../../core/prices/cost.js';
-import type { PriceTable } from '../../core/prices/priceTable.js';
 import type { TokenizerFamily } from '../../core/prices/schema.js';
 import { IncrementalTokenEstimator } from '../../core/tokens/incremental.js';
 import type { Attachment, RoutedTier, TierBasis } from './protocol.js';
@@ -29,8 +28,8 @@ export interface DraftEstimate {
   usd: number;
 }
 
-/** Only batchDiscount is read by priceTokens, and only for batch requests, which chat never makes. */
-const CHAT_TABLE: PriceTable = { source: { url: '', checked: '1970-01-01' }, batchDiscount: 0, tierDefaults: { haiku: '', sonnet: '', opus: '', frontier: '' }, models: [] };
+/** Chat never sends batch requests, so no batch discount applies. */
+const NO_BATCH = { batchDiscount: 0 };
 
 export function estimateDraft(basis: readonly TierBasis[], draft: string, now: number, counter = new DraftTokenCounter()): DraftEstimate[] {
   const date = utcDate(now);
@@ -38,7 +37,7 @@ export function estimateDraft(basis: readonly TierBasis[], draft: string, now: n
     const draftTokens = counter.tokens(draft, entry.model.family);
     const inputTokens = entry.prefixTokens + draftTokens;
     const split = requestSplit(entry, draftTokens);
-    const cost = priceTokens(CHAT_TABLE, entry.model, split, { date });
+    const cost = priceTokens(NO_BATCH, entry.model, split, { date });
     return { tier: entry.tier, model: entry.model.id, displayName: entry.model.displayName, inputTokens, draftTokens, usd: cost.total };
   });
 }
