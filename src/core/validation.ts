@@ -12,6 +12,17 @@ export function parseOrThrow<S extends v.GenericSchema>(schema: S, input: unknow
   throw new InputError(`${sourceName}: ${describeIssuePath(issue.path ?? [])}: ${issue.message}`);
 }
 
+/** Parses a JSON file's text and validates it with `schema`; both kinds of error name the file. */
+export function parseJsonOrThrow<S extends v.GenericSchema>(schema: S, json: string, sourceName: string): v.InferOutput<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new InputError(`${sourceName}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseOrThrow(schema, raw, sourceName);
+}
+
 function describeIssuePath(path: readonly v.IssuePathItem[]): string {
   if (path.length === 0) return '(top level)';
   let text = '';

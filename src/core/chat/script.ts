@@ -1,6 +1,5 @@
 import * as v from 'valibot';
-import { InputError } from '../errors.js';
-import { parseOrThrow } from '../validation.js';
+import { parseJsonOrThrow } from '../validation.js';
 
 const text = (what: string) =>
   v.pipe(v.string(`must be a string (${what})`), v.nonEmpty('must not be empty'), v.check((value) => value.trim() !== '', 'must not be blank'));
@@ -30,11 +29,5 @@ export type ChatScript = v.InferOutput<typeof ChatScriptSchema>;
 export type ChatScriptTurn = ChatScript['turns'][number];
 
 export function parseChatScript(json: string, fileName: string): ChatScript {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (error) {
-    throw new InputError(`${fileName}: not valid JSON (${(error as Error).message})`);
-  }
-  return parseOrThrow(ChatScriptSchema, raw, fileName);
+  return parseJsonOrThrow(ChatScriptSchema, json, fileName);
 }

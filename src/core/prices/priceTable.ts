@@ -1,6 +1,6 @@
 import bundledPrices from './models.json';
 import { InputError } from '../errors.js';
-import { parseOrThrow } from '../validation.js';
+import { parseJsonOrThrow, parseOrThrow } from '../validation.js';
 import {
   ModelSchema,
   PriceFileSchema,
@@ -29,13 +29,7 @@ export function bundledPriceTable(): PriceTable {
  * new ids must be complete models. Errors name the file, the entry and the field.
  */
 export function applyPriceOverrides(base: PriceTable, overrideJson: string, fileName: string): PriceTable {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(overrideJson);
-  } catch (error) {
-    throw new InputError(`${fileName}: not valid JSON (${(error as Error).message})`);
-  }
-  const overrides = parseOrThrow(PriceOverrideFileSchema, raw, fileName);
+  const overrides = parseJsonOrThrow(PriceOverrideFileSchema, overrideJson, fileName);
   const models = new Map(base.models.map((model) => [model.id, model]));
   (overrides.models ?? []).forEach((entry, index) => {
     const existing = models.get(entry.id);

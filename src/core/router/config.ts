@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { InputError } from '../errors.js';
-import { parseOrThrow } from '../validation.js';
+import { parseJsonOrThrow } from '../validation.js';
 import { ROUTER_TIERS, TASK_CLASSES, type RouterTier, type TaskClass } from './types.js';
 
 /** A workspace rule: when the prompt matches, the rule's tier wins over the classifier. */
@@ -83,13 +83,7 @@ const ConfigFileSchema = v.strictObject({
  * field; a rule whose regular expression does not compile is reported with the engine's message.
  */
 export function parseRouterConfig(json: string, fileName: string): RouterConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (error) {
-    throw new InputError(`${fileName}: not valid JSON (${(error as Error).message})`);
-  }
-  const file = parseOrThrow(ConfigFileSchema, raw, fileName);
+  const file = parseJsonOrThrow(ConfigFileSchema, json, fileName);
   const rules = (file.rules ?? []).map((rule, index): RouterRule => {
     const label = `${fileName}: rules[${index}]${rule.name ? ` (${rule.name})` : ''}`;
     if (rule.pattern !== undefined) {
