@@ -25,7 +25,14 @@ export interface PatternSize {
 }
 
 /** Issue 4's conversation: 20 turns on claude-sonnet-5-5, 6,000-token system prompt, 20,000 tokens of files. */
-export const ISSUE_SIZE: PatternSize = { turns: 20, systemTokens: 6000, contextFiles: 5, contextTokens: 20_000, userTokens: 50, replyTokens: 300 };
+export const ISSUE_SIZE: PatternSize = {
+  turns: 20,
+  systemTokens: 6000,
+  contextFiles: 5,
+  contextTokens: 20_000,
+  userTokens: 50,
+  replyTokens: 300,
+};
 export const MODEL = 'claude-sonnet-5-5';
 
 /** Seeded think times: 0-30 min, median 2.5 min (log-normal, clipped). */
@@ -40,7 +47,10 @@ export function mixedThinkSeconds(seed: number, count: number): number[] {
 export function buildPattern(pattern: Pattern, size: PatternSize, seed: number): ChatScript {
   const family = resolveModel(bundledPriceTable(), MODEL).family;
   const fileTokens = Math.floor(size.contextTokens / size.contextFiles);
-  const context = Array.from({ length: size.contextFiles }, (_, i) => ({ path: `src/module${i}.ts`, text: textOfTokens(`module${i}`, fileTokens, family) }));
+  const context = Array.from({ length: size.contextFiles }, (_, i) => ({
+    path: `src/module${i}.ts`,
+    text: textOfTokens(`module${i}`, fileTokens, family),
+  }));
   const turnCount = pattern === 'single' ? 1 : size.turns;
   const pauses = pattern === 'mixed' || pattern === 'edit' ? mixedThinkSeconds(seed, turnCount) : Array<number>(turnCount).fill(0);
   const editAt = new Set([Math.floor(turnCount / 2), Math.floor((turnCount * 3) / 4)]);
@@ -48,7 +58,8 @@ export function buildPattern(pattern: Pattern, size: PatternSize, seed: number):
     user: `${textOfTokens(`question ${i + 1} seed ${seed}`, size.userTokens, family)} [[tokens:${size.replyTokens}]]`,
     model: MODEL,
     pauseSeconds: i === 0 ? 0 : pauses[i]!,
-    context: pattern === 'edit' && editAt.has(i) ? [{ path: 'src/module1.ts', text: textOfTokens(`module1 edit ${i}`, fileTokens, family) }] : [],
+    context:
+      pattern === 'edit' && editAt.has(i) ? [{ path: 'src/module1.ts', text: textOfTokens(`module1 edit ${i}`, fileTokens, family) }] : [],
   }));
   return { system: textOfTokens('system', size.systemTokens, family), context, turns };
 }
@@ -67,7 +78,18 @@ const stubRouter: ChatRouter = {
 };
 
 const noSpend: SpendTotals = (() => {
-  const zero = { requests: 0, failed: 0, inputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, outputTokens: 0, usd: 0, baselineUsd: 0, cacheSavingsUsd: 0, routingSavingsUsd: 0 };
+  const zero = {
+    requests: 0,
+    failed: 0,
+    inputTokens: 0,
+    cacheWriteTokens: 0,
+    cacheReadTokens: 0,
+    outputTokens: 0,
+    usd: 0,
+    baselineUsd: 0,
+    cacheSavingsUsd: 0,
+    routingSavingsUsd: 0,
+  };
   return { date: '', today: zero, thisMonth: zero, problems: { count: 0, examples: [] } };
 })();
 
@@ -140,7 +162,9 @@ export async function run(): Promise<void> {
   const started = Date.now();
   const table = await measurePatterns(ISSUE_SIZE, seeds);
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`.padStart(8);
-  console.log(`share of uncached input cost, ${MODEL}, ${ISSUE_SIZE.turns} turns, system ${ISSUE_SIZE.systemTokens} + context ${ISSUE_SIZE.contextTokens} tokens; mixed/edit averaged over ${seeds.length} seeds`);
+  console.log(
+    `share of uncached input cost, ${MODEL}, ${ISSUE_SIZE.turns} turns, system ${ISSUE_SIZE.systemTokens} + context ${ISSUE_SIZE.contextTokens} tokens; mixed/edit averaged over ${seeds.length} seeds`,
+  );
   console.log(`${'pattern'.padEnd(14)}${CACHE_TTL_SETTINGS.map((s) => s.padStart(8)).join('')}   auto vs best fixed`);
   for (const pattern of PATTERNS) {
     const row = table[pattern];
@@ -152,10 +176,16 @@ export async function run(): Promise<void> {
   }
   for (const pattern of ['mixed', 'edit'] as const) {
     const per = table.perSeed[pattern];
-    console.log(`${pattern} per seed: auto ${per['auto']!.map((x) => (x * 100).toFixed(1)).join(' ')} | 1h ${per['1h']!.map((x) => (x * 100).toFixed(1)).join(' ')}`);
+    console.log(
+      `${pattern} per seed: auto ${per['auto']!.map((x) => (x * 100).toFixed(1)).join(' ')} | 1h ${per['1h']!.map((x) => (x * 100).toFixed(1)).join(' ')}`,
+    );
   }
-  const thinks = mixedThinkSeconds(1, 2000).map((s) => s / 60).sort((a, b) => a - b);
-  console.log(`mixed think time: median ${thinks[1000]!.toFixed(2)} min, ${((thinks.filter((m) => m > 5).length / thinks.length) * 100).toFixed(0)}% over 5 min, max ${thinks.at(-1)!.toFixed(1)} min`);
+  const thinks = mixedThinkSeconds(1, 2000)
+    .map((s) => s / 60)
+    .sort((a, b) => a - b);
+  console.log(
+    `mixed think time: median ${thinks[1000]!.toFixed(2)} min, ${((thinks.filter((m) => m > 5).length / thinks.length) * 100).toFixed(0)}% over 5 min, max ${thinks.at(-1)!.toFixed(1)} min`,
+  );
   console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 

@@ -67,10 +67,18 @@ export async function run(): Promise<void> {
   started = performance.now();
   cl100k.encode(sample);
   const tiktokenSeconds = (performance.now() - started) / 1000;
-  console.log(`load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${cpus().length} cores (wall-clock figures include time the OS gave to other processes)`);
+  console.log(
+    `load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')} on ${cpus().length} cores (wall-clock figures include time the OS gave to other processes)`,
+  );
   console.log(`mixed code+prose text, ${(bigBytes / MB).toFixed(1)} MB UTF-8`);
-  console.log(`  estimator  ${(bigBytes / MB / estimatorSeconds).toFixed(1).padStart(7)} MB/s   (median of 5 passes, wall clock; ${(bigBytes / MB / Math.min(...wallRounds)).toFixed(1)} MB/s best, ${(bigBytes / MB / percentile(cpuRounds, 0.5)).toFixed(1)} MB/s by CPU time; no start-up)`);
-  console.log(`  cl100k     ${(utf8Bytes(sample) / MB / tiktokenSeconds).toFixed(2).padStart(7)} MB/s   start-up ${tiktokenStartup.toFixed(2)} s (import + ranks)`);
+  console.log(
+    `  estimator  ${(bigBytes / MB / estimatorSeconds).toFixed(1).padStart(7)} MB/s   (median of 5 passes, wall clock; ${(bigBytes / MB / Math.min(...wallRounds)).toFixed(1)} MB/s best, ${(bigBytes / MB / percentile(cpuRounds, 0.5)).toFixed(1)} MB/s by CPU time; no start-up)`,
+  );
+  console.log(
+    `  cl100k     ${(utf8Bytes(sample) / MB / tiktokenSeconds).toFixed(2).padStart(7)} MB/s   start-up ${tiktokenStartup.toFixed(2)} s (import + ranks)`,
+  );
 
   // Keystroke latency on a 1 MB prompt.
   const prompt = big.slice(0, MB);
@@ -81,7 +89,7 @@ export async function run(): Promise<void> {
   const positionalTimes: number[] = [];
   let current = prompt;
   let seed = 12345;
-  const nextRandom = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const nextRandom = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const editTimes: number[] = [];
   const editCpuTimes: number[] = [];
   const fullTimes: number[] = [];
@@ -89,7 +97,8 @@ export async function run(): Promise<void> {
     const at = Math.floor(nextRandom() * current.length);
     const inserting = edit % 2 === 0;
     // join() builds a flat string, as an editor's getText() hands over (a rope would be flattened on first read).
-    current = edit % 2 === 0 ? [current.slice(0, at), 'x', current.slice(at)].join('') : [current.slice(0, at), current.slice(at + 1)].join('');
+    current =
+      edit % 2 === 0 ? [current.slice(0, at), 'x', current.slice(at)].join('') : [current.slice(0, at), current.slice(at + 1)].join('');
     const cpu = process.cpuUsage();
     started = performance.now();
     const fast = incremental.update(current);
@@ -108,8 +117,12 @@ export async function run(): Promise<void> {
     }
   }
   console.log(`one-character edits of a 1 MB prompt (200 edits, random positions)`);
-  console.log(`  incremental  median ${percentile(editTimes, 0.5).toFixed(3)} ms  p99 ${percentile(editTimes, 0.99).toFixed(3)} ms wall clock; CPU time median ${percentile(editCpuTimes, 0.5).toFixed(3)} ms  p99 ${percentile(editCpuTimes, 0.99).toFixed(3)} ms`);
-  console.log(`  edit(offset) median ${percentile(positionalTimes, 0.5).toFixed(3)} ms  p99 ${percentile(positionalTimes, 0.99).toFixed(3)} ms wall clock (editor reports where the change is)`);
+  console.log(
+    `  incremental  median ${percentile(editTimes, 0.5).toFixed(3)} ms  p99 ${percentile(editTimes, 0.99).toFixed(3)} ms wall clock; CPU time median ${percentile(editCpuTimes, 0.5).toFixed(3)} ms  p99 ${percentile(editCpuTimes, 0.99).toFixed(3)} ms`,
+  );
+  console.log(
+    `  edit(offset) median ${percentile(positionalTimes, 0.5).toFixed(3)} ms  p99 ${percentile(positionalTimes, 0.99).toFixed(3)} ms wall clock (editor reports where the change is)`,
+  );
   console.log(`  full         median ${percentile(fullTimes, 0.5).toFixed(3)} ms  p99 ${percentile(fullTimes, 0.99).toFixed(3)} ms`);
 
   // Accuracy on held-out texts, next to the rules of thumb other tools use.
@@ -123,10 +136,31 @@ export async function run(): Promise<void> {
     for (const family of TOKENIZER_FAMILIES) {
       const actual = subset.map((text) => text.counts[family]);
       console.log(`  ${corpus} ${family} (${subset.length} texts)`);
-      console.log(`    estimator      ${pct(errorStats(subset.map((text) => countUserMessageTokens(text.text, family)), actual))}`);
+      console.log(
+        `    estimator      ${pct(
+          errorStats(
+            subset.map((text) => countUserMessageTokens(text.text, family)),
+            actual,
+          ),
+        )}`,
+      );
       console.log(`    cl100k         ${pct(errorStats(clCounts, actual))}`);
-      console.log(`    cl100k × 1.23  ${pct(errorStats(clCounts.map((n) => Math.round(n * 1.23)), actual))}`);
-      console.log(`    o200k × 1.5    ${pct(errorStats(oCounts.map((n) => Math.round(n * 1.5)), actual))}`);
+      console.log(
+        `    cl100k × 1.23  ${pct(
+          errorStats(
+            clCounts.map((n) => Math.round(n * 1.23)),
+            actual,
+          ),
+        )}`,
+      );
+      console.log(
+        `    o200k × 1.5    ${pct(
+          errorStats(
+            oCounts.map((n) => Math.round(n * 1.5)),
+            actual,
+          ),
+        )}`,
+      );
     }
   }
 }

@@ -10,7 +10,10 @@ import { bundledPriceTable, resolveModel } from '../src/core/prices/priceTable.j
 const ENTRIES = 100_000;
 const NOW = Date.parse('2026-11-29T18:00:00Z');
 const table = bundledPriceTable();
-const workspaces = ['/home/dev/app', '/home/dev/lib', '/home/dev/site', '/home/dev/infra', '/home/dev/notes'].map((path) => ({ path, name: path.split('/').pop()! }));
+const workspaces = ['/home/dev/app', '/home/dev/lib', '/home/dev/site', '/home/dev/infra', '/home/dev/notes'].map((path) => ({
+  path,
+  name: path.split('/').pop()!,
+}));
 const models = ['haiku', 'sonnet', 'opus', 'claude-sonnet-4-5'].map((name) => resolveModel(table, name));
 
 function entry(i: number) {
@@ -59,7 +62,8 @@ function median(values: number[]): number {
 
 const ms = (value: number) => `${value.toFixed(value < 1 ? 3 : 1)} ms`;
 /** Median wall and CPU time of repeated runs. */
-const summary = (runs: Timing[]) => `median ${ms(median(runs.map((r) => r.wall)))} wall, ${ms(median(runs.map((r) => r.cpu)))} CPU (${runs.length} runs, max wall ${ms(Math.max(...runs.map((r) => r.wall)))})`;
+const summary = (runs: Timing[]) =>
+  `median ${ms(median(runs.map((r) => r.wall)))} wall, ${ms(median(runs.map((r) => r.cpu)))} CPU (${runs.length} runs, max wall ${ms(Math.max(...runs.map((r) => r.wall)))})`;
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tally-ledger-bench-'));
@@ -102,7 +106,9 @@ export async function run(): Promise<void> {
     const toAppend = Array.from({ length: 2000 }, (_, i) => entry(i));
     const [appendTime] = time(() => toAppend.forEach((e) => appender.append(e)));
     rmSync(appendDir, { recursive: true, force: true });
-    console.log(`append (validate + one O_APPEND write):   ${ms(appendTime.wall / toAppend.length)} wall, ${ms(appendTime.cpu / toAppend.length)} CPU per entry (2,000 entries)`);
+    console.log(
+      `append (validate + one O_APPEND write):   ${ms(appendTime.wall / toAppend.length)} wall, ${ms(appendTime.cpu / toAppend.length)} CPU per entry (2,000 entries)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

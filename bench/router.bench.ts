@@ -23,9 +23,11 @@ function corpus(): Array<{ name: string; prompts: string[] }> {
         .filter(Boolean)
         .map((line) => (JSON.parse(line) as { prompt: string }).prompt)
     : ['regex for a US zip code', 'Design a multi-region payments ledger', 'why does this crash?\n\nKeyError'];
-  const code = 'export function handler(req: Request): Response {\n  const body = JSON.parse(req.body ?? "{}");\n  if (!body.id) return new Response("missing id", { status: 400 });\n  return new Response(JSON.stringify({ ok: true }));\n}\n\n';
+  const code =
+    'export function handler(req: Request): Response {\n  const body = JSON.parse(req.body ?? "{}");\n  if (!body.id) return new Response("missing id", { status: 400 });\n  return new Response(JSON.stringify({ ok: true }));\n}\n\n';
   const log = '2024-05-01T12:00:00Z INFO  worker-3 processed job 8812 in 41ms (queue=payments, attempt=1)\n';
-  const prose = 'We run a fleet of services that share a Postgres cluster; last week latency doubled after we upgraded the driver and moved to a new instance type. ';
+  const prose =
+    'We run a fleet of services that share a Postgres cluster; last week latency doubled after we upgraded the driver and moved to a new instance type. ';
   const json = '{"id":1,"name":"widget","tags":["a","b"],"price":12.5,"active":true},';
   const sized = (chars: number) => [
     `why does this handler return 400?\n\n${fill(code, chars)}`,
@@ -74,7 +76,9 @@ export async function run(): Promise<void> {
   // Wall time includes waiting for a CPU on a shared machine; CPU time is the process's user+system
   // time (garbage collection and compiler threads included); "own" is each prompt's best of 7 runs.
   console.log(`load average ${loadavg()[0]!.toFixed(1)} on this machine`);
-  console.log('size             prompts  decisions | wall p50   p90      p99      max    | cpu p50  p99      max    | own p99  own max | decisions/s');
+  console.log(
+    'size             prompts  decisions | wall p50   p90      p99      max    | cpu p50  p99      max    | own p99  own max | decisions/s',
+  );
   for (const { name, prompts } of groups) {
     const rounds = Math.max(20, Math.ceil(3000 / prompts.length));
     const wall: number[] = [];

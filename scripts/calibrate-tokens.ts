@@ -11,7 +11,16 @@ import * as v from 'valibot';
 import type { TokenizerFamily } from '../src/core/prices/schema.js';
 import { TOKENIZER_FAMILIES } from '../src/core/prices/schema.js';
 import { parseOrThrow } from '../src/core/validation.js';
-import { errorStats, fitNonNegativeL1, foldOf, FOLDS, predict, type ErrorStats, type Fit, type FitRow } from '../src/core/tokens/calibration.js';
+import {
+  errorStats,
+  fitNonNegativeL1,
+  foldOf,
+  FOLDS,
+  predict,
+  type ErrorStats,
+  type Fit,
+  type FitRow,
+} from '../src/core/tokens/calibration.js';
 import { FEATURE_COUNT, FEATURE_NAMES, textFeatures, wordHash } from '../src/core/tokens/features.js';
 import { encodeWordFilter, type KnownWordFilters } from '../src/core/tokens/knownWords.js';
 
@@ -23,7 +32,10 @@ const KNOWN_WORDS_FILE = resolve(__dirname, '../src/core/tokens/knownWords.json'
 async function vocabularyWordHashes(name: string): Promise<number[]> {
   // js-tiktoken ships as ES modules only.
   const { Tiktoken } = await import('js-tiktoken/lite');
-  const ranks = name === 'o200k_base' ? (await import('js-tiktoken/ranks/o200k_base')).default : (await import('js-tiktoken/ranks/cl100k_base')).default;
+  const ranks =
+    name === 'o200k_base'
+      ? (await import('js-tiktoken/ranks/o200k_base')).default
+      : (await import('js-tiktoken/ranks/cl100k_base')).default;
   const encoding = new Tiktoken(ranks);
   const hashes: number[] = [];
   for (let id = 0; id < 210_000; id++) {
@@ -174,17 +186,28 @@ function main(): void {
     const heldOut = prepared.filter((text) => foldOf(text.id) === 0);
     const fitted = fit(training, family);
     for (const corpus of ['code', 'prose'] as const) {
-      report(`held-out fold 0 ${corpus}`, fitted, heldOut.filter((text) => text.corpus === corpus), family);
+      report(
+        `held-out fold 0 ${corpus}`,
+        fitted,
+        heldOut.filter((text) => text.corpus === corpus),
+        family,
+      );
     }
     // k-fold: every text estimated by a fit that never saw it.
     const estimates = new Map<string, number>();
     for (let fold = 0; fold < FOLDS; fold++) {
-      const foldFit = fit(prepared.filter((text) => foldOf(text.id) !== fold), family);
+      const foldFit = fit(
+        prepared.filter((text) => foldOf(text.id) !== fold),
+        family,
+      );
       for (const text of prepared.filter((t) => foldOf(t.id) === fold)) estimates.set(text.id, Math.round(predict(foldFit, text.features)));
     }
     for (const corpus of ['code', 'prose'] as const) {
       const subset = prepared.filter((text) => text.corpus === corpus);
-      const stats = errorStats(subset.map((text) => estimates.get(text.id)!), subset.map((text) => text.counts[family]));
+      const stats = errorStats(
+        subset.map((text) => estimates.get(text.id)!),
+        subset.map((text) => text.counts[family]),
+      );
       console.log(
         `  ${`${FOLDS}-fold CV ${corpus}`.padEnd(22)} n=${String(stats.texts).padStart(4)}  MAE ${stats.meanAbsPct.toFixed(2)}%  p90 ${stats.p90AbsPct.toFixed(2)}%  signed ${stats.meanSignedPct.toFixed(2)}%  max ${stats.maxAbsPct.toFixed(1)}%`,
       );
@@ -197,7 +220,8 @@ function main(): void {
   if (process.argv.includes('--check')) return;
   const output = {
     note: 'Derived by scripts/calibrate-tokens.ts from ../shared/data/tokens (count_tokens per family). Do not edit by hand.',
-    fittedOn: 'rosetta + udhr-a texts whose id hashes to folds 1-4 of 5 (FNV-1a of "code:<id>" / "prose:<id>"); fold 0 is held out for tests and the benchmark',
+    fittedOn:
+      'rosetta + udhr-a texts whose id hashes to folds 1-4 of 5 (FNV-1a of "code:<id>" / "prose:<id>"); fold 0 is held out for tests and the benchmark',
     families,
   };
   writeFileSync(COEFFICIENTS_FILE, `${JSON.stringify(output, null, 1)}\n`);

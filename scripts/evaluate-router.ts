@@ -19,18 +19,30 @@ const items: Labelled[] = readFileSync(file, 'utf8')
   .map((line) => JSON.parse(line) as Labelled);
 
 const predictions = items.map((item) => classifyLocally({ prompt: item.prompt }));
-const router = scoreRouting(items, predictions.map((p) => p.tier));
+const router = scoreRouting(
+  items,
+  predictions.map((p) => p.tier),
+);
 const baseline = lengthBaseline(items);
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 console.log(`${items.length} prompts from ${file}`);
-console.log(`                      router    length-only baseline (best cut points: <${baseline.cuts[0]} haiku, >=${baseline.cuts[1]} opus)`);
+console.log(
+  `                      router    length-only baseline (best cut points: <${baseline.cuts[0]} haiku, >=${baseline.cuts[1]} opus)`,
+);
 console.log(`accuracy              ${pct(router.accuracy).padStart(6)}    ${pct(baseline.score.accuracy)}`);
-console.log(`under-routing         ${pct(router.underRouting).padStart(6)}    ${pct(baseline.score.underRouting)}   (sonnet/opus -> haiku, share of all prompts; target <= 3%)`);
-console.log(`over-routing          ${pct(router.overRouting).padStart(6)}    ${pct(baseline.score.overRouting)}   (haiku -> opus, share of all prompts; target <= 5%)`);
-console.log(`under, of non-haiku   ${pct(router.underRoutingOfHard).padStart(6)}    ${pct(baseline.score.underRoutingOfHard)}   (holdout gate: <= 5%)`);
+console.log(
+  `under-routing         ${pct(router.underRouting).padStart(6)}    ${pct(baseline.score.underRouting)}   (sonnet/opus -> haiku, share of all prompts; target <= 3%)`,
+);
+console.log(
+  `over-routing          ${pct(router.overRouting).padStart(6)}    ${pct(baseline.score.overRouting)}   (haiku -> opus, share of all prompts; target <= 5%)`,
+);
+console.log(
+  `under, of non-haiku   ${pct(router.underRoutingOfHard).padStart(6)}    ${pct(baseline.score.underRoutingOfHard)}   (holdout gate: <= 5%)`,
+);
 console.log('confusion (rows = label, columns = routed haiku/sonnet/opus):');
-for (const [label, row] of Object.entries(router.confusion)) console.log(`  ${label.padEnd(7)} ${row.map((n) => String(n).padStart(4)).join('')}`);
+for (const [label, row] of Object.entries(router.confusion))
+  console.log(`  ${label.padEnd(7)} ${row.map((n) => String(n).padStart(4)).join('')}`);
 if (showMisses) {
   items.forEach((item, i) => {
     const p = predictions[i]!;

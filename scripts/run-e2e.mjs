@@ -48,11 +48,11 @@ if (files.length === 0) {
 step(`running ${files.join(', ')}`);
 const runStart = Date.now();
 // Its own process group, so that an interrupted run takes code-server and Chromium down with it.
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', detached: true, env: { ...process.env, TALLY_E2E_TOOLS: JSON.stringify(tools) } },
-);
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  detached: true,
+  env: { ...process.env, TALLY_E2E_TOOLS: JSON.stringify(tools) },
+});
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     try {

@@ -1,4 +1,4 @@
-// `npm test`: build, type-check, then every unit test under test/ (except the end-to-end suite) with
+// `npm test`: lint, build, type-check, then every unit test under test/ (except the end-to-end suite) with
 // Node's built-in runner. Test files are TypeScript, loaded through tsx.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -17,6 +17,7 @@ function run(command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+run('npm', ['run', '--silent', 'lint']); // house rules first: layers, floating promises, formatting
 run(process.execPath, ['esbuild.js']); // the CLI tests run the built bundle, so build it fresh
 run('npx', ['tsc', '--noEmit', '-p', '.']);
 const files = findTests('test').sort();

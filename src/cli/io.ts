@@ -35,13 +35,17 @@ export function readFileOrThrow(file: string): Buffer {
     return readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
+    throw new InputError(
+      `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`,
+    );
   }
 }
 
 export function decodeText(bytes: Buffer, name: string): string {
   if (bytes.length > MAX_INPUT_BYTES) {
-    throw new InputError(`${name}: ${(bytes.length / 1024 / 1024).toFixed(1)} MB is larger than the ${MAX_INPUT_BYTES / 1024 / 1024} MB Tally accepts (no model's context holds that much)`);
+    throw new InputError(
+      `${name}: ${(bytes.length / 1024 / 1024).toFixed(1)} MB is larger than the ${MAX_INPUT_BYTES / 1024 / 1024} MB Tally accepts (no model's context holds that much)`,
+    );
   }
   if (bytes.length === 0) throw new InputError(`${name}: is empty`);
   if (bytes.includes(0)) throw new InputError(`${name}: looks binary (contains a NUL byte), expected text`);

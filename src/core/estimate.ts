@@ -75,17 +75,25 @@ export function estimateForModel(table: PriceTable, model: ModelInfo, request: E
   const inputTokens = prefix + message;
   const output = request.outputTokens;
   const cacheable = inputTokens >= model.minCacheableTokens;
-  const write = (tokens: number) => (request.cacheTtl === '1h' ? { cacheWrite5m: 0, cacheWrite1h: tokens } : { cacheWrite5m: tokens, cacheWrite1h: 0 });
+  const write = (tokens: number) =>
+    request.cacheTtl === '1h' ? { cacheWrite5m: 0, cacheWrite1h: tokens } : { cacheWrite5m: tokens, cacheWrite1h: 0 };
   const scenario = (split: TokenSplit): Scenario => ({ tokens: split, usd: priceTokens(table, model, split, { date }) });
   const noCache = scenario({ input: inputTokens, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output });
   const firstSend = cacheable ? scenario({ input: 0, ...write(inputTokens), cacheRead: 0, output }) : noCache;
   const prefixWarm = prefix >= model.minCacheableTokens;
-  const warmResend = !cacheable
-    ? noCache
-    : prefixWarm
-      ? scenario({ input: 0, ...write(message), cacheRead: prefix, output })
-      : firstSend;
-  return { model: model.id, tier: model.tier, family: model.family, inputTokens, prefixTokens: prefix, outputTokens: output, cacheable, firstSend, warmResend, noCache };
+  const warmResend = !cacheable ? noCache : prefixWarm ? scenario({ input: 0, ...write(message), cacheRead: prefix, output }) : firstSend;
+  return {
+    model: model.id,
+    tier: model.tier,
+    family: model.family,
+    inputTokens,
+    prefixTokens: prefix,
+    outputTokens: output,
+    cacheable,
+    firstSend,
+    warmResend,
+    noCache,
+  };
 }
 
 export function estimateRequest(table: PriceTable, models: readonly ModelInfo[], request: EstimateRequest, date: string): ModelEstimate[] {

@@ -1,3 +1,4 @@
+import type * as EstimateWork from './estimateWork.js';
 import * as vscode from 'vscode';
 import { formatTokens, formatUsd } from '../core/format.js';
 import { isPromptLikeDocument } from './promptFiles.js';
@@ -9,7 +10,7 @@ import type { TierEstimate } from './selectionEstimate.js';
 // the whole active file when it is a prompt-like file). The estimator and router load on the
 // first selection, not at activation.
 
-type Estimator = typeof import('./estimateWork.js');
+type Estimator = typeof EstimateWork;
 let estimator: Promise<Estimator> | undefined;
 const loadEstimator = () => (estimator ??= import('./estimateWork.js'));
 
@@ -33,7 +34,10 @@ export function editorPrompt(editor: vscode.TextEditor | undefined): EditorPromp
   if (!editor) return undefined;
   const fileName = vscode.workspace.asRelativePath(editor.document.uri);
   const uri = editor.document.uri.toString();
-  const selected = editor.selections.map((s) => editor.document.getText(s)).filter((t) => t.trim() !== '').join('\n');
+  const selected = editor.selections
+    .map((s) => editor.document.getText(s))
+    .filter((t) => t.trim() !== '')
+    .join('\n');
   if (selected) return { text: selected, source: 'selection', fileName, key: `selection:${uri}` };
   if (isPromptLikeDocument(editor.document.languageId, editor.document.fileName)) {
     const text = editor.document.getText();
@@ -63,7 +67,11 @@ export class EstimateStatus implements vscode.Disposable {
         // Where the text changed, so the next estimate recounts only that part of a large file.
         this.tokens?.noteEdits(
           fileKey(event.document.uri),
-          event.contentChanges.map((change) => ({ offset: change.rangeOffset, removedLength: change.rangeLength, insertedLength: change.text.length })),
+          event.contentChanges.map((change) => ({
+            offset: change.rangeOffset,
+            removedLength: change.rangeLength,
+            insertedLength: change.text.length,
+          })),
         );
         if (event.document === vscode.window.activeTextEditor?.document) this.schedule();
       }),
@@ -123,7 +131,8 @@ export class EstimateStatus implements vscode.Disposable {
 
 function tooltip(estimate: ComputedEstimate): vscode.MarkdownString {
   const rows = estimate.tiers.map(
-    (t) => `| ${t.tier === estimate.recommended ? '**' + t.displayName + '** ★' : t.displayName} | ${formatTokens(t.inputTokens)} | ${formatUsd(t.usd)} |`,
+    (t) =>
+      `| ${t.tier === estimate.recommended ? '**' + t.displayName + '** ★' : t.displayName} | ${formatTokens(t.inputTokens)} | ${formatUsd(t.usd)} |`,
   );
   const md = new vscode.MarkdownString(
     [
@@ -143,10 +152,15 @@ function tooltip(estimate: ComputedEstimate): vscode.MarkdownString {
 }
 
 /** tally.estimateSelection: the estimate per tier; picking one sends the text to the chat on that tier. */
-export async function showEstimatePick(status: EstimateStatus, sendToChat: (prompt: EditorPrompt, tier: RoutedTier | 'auto') => Promise<void>): Promise<void> {
+export async function showEstimatePick(
+  status: EstimateStatus,
+  sendToChat: (prompt: EditorPrompt, tier: RoutedTier | 'auto') => Promise<void>,
+): Promise<void> {
   const estimate = await status.current();
   if (!estimate) {
-    void vscode.window.showInformationMessage('Tally: select some text (or open a Markdown or text prompt file) to see what sending it would cost.');
+    void vscode.window.showInformationMessage(
+      'Tally: select some text (or open a Markdown or text prompt file) to see what sending it would cost.',
+    );
     return;
   }
   type Item = vscode.QuickPickItem & { tier: RoutedTier | 'auto' };
@@ -154,7 +168,10 @@ export async function showEstimatePick(status: EstimateStatus, sendToChat: (prom
     tier: t.tier,
     label: `${t.tier === estimate.recommended ? '$(star-full) ' : ''}${t.displayName}`,
     description: `≈${formatTokens(t.inputTokens)} tok · ${formatUsd(t.usd)}`,
-    detail: t.tier === estimate.recommended ? `Recommended: ${estimate.reasons.join('; ')}. Select to send to Tally Chat on this tier.` : 'Select to send to Tally Chat on this tier.',
+    detail:
+      t.tier === estimate.recommended
+        ? `Recommended: ${estimate.reasons.join('; ')}. Select to send to Tally Chat on this tier.`
+        : 'Select to send to Tally Chat on this tier.',
   }));
   items.push({ tier: 'auto', label: '$(comment-discussion) Send to chat, tier chosen when sending', description: 'auto' });
   const pick = vscode.window.createQuickPick<Item>();

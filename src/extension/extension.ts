@@ -22,7 +22,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const chat = new ChatPanel(context.extensionUri, () => (session ??= createSession()), log);
 
   async function createSession(): Promise<ChatSession> {
-    const [{ ChatSession }, { ConversationStore }, { createEngineProvider, missingKeyNotice }, { CacheModel }, { tableWithTierModels, chatRouterFor }] = await Promise.all([
+    const [
+      { ChatSession },
+      { ConversationStore },
+      { createEngineProvider, missingKeyNotice },
+      { CacheModel },
+      { tableWithTierModels, chatRouterFor },
+    ] = await Promise.all([
       import('./chat/chatSession.js'),
       import('./chat/conversationStore.js'),
       import('./chat/engineHost.js'),
@@ -96,7 +102,9 @@ export function activate(context: vscode.ExtensionContext): void {
   registerSpendFeatures(context, services);
   const done = performance.now();
   const ms = (from: number, to: number) => `${(to - from).toFixed(1)} ms`;
-  log.info(`activated in ${ms(started, done)} (settings and prices ${ms(started, servicesReady)}, chat and estimate ${ms(servicesReady, ownReady)}, spend ${ms(ownReady, done)})`);
+  log.info(
+    `activated in ${ms(started, done)} (settings and prices ${ms(started, servicesReady)}, chat and estimate ${ms(servicesReady, ownReady)}, spend ${ms(ownReady, done)})`,
+  );
 }
 
 export function deactivate(): void {}

@@ -20,7 +20,11 @@ export function mergeEdits(first: TextEdit, next: TextEdit): TextEdit {
   const start = Math.min(first.offset, next.offset);
   const end = Math.max(first.offset + first.insertedLength, next.offset + next.removedLength);
   const span = end - start;
-  return { offset: start, removedLength: span - first.insertedLength + first.removedLength, insertedLength: span - next.removedLength + next.insertedLength };
+  return {
+    offset: start,
+    removedLength: span - first.insertedLength + first.removedLength,
+    insertedLength: span - next.removedLength + next.insertedLength,
+  };
 }
 
 /**

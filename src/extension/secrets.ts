@@ -14,7 +14,7 @@ export async function readApiKey(secrets: vscode.SecretStorage, env: NodeJS.Proc
 export async function promptForApiKey(secrets: vscode.SecretStorage): Promise<boolean> {
   const key = await vscode.window.showInputBox({
     title: 'Tally: Anthropic API key',
-    prompt: 'Stored in VS Code\'s secret storage (the OS keychain), never in settings. Create one at console.anthropic.com.',
+    prompt: "Stored in VS Code's secret storage (the OS keychain), never in settings. Create one at console.anthropic.com.",
     placeHolder: 'sk-ant-…',
     password: true,
     ignoreFocusOut: true,

@@ -8,7 +8,6 @@ import { ROUTED_TIERS, type RoutedTier } from './settings.js';
 
 // Pure: what the estimate status bar item and its quick pick show. No `vscode` import.
 
-
 export interface TierEstimate {
   tier: RoutedTier;
   model: string;
@@ -28,13 +27,23 @@ export function tierEstimates(table: PriceTable, models: Record<RoutedTier, stri
  * The same from content token counts already made (one incremental pass gives every family),
  * so three tiers cost three multiplications, not three passes over the text.
  */
-export function tierEstimatesFromCounts(table: PriceTable, models: Record<RoutedTier, string>, contentTokens: (family: TokenizerFamily) => number, now: number): TierEstimate[] {
+export function tierEstimatesFromCounts(
+  table: PriceTable,
+  models: Record<RoutedTier, string>,
+  contentTokens: (family: TokenizerFamily) => number,
+  now: number,
+): TierEstimate[] {
   const date = utcDate(now);
   return ROUTED_TIERS.map((tier) => {
     const model = resolveModel(table, models[tier]);
     // As estimateForModel prices a lone message: the message frame plus the content, sent uncached.
     const inputTokens = messageFrameTokens(model.family) + contentTokens(model.family);
-    const usd = priceTokens(table, model, { input: inputTokens, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: TYPICAL_ANSWER_TOKENS }, { date }).total;
+    const usd = priceTokens(
+      table,
+      model,
+      { input: inputTokens, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: TYPICAL_ANSWER_TOKENS },
+      { date },
+    ).total;
     return { tier, model: model.id, displayName: model.displayName, inputTokens, outputTokens: TYPICAL_ANSWER_TOKENS, usd };
   });
 }

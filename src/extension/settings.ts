@@ -32,7 +32,13 @@ export const DEFAULT_SETTINGS: TallySettings = {
 
 const modelId = v.pipe(v.string('must be a model id'), v.trim(), v.nonEmpty('must not be empty'));
 const usdOrUnset = v.nullable(v.pipe(v.number('must be a number of US dollars'), v.minValue(0, 'must not be negative')));
-const pathOrUnset = v.nullable(v.pipe(v.string('must be a path'), v.trim(), v.transform((s) => (s === '' ? null : s))));
+const pathOrUnset = v.nullable(
+  v.pipe(
+    v.string('must be a path'),
+    v.trim(),
+    v.transform((s) => (s === '' ? null : s)),
+  ),
+);
 
 const validRegex = (pattern: string) => {
   try {
@@ -55,15 +61,24 @@ export const SETTING_SCHEMAS = {
       v.strictObject(
         {
           pattern: v.optional(
-            v.pipe(v.string('pattern must be a string'), v.nonEmpty('pattern must not be empty'), v.check(validRegex, 'pattern is not a valid regular expression')),
+            v.pipe(
+              v.string('pattern must be a string'),
+              v.nonEmpty('pattern must not be empty'),
+              v.check(validRegex, 'pattern is not a valid regular expression'),
+            ),
           ),
           keyword: v.optional(v.pipe(v.string('keyword must be a string'), v.nonEmpty('keyword must not be empty'))),
           tier: v.picklist(ROUTED_TIERS, 'tier must be haiku, sonnet or opus'),
         },
         'each rule must be an object {"pattern", "tier"} or {"keyword", "tier"}',
       ),
-      v.check((rule) => (rule.pattern === undefined) !== (rule.keyword === undefined), 'each rule needs exactly one of "pattern" or "keyword"'),
-      v.transform((rule): RoutingRule => (rule.pattern !== undefined ? { pattern: rule.pattern, tier: rule.tier } : { keyword: rule.keyword!, tier: rule.tier })),
+      v.check(
+        (rule) => (rule.pattern === undefined) !== (rule.keyword === undefined),
+        'each rule needs exactly one of "pattern" or "keyword"',
+      ),
+      v.transform((rule): RoutingRule =>
+        rule.pattern !== undefined ? { pattern: rule.pattern, tier: rule.tier } : { keyword: rule.keyword!, tier: rule.tier },
+      ),
     ),
     'must be a list of {"pattern", "tier"} or {"keyword", "tier"} rules',
   ),
@@ -76,7 +91,13 @@ export const SETTING_SCHEMAS = {
       v.string('must be a URL'),
       v.trim(),
       v.transform((s) => (s === '' ? null : s)),
-      v.nullable(v.pipe(v.string(), v.url('must be a full URL such as https://api.anthropic.com'), v.regex(/^https?:\/\//i, 'must start with http:// or https://'))),
+      v.nullable(
+        v.pipe(
+          v.string(),
+          v.url('must be a full URL such as https://api.anthropic.com'),
+          v.regex(/^https?:\/\//i, 'must start with http:// or https://'),
+        ),
+      ),
     ),
   ),
   cacheTtl: v.picklist(['5m', '1h', 'auto'], 'must be "5m", "1h" or "auto"'),

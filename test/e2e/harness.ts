@@ -123,7 +123,11 @@ export async function freePort(): Promise<number> {
 export class GaveUp extends Error {}
 
 /** Polls `check` until it returns a value other than undefined/false; fails with `what` after `timeoutMs`. */
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -163,28 +167,43 @@ export interface FakeAnthropic {
 export async function startFakeAnthropic(name: string, apiKey: string): Promise<FakeAnthropic> {
   const main = join(REPO_ROOT, 'test/fake-anthropic/main.ts');
   if (!existsSync(main)) throw new Error(`the fake Anthropic server is missing: ${main}`);
-  const { child, logPath, assertRunning } = startLogged(name, process.execPath, ['--import', 'tsx', main, '--port', '0', '--api-key', apiKey], process.env);
+  const { child, logPath, assertRunning } = startLogged(
+    name,
+    process.execPath,
+    ['--import', 'tsx', main, '--port', '0', '--api-key', apiKey],
+    process.env,
+  );
   // It prints its URL (with the port the system chose) as the first line of stdout.
   let printed = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     printed += chunk.toString('utf8');
   });
-  const url = await waitUntil(`the fake Anthropic server to print its URL (log ${logPath})`, async () => {
-    await assertRunning();
-    const line = printed.split('\n')[0]?.trim();
-    return printed.includes('\n') && line?.startsWith('http://127.0.0.1:') ? line : undefined;
-  }, 30_000);
+  const url = await waitUntil(
+    `the fake Anthropic server to print its URL (log ${logPath})`,
+    async () => {
+      await assertRunning();
+      const line = printed.split('\n')[0]?.trim();
+      return printed.includes('\n') && line?.startsWith('http://127.0.0.1:') ? line : undefined;
+    },
+    30_000,
+  );
   return { url, port: Number(new URL(url).port), stop: () => stopProcess(child) };
 }
 
 /** The fake server's control API: GET `/_fake/requests`, or POST a body (`/_fake/fault`) when given. */
 export async function fakeControl<T>(fake: FakeAnthropic, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${fake.url}${path}`, body === undefined ? {} : {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${body === undefined ? 'GET' : 'POST'} ${path} on the fake server: HTTP ${response.status} ${await response.text()}`);
+  const response = await fetch(
+    `${fake.url}${path}`,
+    body === undefined
+      ? {}
+      : {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        },
+  );
+  if (!response.ok)
+    throw new Error(`${body === undefined ? 'GET' : 'POST'} ${path} on the fake server: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
@@ -213,8 +232,12 @@ export class VsCodeSession {
   timings: Record<string, number> = {};
 
   private constructor(parts: {
-    page: Page; fake: FakeAnthropic; theme: Theme;
-    codeServer: ChildProcess; browser: Browser; tempDir: string;
+    page: Page;
+    fake: FakeAnthropic;
+    theme: Theme;
+    codeServer: ChildProcess;
+    browser: Browser;
+    tempDir: string;
   }) {
     this.page = parts.page;
     this.fake = parts.fake;
@@ -256,22 +279,48 @@ export class VsCodeSession {
         XDG_DATA_HOME: join(tempDir, 'xdg-data'),
       };
       const dirs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
-      const install = spawnSync(tools.codeServerBin, [...dirs, '--install-extension', VSIX_PATH], { env, encoding: 'utf8', timeout: 120_000 });
+      const install = spawnSync(tools.codeServerBin, [...dirs, '--install-extension', VSIX_PATH], {
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       if (install.status !== 0) {
-        throw new Error(`code-server --install-extension ${VSIX_PATH} failed (${install.status ?? install.signal}):\n${install.stdout}${install.stderr}`);
+        throw new Error(
+          `code-server --install-extension ${VSIX_PATH} failed (${install.status ?? install.signal}):\n${install.stdout}${install.stderr}`,
+        );
       }
       phase('install .vsix');
 
       const port = await freePort();
-      const { child: codeServer, logPath, assertRunning } = startLogged(`${options.name}-code-server`, tools.codeServerBin, [
-        '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, ...dirs,
-        '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspaceDir,
-      ], env);
+      const {
+        child: codeServer,
+        logPath,
+        assertRunning,
+      } = startLogged(
+        `${options.name}-code-server`,
+        tools.codeServerBin,
+        [
+          '--auth',
+          'none',
+          '--bind-addr',
+          `127.0.0.1:${port}`,
+          ...dirs,
+          '--disable-telemetry',
+          '--disable-update-check',
+          '--disable-workspace-trust',
+          workspaceDir,
+        ],
+        env,
+      );
       cleanup.unshift(() => stopProcess(codeServer));
-      await waitUntil(`code-server on port ${port} (log ${logPath})`, async () => {
-        await assertRunning();
-        return portAccepts(port);
-      }, 60_000);
+      await waitUntil(
+        `code-server on port ${port} (log ${logPath})`,
+        async () => {
+          await assertRunning();
+          return portAccepts(port);
+        },
+        60_000,
+      );
       phase('code-server listening');
 
       const { chromium } = loadPlaywright(tools.playwrightCoreDir);
@@ -279,13 +328,23 @@ export class VsCodeSession {
         executablePath: tools.chromiumPath,
         headless: true,
         timeout: 60_000,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       });
       cleanup.unshift(() => browser.close().catch(() => undefined));
       phase('chromium');
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       const session = new VsCodeSession({ page, fake, theme: options.theme, codeServer, browser, tempDir });
-      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceDir)}`, { timeout: 60_000, waitUntil: 'domcontentloaded' });
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceDir)}`, {
+        timeout: 60_000,
+        waitUntil: 'domcontentloaded',
+      });
       await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
       await page.locator('.statusbar').waitFor({ timeout: 30_000 });
       phase('workbench');
@@ -319,12 +378,19 @@ export class VsCodeSession {
    */
   async runCommand(title: string, timeoutMs = 60_000): Promise<void> {
     const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
-    await waitUntil(`the command palette to offer "${title}"`, async () => {
-      await this.openPalette(title);
-      const found = await row.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
-      if (!found) await this.page.keyboard.press('Escape');
-      return found;
-    }, timeoutMs);
+    await waitUntil(
+      `the command palette to offer "${title}"`,
+      async () => {
+        await this.openPalette(title);
+        const found = await row.waitFor({ state: 'visible', timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        );
+        if (!found) await this.page.keyboard.press('Escape');
+        return found;
+      },
+      timeoutMs,
+    );
     await row.click();
   }
 
@@ -339,7 +405,11 @@ export class VsCodeSession {
   /** Labels of the command palette entries matching `filter`, for checking what the extension contributes. */
   async paletteCommands(filter: string): Promise<string[]> {
     await this.openPalette(filter);
-    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    await this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .first()
+      .waitFor({ state: 'visible', timeout: 5_000 })
+      .catch(() => undefined);
     const rows = this.page.locator('.quick-input-list .monaco-list-row .label-name');
     const labels: string[] = [];
     for (let i = 0; i < (await rows.count()); i++) labels.push((await rows.nth(i).innerText()).trim());
@@ -349,13 +419,17 @@ export class VsCodeSession {
 
   /** The webview frame (there may be several panels open) that shows `selector`. */
   async webviewWith(selector: string, timeoutMs = 45_000): Promise<Frame> {
-    return waitUntil(`a webview showing ${selector}`, async () => {
-      for (const frame of this.page.frames()) {
-        if (frame.isDetached() || !frame.url().includes('/webview/')) continue;
-        if (await frame.locator(selector).first().isVisible()) return frame;
-      }
-      return undefined;
-    }, timeoutMs);
+    return waitUntil(
+      `a webview showing ${selector}`,
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame.isDetached() || !frame.url().includes('/webview/')) continue;
+          if (await frame.locator(selector).first().isVisible()) return frame;
+        }
+        return undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Picks the quick pick entry whose label contains `label` (after a command opened it). */
@@ -373,16 +447,18 @@ export class VsCodeSession {
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(text);
     await input.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {
-      throw new Error(`the input box did not accept "${text}"`);
-    });
+    await this.page
+      .locator('.quick-input-widget')
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => {
+        throw new Error(`the input box did not accept "${text}"`);
+      });
   }
 
   /** The status bar entry whose text matches `pattern`. */
   statusBarItem(pattern: RegExp): Locator {
     return this.page.locator('.statusbar .statusbar-item').filter({ hasText: pattern }).first();
   }
-
 }
 
 function userSettings(options: SessionOptions, apiBaseUrl: string, ledgerDir: string): Record<string, unknown> {

@@ -113,7 +113,11 @@ function flatten(body: Body, model: ModelInfo): PromptBlock[] {
     const isFinalAssistant = index === body.messages.length - 1 && message.role === 'assistant';
     const empty = typeof message.content === 'string' ? message.content === '' : message.content.length === 0;
     if (empty && !isFinalAssistant) {
-      throw new RequestRejection(400, 'invalid_request_error', `messages.${index}: all messages must have non-empty content except for the optional final assistant message`);
+      throw new RequestRejection(
+        400,
+        'invalid_request_error',
+        `messages.${index}: all messages must have non-empty content except for the optional final assistant message`,
+      );
     }
     const scope = `messages.${index}.${message.role}`;
     if (typeof message.content === 'string') {
@@ -159,7 +163,11 @@ const MAX_BREAKPOINTS = 4;
 function checkBreakpoints(blocks: PromptBlock[]): void {
   const ttls = blocks.flatMap((block) => (block.breakpoint ? [block.breakpoint] : []));
   if (ttls.length > MAX_BREAKPOINTS) {
-    throw new RequestRejection(400, 'invalid_request_error', `A maximum of ${MAX_BREAKPOINTS} blocks with cache_control may be provided. Found ${ttls.length}.`);
+    throw new RequestRejection(
+      400,
+      'invalid_request_error',
+      `A maximum of ${MAX_BREAKPOINTS} blocks with cache_control may be provided. Found ${ttls.length}.`,
+    );
   }
   const firstShort = ttls.indexOf('5m');
   if (firstShort !== -1 && ttls.indexOf('1h', firstShort) !== -1) {

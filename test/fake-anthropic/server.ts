@@ -217,7 +217,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return sendJson(res, 200, { ok: true });
     }
     if (method === 'GET' && path === '/_fake/requests') return sendJson(res, 200, requests);
-    if (method === 'GET' && path === '/_fake/state') return sendJson(res, 200, { now: now(), timeScale, liveCacheEntries: cache.size(now()) });
+    if (method === 'GET' && path === '/_fake/state')
+      return sendJson(res, 200, { now: now(), timeScale, liveCacheEntries: cache.size(now()) });
     return sendJson(res, 404, { error: `unknown control endpoint ${method} ${path}` });
   }
 

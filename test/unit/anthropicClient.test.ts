@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { createMessagesClient, type MessagesClientOptions, type MessagesRequest, type MessagesResult } from '../../src/core/anthropic/client.js';
+import {
+  createMessagesClient,
+  type MessagesClientOptions,
+  type MessagesRequest,
+  type MessagesResult,
+} from '../../src/core/anthropic/client.js';
 import { ApiError, InputError } from '../../src/core/errors.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { countUserMessageTokens } from '../../src/core/tokens/estimator.js';
@@ -57,7 +62,9 @@ test('streams text in order as it arrives and returns usage, model, request id a
 
 test('usage reports cache writes split by TTL and reads on the next turn', async () => {
   fake.clearCache();
-  const system = [{ type: 'text' as const, text: 'You are terse. '.repeat(400), cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } }];
+  const system = [
+    { type: 'text' as const, text: 'You are terse. '.repeat(400), cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } },
+  ];
   const first = await client().stream({ ...ask('one [[tokens:5]]'), system });
   assert.ok((first.usage?.cache_creation?.ephemeral_1h_input_tokens ?? 0) > 1000);
   assert.equal(first.usage?.cache_creation?.ephemeral_5m_input_tokens, 0);
@@ -78,7 +85,10 @@ test('a 429 is retried, honouring retry-after, and yields one result', async () 
   assert.equal(result.status, 'ok');
   assert.equal(result.usage?.output_tokens, 20);
   const attempts = fake.requests.slice(before);
-  assert.deepEqual(attempts.map((r) => r.status), [429, 200]);
+  assert.deepEqual(
+    attempts.map((r) => r.status),
+    [429, 200],
+  );
   // The SDK's own first back-off is at most 0.5 s; a longer wait means retry-after was obeyed.
   assert.ok(attempts[1]!.at - attempts[0]!.at >= 590, `waited ${attempts[1]!.at - attempts[0]!.at} ms`);
   assert.equal(result.requestId, attempts[1]!.requestId, 'the result names the request that succeeded');
@@ -90,7 +100,10 @@ test('529 and 500 are retried with back-off and then succeed', async () => {
   fake.injectFault({ type: 'server_error' });
   const result = await client().stream(ask('again [[tokens:10]]'));
   assert.equal(result.status, 'ok');
-  assert.deepEqual(fake.requests.slice(before).map((r) => r.status), [529, 500, 200]);
+  assert.deepEqual(
+    fake.requests.slice(before).map((r) => r.status),
+    [529, 500, 200],
+  );
 });
 
 test('rate limited after every retry: a clear error naming the retries, no usage', async () => {
@@ -209,7 +222,10 @@ test('the key is redacted even from an error body that echoes request headers', 
     const headers = new Headers(init?.headers);
     const body = {
       type: 'error',
-      error: { type: 'invalid_request_error', message: `bad request; you sent authorization: ${headers.get('authorization')} and "x-api-key":"${KEY}"` },
+      error: {
+        type: 'invalid_request_error',
+        message: `bad request; you sent authorization: ${headers.get('authorization')} and "x-api-key":"${KEY}"`,
+      },
     };
     return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json', 'request-id': 'req_echo' } });
   };
@@ -247,7 +263,10 @@ test('connection refused and unknown hosts name the base URL', async () => {
 });
 
 test('a missing key or a malformed base URL is an InputError before anything is sent', () => {
-  assert.throws(() => createMessagesClient({ apiKey: '' }), (error: unknown) => error instanceof InputError && /ANTHROPIC_API_KEY/.test(error.message));
+  assert.throws(
+    () => createMessagesClient({ apiKey: '' }),
+    (error: unknown) => error instanceof InputError && /ANTHROPIC_API_KEY/.test(error.message),
+  );
   assert.throws(() => createMessagesClient({ apiKey: '   ' }), InputError);
   assert.throws(() => createMessagesClient({ apiKey: KEY, baseUrl: 'localhost:8080' }), /base URL .* http:\/\/ or https:\/\//);
   assert.throws(() => createMessagesClient({ apiKey: KEY, baseUrl: 'not a url' }), InputError);
@@ -255,7 +274,10 @@ test('a missing key or a malformed base URL is an InputError before anything is 
 
 test('countTokens returns what count_tokens reports', async () => {
   const text = 'Count these tokens, please.';
-  assert.equal(await client().countTokens({ model: HAIKU.id, messages: [{ role: 'user', content: text }] }), countUserMessageTokens(text, HAIKU.family));
+  assert.equal(
+    await client().countTokens({ model: HAIKU.id, messages: [{ role: 'user', content: text }] }),
+    countUserMessageTokens(text, HAIKU.family),
+  );
   await assert.rejects(client().countTokens({ model: 'claude-imaginary-9', messages: [{ role: 'user', content: text }] }), /not found/);
 });
 
@@ -283,7 +305,9 @@ test('an error event inside a started stream is an error naming its type, with t
 test('a gateway error page is cut to a readable line', async () => {
   const page = `<html><body>${'Bad gateway. '.repeat(200)}</body></html>`;
   const gateway: typeof fetch = async () => new Response(page, { status: 502, headers: { 'content-type': 'text/html' } });
-  const result = await createMessagesClient({ apiKey: KEY, baseUrl: 'https://gateway.example', fetch: gateway, maxRetries: 0 }).stream(ask('hi'));
+  const result = await createMessagesClient({ apiKey: KEY, baseUrl: 'https://gateway.example', fetch: gateway, maxRetries: 0 }).stream(
+    ask('hi'),
+  );
   assert.equal(result.error?.status, 502);
   assert.match(result.error?.message ?? '', /^Anthropic API error \(502/);
   assert.ok((result.error?.message.length ?? 0) < 450, `one readable line (${result.error?.message.length} chars)`);

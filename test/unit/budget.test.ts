@@ -6,7 +6,6 @@ import { buildLedgerEntry, openLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { scratchDir } from './scratch.js';
 
-
 const budget = (input: Partial<Budget>) => parseBudget(input);
 
 test('over the daily budget a request is refused with what was spent and what it would add', () => {
@@ -21,7 +20,12 @@ test('over the daily budget a request is refused with what was spent and what it
 });
 
 test('the monthly budget refuses too, and a request that fits exactly is allowed', () => {
-  const monthly = checkBudget({ budget: budget({ dailyUsd: 10, monthlyUsd: 50 }), spentTodayUsd: 1, spentMonthUsd: 49.9, estimateUsd: 0.2 });
+  const monthly = checkBudget({
+    budget: budget({ dailyUsd: 10, monthlyUsd: 50 }),
+    spentTodayUsd: 1,
+    spentMonthUsd: 49.9,
+    estimateUsd: 0.2,
+  });
   assert.equal(monthly.action, 'refuse');
   assert.match(monthly.message, /^monthly budget \$50\.00 reached \(\$49\.90 spent \+ ~\$0\.20 this request\)/);
   const exact = checkBudget({ budget: budget({ dailyUsd: 1, warnAt: 1 }), spentTodayUsd: 0.75, spentMonthUsd: 0.75, estimateUsd: 0.25 });
@@ -64,7 +68,10 @@ test('no budget set: everything is allowed', () => {
 });
 
 test('a bad budget setting is refused with the field named', () => {
-  assert.throws(() => parseBudget({ dailyUsd: -5 }, 'tally.budget'), (e: Error) => e instanceof InputError && e.message === 'tally.budget: dailyUsd: must not be negative');
+  assert.throws(
+    () => parseBudget({ dailyUsd: -5 }, 'tally.budget'),
+    (e: Error) => e instanceof InputError && e.message === 'tally.budget: dailyUsd: must not be negative',
+  );
   assert.throws(() => parseBudget({ warnAt: 1.5 }), /warnAt: must be between 0 and 1/);
   assert.throws(() => parseBudget({ monthlyUsd: '20' }), /monthlyUsd: must be a number of USD/);
   assert.equal(parseBudget({ dailyUsd: 5 }).warnAt, 0.8);
@@ -123,7 +130,12 @@ test('several processes spending at once overspend by at most one request in fli
   for (let round = 0; round < 6; round++) {
     const allowed = processes.filter((ledger) => {
       const spend = ledger.spend(workspace.path);
-      const decision = checkBudget({ budget: daily, spentTodayUsd: spend.today.usd, spentMonthUsd: spend.thisMonth.usd, estimateUsd: request.usd });
+      const decision = checkBudget({
+        budget: daily,
+        spentTodayUsd: spend.today.usd,
+        spentMonthUsd: spend.thisMonth.usd,
+        estimateUsd: request.usd,
+      });
       if (decision.action === 'refuse') refusals++;
       return decision.action !== 'refuse';
     });

@@ -48,17 +48,26 @@ test('never more than four breakpoints, and 1h entries never follow 5m ones', ()
   const layout = conversation.layout('q', tokensOf, 0);
   const plan = planBreakpoints(layout, { minCacheableTokens: 100, ttl: { prefix: '5m', turn: '1h', reason: '' } });
   assert.ok(plan.length <= 4);
-  assert.deepEqual(plan.map((bp) => bp.ttl), plan.map(() => '1h'));
+  assert.deepEqual(
+    plan.map((bp) => bp.ttl),
+    plan.map(() => '1h'),
+  );
   const mixed = planBreakpoints(layout, { minCacheableTokens: 100, ttl: { prefix: '1h', turn: '5m', reason: '' } });
   const ttls = mixed.map((bp) => bp.ttl);
-  assert.deepEqual(ttls, [...ttls].sort((a, b) => (a === b ? 0 : a === '1h' ? -1 : 1)));
+  assert.deepEqual(
+    ttls,
+    [...ttls].sort((a, b) => (a === b ? 0 : a === '1h' ? -1 : 1)),
+  );
   assert.equal(ttls.at(-1), '5m');
 });
 
 test('an edited file moves last and a breakpoint marks the files before it', () => {
   const conversation = conversationWith(1);
   conversation.attach([{ path: 'a.ts', text: 'a2'.repeat(200) }], 2);
-  assert.deepEqual(conversation.orderedFiles().map((file) => file.path), ['b.ts', 'a.ts']);
+  assert.deepEqual(
+    conversation.orderedFiles().map((file) => file.path),
+    ['b.ts', 'a.ts'],
+  );
   const layout = conversation.layout('q', tokensOf, 0);
   const plan = planBreakpoints(layout, { minCacheableTokens: 100, ttl: FIVE });
   const stable = plan.find((bp) => bp.label === 'stable');
@@ -92,7 +101,7 @@ const autoInputs = (over: Partial<TtlInputs>): TtlInputs => ({
   ...over,
 });
 
-test("auto TTL: a first question is written for 5 minutes (a single question never pays the 1h premium)", () => {
+test('auto TTL: a first question is written for 5 minutes (a single question never pays the 1h premium)', () => {
   assert.equal(chooseTtls(autoInputs({})).turn, '5m');
 });
 
@@ -105,7 +114,11 @@ test('auto TTL: once the prompt is warm, the small new turn buys a 1h entry that
 
 test('auto TTL: a user who always answers at once keeps 5m when the new turn is large relative to the prompt', () => {
   const quick = Array.from({ length: 30 }, () => 20_000);
-  assert.equal(chooseTtls(autoInputs({ coldPrefix: false, firstQuestion: false, thinkTimesMs: quick, writeTokens: 5_000, protectedTokens: 8_000 })).turn, '5m');
+  assert.equal(
+    chooseTtls(autoInputs({ coldPrefix: false, firstQuestion: false, thinkTimesMs: quick, writeTokens: 5_000, protectedTokens: 8_000 }))
+      .turn,
+    '5m',
+  );
 });
 
 test('auto TTL: a rewrite mid-conversation (after a lapse or an edit) is written for 1 hour', () => {

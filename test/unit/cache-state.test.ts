@@ -14,7 +14,18 @@ const router: ChatRouter = {
   route: () => ({ tier: 'sonnet', model: MODEL, score: 0.5, reasons: ['test'], maxTokens: 1024, taskClass: 'explain' }),
   chooseWithCache: ({ decision }) => ({ model: decision.model, tier: decision.tier, reasons: decision.reasons }),
 };
-const zero = { requests: 0, failed: 0, inputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, outputTokens: 0, usd: 0, baselineUsd: 0, cacheSavingsUsd: 0, routingSavingsUsd: 0 };
+const zero = {
+  requests: 0,
+  failed: 0,
+  inputTokens: 0,
+  cacheWriteTokens: 0,
+  cacheReadTokens: 0,
+  outputTokens: 0,
+  usd: 0,
+  baselineUsd: 0,
+  cacheSavingsUsd: 0,
+  routingSavingsUsd: 0,
+};
 const noSpend: SpendTotals = { date: '', today: zero, thisMonth: zero, problems: { count: 0, examples: [] } };
 
 let now = Date.parse('2026-11-20T09:00:00Z');
@@ -59,11 +70,19 @@ test('predicted cache reads and writes match the server turn by turn, through ex
   const reads: number[] = [];
   for (const [i, step] of steps.entries()) {
     now += step.pauseMin * 60_000;
-    const result = await chat.sendTurn(conversation, { user: `question ${i} [[tokens:40]]`, model: MODEL, ...(step.context ? { context: step.context } : {}) });
+    const result = await chat.sendTurn(conversation, {
+      user: `question ${i} [[tokens:40]]`,
+      model: MODEL,
+      ...(step.context ? { context: step.context } : {}),
+    });
     assert.equal(result.status, 'ok');
     const usage = result.usage!;
     assert.equal(result.prediction.readTokens, usage.cache_read_input_tokens, `turn ${i + 1} read`);
-    assert.equal(result.prediction.write5mTokens + result.prediction.write1hTokens, usage.cache_creation_input_tokens, `turn ${i + 1} write`);
+    assert.equal(
+      result.prediction.write5mTokens + result.prediction.write1hTokens,
+      usage.cache_creation_input_tokens,
+      `turn ${i + 1} write`,
+    );
     assert.equal(result.cacheReadTokens, usage.cache_read_input_tokens);
     reads.push(result.cacheReadTokens);
     now += 5_000;

@@ -28,7 +28,18 @@ beforeEach(() => {
 
 function spend(): SpendTotals {
   const usd = entries.reduce((sum, entry) => sum + entry.usd, 0);
-  const totals = { requests: entries.length, failed: 0, inputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, outputTokens: 0, usd, baselineUsd: 0, cacheSavingsUsd: 0, routingSavingsUsd: 0 };
+  const totals = {
+    requests: entries.length,
+    failed: 0,
+    inputTokens: 0,
+    cacheWriteTokens: 0,
+    cacheReadTokens: 0,
+    outputTokens: 0,
+    usd,
+    baselineUsd: 0,
+    cacheSavingsUsd: 0,
+    routingSavingsUsd: 0,
+  };
   return { date: '', today: totals, thisMonth: totals, problems: { count: 0, examples: [] } };
 }
 
@@ -153,9 +164,15 @@ test('a long history is compressed by the cheap tier: recent turns kept whole, w
   assert.equal(summaryEntry.usd, trimmed.usd);
   assert.equal(summaryEntry.baselineUsd, summaryEntry.usd, 'a summary is overhead, never a routing saving');
   const kept = chatConversation.completedTurns.map((turn) => turn.number);
-  assert.ok(kept.every((number) => number > trimmed.summary.turns.at(-1)!), 'kept turns are the recent ones');
+  assert.ok(
+    kept.every((number) => number > trimmed.summary.turns.at(-1)!),
+    'kept turns are the recent ones',
+  );
   const lastBody = fake.requests.at(-1)!.body as { system: Array<{ text: string }> };
-  assert.ok(lastBody.system.some((block) => block.text.includes('<conversation-summary')), 'the summary is sent in place of the old turns');
+  assert.ok(
+    lastBody.system.some((block) => block.text.includes('<conversation-summary')),
+    'the summary is sent in place of the old turns',
+  );
 });
 
 test('a turn refused by the budget pays for no history summary either', async () => {
@@ -164,7 +181,10 @@ test('a turn refused by the budget pays for no history summary either', async ()
   for (let i = 1; i <= 3; i++) await chat.sendTurn(chatConversation, { user: `question ${i} [[tokens:200]]` });
   const spentBefore = entries.length;
   const sentBefore = fake.requests.length;
-  const strict = engine({ compression: { historyBudgetTokens: 600, keepRecentTokens: 250 }, budget: { dailyUsd: 0.000001, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null } });
+  const strict = engine({
+    compression: { historyBudgetTokens: 600, keepRecentTokens: 250 },
+    budget: { dailyUsd: 0.000001, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null },
+  });
   const refused = await strict.sendTurn(chatConversation, { user: 'question 4 [[tokens:10]]' });
   assert.equal(refused.status, 'refused');
   assert.equal(refused.trimmed, null);
@@ -198,10 +218,16 @@ test('an edit to one attached file re-writes only that file and what follows it'
   const chatConversation = new Conversation('edit', words('sys', 700), files);
   await chat.sendTurn(chatConversation, { user: 'q1 [[tokens:20]]' });
   now += 60_000;
-  const edited = await chat.sendTurn(chatConversation, { user: 'q2 [[tokens:20]]', context: [{ path: 'b.ts', text: words('b-edited', 500) }] });
+  const edited = await chat.sendTurn(chatConversation, {
+    user: 'q2 [[tokens:20]]',
+    context: [{ path: 'b.ts', text: words('b-edited', 500) }],
+  });
   assert.deepEqual(edited.replacedContext, ['b.ts']);
   now += 60_000;
-  const again = await chat.sendTurn(chatConversation, { user: 'q3 [[tokens:20]]', context: [{ path: 'b.ts', text: words('b-edited-again', 500) }] });
+  const again = await chat.sendTurn(chatConversation, {
+    user: 'q3 [[tokens:20]]',
+    context: [{ path: 'b.ts', text: words('b-edited-again', 500) }],
+  });
   const fileTokens = edited.usage!.cache_creation_input_tokens! - again.usage!.cache_creation_input_tokens!;
   assert.ok(edited.cacheReadTokens > 0, 'the system prompt is still read after the first edit');
   assert.ok(again.cacheReadTokens > edited.cacheReadTokens, 'after the second edit the other three files are read too');

@@ -11,7 +11,17 @@ const warmOpus = { model: 'claude-opus-5-5', prefixTokens: 30_000, expiresAtMs: 
 function choose(config = defaultRouterConfig) {
   const router = defaultChatRouter(table, config);
   const decision = router.route({ prompt: 'write unit tests for this parser' });
-  return router.chooseWithCache({ decision, warmCaches: [warmOpus], nowMs: NOW, prefixTokens: 30_000, newTokens: 300, expectedTurns: 3, outputTokens: 500, priceTable: table, date: '2026-11-29' });
+  return router.chooseWithCache({
+    decision,
+    warmCaches: [warmOpus],
+    nowMs: NOW,
+    prefixTokens: 30_000,
+    newTokens: 300,
+    expectedTurns: 3,
+    outputTokens: 500,
+    priceTable: table,
+    date: '2026-11-29',
+  });
 }
 
 test('a warm Opus cache keeps a Sonnet-level turn on Opus when that is cheaper', () => {
@@ -22,5 +32,8 @@ test('the allow-list holds even against a warm cache (tally chat --router-config
   const config = parseRouterConfig(JSON.stringify({ allowList: ['claude-haiku-5-5', 'claude-sonnet-5-5'] }), 'router.json');
   const choice = choose(config);
   assert.equal(choice.model, 'claude-sonnet-5-5');
-  assert.ok(choice.reasons.some((reason) => /not in the allow-list/.test(reason)), choice.reasons.join('; '));
+  assert.ok(
+    choice.reasons.some((reason) => /not in the allow-list/.test(reason)),
+    choice.reasons.join('; '),
+  );
 });

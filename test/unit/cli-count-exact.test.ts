@@ -13,7 +13,9 @@ after(() => fake.close());
 
 test('count --exact asks count_tokens and says so', async () => {
   const text = 'Summarise the failing tests in this log, one line each.';
-  const { code, stdout } = await runTally(['count', '--model', 'sonnet', '--exact', '--base-url', fake.url, '--json'], text, { ANTHROPIC_API_KEY: KEY });
+  const { code, stdout } = await runTally(['count', '--model', 'sonnet', '--exact', '--base-url', fake.url, '--json'], text, {
+    ANTHROPIC_API_KEY: KEY,
+  });
   assert.equal(code, 0);
   const result = JSON.parse(stdout);
   assert.equal(result.method, 'exact');
@@ -22,7 +24,9 @@ test('count --exact asks count_tokens and says so', async () => {
 });
 
 test('count --exact with a wrong key fails with exit 4 and never shows the key', async () => {
-  const { code, stderr } = await runTally(['count', '--model', 'sonnet', '--exact', '--base-url', fake.url], 'hello', { ANTHROPIC_API_KEY: 'sk-ant-wrong-key-99' });
+  const { code, stderr } = await runTally(['count', '--model', 'sonnet', '--exact', '--base-url', fake.url], 'hello', {
+    ANTHROPIC_API_KEY: 'sk-ant-wrong-key-99',
+  });
   assert.equal(code, 4);
   assert.match(stderr, /rejected the API key/);
   assert.doesNotMatch(stderr, /sk-ant-wrong-key-99/);

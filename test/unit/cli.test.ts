@@ -28,8 +28,14 @@ test('a longer text counts more tokens, and the old tokenizer family is used for
 test('count --jsonl answers one line per input line and reports bad lines by number', async () => {
   const input = ['{"id":"a","text":"one two three"}', 'not json', '{"id":"b","text":"x"}', ''].join('\n');
   const { code, stdout, stderr } = await runTally(['count', '--model', 'sonnet', '--jsonl'], input);
-  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
-  assert.deepEqual(lines.map((line) => line.id), ['a', 'b']);
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  assert.deepEqual(
+    lines.map((line) => line.id),
+    ['a', 'b'],
+  );
   assert.ok(lines.every((line) => Number.isInteger(line.tokens)));
   assert.match(stderr, /line 2: not valid JSON/);
   assert.equal(code, 2);
@@ -46,7 +52,11 @@ test('bad input gets a one-line error and exit code 2, never a stack trace', asy
     [['count'], 'hi', /--model is required/],
     [['count', '--model', 'sonnet', join(scratch, 'missing.txt')], '', /missing\.txt: no such file/],
     [['cost', '--model', 'sonnet', '--usage', '{"input_tokens": 1'], '', /--usage is not valid JSON/],
-    [['cost', '--model', 'sonnet', '--usage', '{"input_tokens":1,"output_tokens":1}', '--date', '2026-13-45'], '', /--date expects YYYY-MM-DD/],
+    [
+      ['cost', '--model', 'sonnet', '--usage', '{"input_tokens":1,"output_tokens":1}', '--date', '2026-13-45'],
+      '',
+      /--date expects YYYY-MM-DD/,
+    ],
     [['frobnicate'], '', /unknown command "frobnicate"/],
   ];
   for (const [args, stdin, message] of cases) {
@@ -80,7 +90,12 @@ test('prices shows the source and date, and --prices applies an override file', 
   assert.match(table.stdout, /Source: https:\/\/www\.anthropic\.com\/pricing, checked 2026-10-31/);
   assert.match(table.stdout, /claude-haiku-5-5 +haiku +v5 +0\.1 +0\.125 +0\.2 +0\.01 +0\.5 +512 +>100k: 0\.5\/2\.5/);
   const file = join(scratch, 'prices.json');
-  writeFileSync(file, JSON.stringify({ models: [{ id: 'claude-opus-5-5', rates: [{ from: null, input: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1, output: 1 }] }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      models: [{ id: 'claude-opus-5-5', rates: [{ from: null, input: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1, output: 1 }] }],
+    }),
+  );
   const json = JSON.parse((await runTally(['prices', '--json', '--prices', file])).stdout);
   assert.equal(json.models.find((m: { id: string }) => m.id === 'claude-opus-5-5').rates[0].input, 1);
   writeFileSync(file, '{"models": [{"id": "claude-opus-5-5", "maxOutput": -3}]}');
@@ -92,10 +107,16 @@ test('prices shows the source and date, and --prices applies an override file', 
 test('estimate prices first send, warm cache and no cache for each model', async () => {
   const system = join(scratch, 'system.txt');
   writeFileSync(system, 'You are a careful senior engineer. '.repeat(400));
-  const { code, stdout } = await runTally(['estimate', '--system', system, '--models', 'haiku,sonnet', '--output-tokens', '300', '--json'], 'Why does this test fail?');
+  const { code, stdout } = await runTally(
+    ['estimate', '--system', system, '--models', 'haiku,sonnet', '--output-tokens', '300', '--json'],
+    'Why does this test fail?',
+  );
   assert.equal(code, 0);
   const { estimates } = JSON.parse(stdout);
-  assert.deepEqual(estimates.map((e: { model: string }) => e.model), ['claude-haiku-5-5', 'claude-sonnet-5-5']);
+  assert.deepEqual(
+    estimates.map((e: { model: string }) => e.model),
+    ['claude-haiku-5-5', 'claude-sonnet-5-5'],
+  );
   for (const estimate of estimates) {
     assert.ok(estimate.cacheable, 'a 3k-token system prompt is cacheable');
     assert.ok(estimate.warmResend.usd.total < estimate.noCache.usd.total, 'a warm cache is cheaper than no cache');
@@ -105,7 +126,10 @@ test('estimate prices first send, warm cache and no cache for each model', async
 });
 
 test('the built CLI runs as `node dist/cli.js`', () => {
-  const result = spawnSync(process.execPath, ['dist/cli.js', 'count', '--model', 'haiku', '--json'], { input: 'hello there', encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['dist/cli.js', 'count', '--model', 'haiku', '--json'], {
+    input: 'hello there',
+    encoding: 'utf8',
+  });
   assert.equal(result.status, 0, result.stderr);
   assert.equal(JSON.parse(result.stdout).model, 'claude-haiku-5-5');
   const bad = spawnSync(process.execPath, ['dist/cli.js', 'count', '--model', 'nope'], { input: 'x', encoding: 'utf8' });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { buildDashboardData } from '../../src/extension/spend/dashboardData.js';
 import { readSpendHistory } from '../../src/extension/spend/spendHistory.js';
 import { axisUsd, isEmpty, modelColours, monthProgress, rangeView } from '../../src/webview/dashboard/chartData.js';
-import { DashboardDataSchema, parseFromDashboard, parseToDashboard } from '../../src/webview/dashboard/protocol.js';
+import { DashboardDataSchema, parseFromDashboard, parseToDashboard } from '../../src/protocol/dashboard.js';
 import * as v from 'valibot';
 import { OTHER_WORKSPACE, table, testLedger, WORKSPACE } from './spendTestLedger.js';
 
@@ -35,9 +35,15 @@ test('a recorded request is charted on its day, under its model and tier, and li
   const data = dashboardFor(l);
   assert.equal(isEmpty(data), false);
   const today = data.days.length - 1;
-  assert.deepEqual(data.dailyByModel.map((s) => [s.key, s.tier]), [['claude-haiku-5-5', 'haiku']]);
+  assert.deepEqual(
+    data.dailyByModel.map((s) => [s.key, s.tier]),
+    [['claude-haiku-5-5', 'haiku']],
+  );
   assert.ok(data.dailyByModel[0]!.usd[today]! > 0);
-  assert.deepEqual(data.dailyByTier.map((s) => s.key), ['haiku']);
+  assert.deepEqual(
+    data.dailyByTier.map((s) => s.key),
+    ['haiku'],
+  );
   assert.equal(data.requestsByDay[today], 1);
   assert.equal(data.recent.length, 1);
   assert.equal(data.recent[0]!.model, 'claude-haiku-5-5');
@@ -58,7 +64,10 @@ test('daily spend stacks by model, largest first, and leaves other workspaces ou
   l.record('2026-11-20T10:00:00Z', 'sonnet', { input_tokens: 50_000, output_tokens: 1000 });
   l.record('2026-11-20T11:00:00Z', 'opus', { input_tokens: 900_000, output_tokens: 1000 }, { workspace: OTHER_WORKSPACE });
   const data = dashboardFor(l);
-  assert.deepEqual(data.dailyByModel.map((s) => s.key), ['claude-sonnet-5-5', 'claude-haiku-5-5']);
+  assert.deepEqual(
+    data.dailyByModel.map((s) => s.key),
+    ['claude-sonnet-5-5', 'claude-haiku-5-5'],
+  );
   const yesterday = data.days.indexOf('2026-11-19');
   const today = data.days.indexOf('2026-11-20');
   const [sonnet, haiku] = data.dailyByModel;
@@ -68,7 +77,10 @@ test('daily spend stacks by model, largest first, and leaves other workspaces ou
   assert.equal(haiku!.usd[today], 0);
   assert.equal(data.requestsByDay[yesterday], 2);
   assert.equal(data.recent.length, 3, 'the other workspace’s request is not listed');
-  assert.deepEqual(data.recent.map((r) => r.ts), ['2026-11-20T10:00:00.000Z', '2026-11-19T10:00:00.000Z', '2026-11-19T09:00:00.000Z']);
+  assert.deepEqual(
+    data.recent.map((r) => r.ts),
+    ['2026-11-20T10:00:00.000Z', '2026-11-19T10:00:00.000Z', '2026-11-19T09:00:00.000Z'],
+  );
   assert.equal(data.budget.monthUsd, 0.33015);
 });
 
@@ -117,7 +129,16 @@ test('the protocol rejects malformed messages on both sides', () => {
 });
 
 test('chart axes label dollars in cents, and sub-cent steps with one significant digit', () => {
-  assert.deepEqual([0, 0.5, 4.5, 0.005, -1.03, 0.0005, 0.001, 0.0012].map(axisUsd), ['$0', '$0.50', '$4.50', '$0.005', '-$1.03', '$0.0005', '$0.001', '$0.0012']);
+  assert.deepEqual([0, 0.5, 4.5, 0.005, -1.03, 0.0005, 0.001, 0.0012].map(axisUsd), [
+    '$0',
+    '$0.50',
+    '$4.50',
+    '$0.005',
+    '-$1.03',
+    '$0.0005',
+    '$0.001',
+    '$0.0012',
+  ]);
 });
 
 test('a redraw re-splits only the days whose totals changed, and sees late entries for past days', (t) => {
@@ -125,11 +146,19 @@ test('a redraw re-splits only the days whose totals changed, and sees late entri
   t.after(() => l.dispose());
   for (let day = 10; day <= 20; day++) l.record(`2026-11-${day}T09:00:00Z`, 'sonnet', { input_tokens: 10_000, output_tokens: 100 });
   let summaries = 0;
-  const counting = { ...l.ledger, summarize: (...args: Parameters<typeof l.ledger.summarize>) => (summaries++, l.ledger.summarize(...args)) };
+  const counting = {
+    ...l.ledger,
+    summarize: (...args: Parameters<typeof l.ledger.summarize>) => (summaries++, l.ledger.summarize(...args)),
+  };
   const cache = new Map();
   const read = () => {
     summaries = 0;
-    const history = readSpendHistory(counting, WORKSPACE.path, { nowMs: l.now.ms, historyDays: 90, recentLimit: 50, priceTable: table }, cache);
+    const history = readSpendHistory(
+      counting,
+      WORKSPACE.path,
+      { nowMs: l.now.ms, historyDays: 90, recentLimit: 50, priceTable: table },
+      cache,
+    );
     return buildDashboardData(history, { workspaceName: WORKSPACE.name, budget, historyDays: 90 });
   };
   read();

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { buildDashboardData } from '../../src/extension/spend/dashboardData.js';
 import { readSpendHistory } from '../../src/extension/spend/spendHistory.js';
 import { dashboardHtml } from '../../src/extension/webviewHtml.js';
-import type { DashboardData, FromDashboard } from '../../src/webview/dashboard/protocol.js';
+import type { DashboardData, FromDashboard } from '../../src/protocol/dashboard.js';
 import { table, testLedger, WORKSPACE } from './spendTestLedger.js';
 
 // The real webview bundle (built as esbuild.js builds it) in a DOM, driven through its protocol.
@@ -38,8 +38,15 @@ async function openPage(savedState?: unknown): Promise<Page> {
   const scriptErrors: string[] = [];
   const virtualConsole = new VirtualConsole();
   virtualConsole.on('jsdomError', (error) => scriptErrors.push(error.message));
-  const html = dashboardHtml({ cspSource: 'vscode-resource:', scriptUri: 'dashboard.js', styleUri: 'dashboard.css', title: 'Tally Spend' }, 'n0nce');
-  const dom = new JSDOM(html.replace(/<script[^>]*><\/script>/, ''), { runScripts: 'outside-only', virtualConsole, pretendToBeVisual: true });
+  const html = dashboardHtml(
+    { cspSource: 'vscode-resource:', scriptUri: 'dashboard.js', styleUri: 'dashboard.css', title: 'Tally Spend' },
+    'n0nce',
+  );
+  const dom = new JSDOM(html.replace(/<script[^>]*><\/script>/, ''), {
+    runScripts: 'outside-only',
+    virtualConsole,
+    pretendToBeVisual: true,
+  });
   const sent: FromDashboard[] = [];
   let state = savedState;
   const window = dom.window as unknown as Record<string, unknown>;
@@ -61,15 +68,19 @@ async function openPage(savedState?: unknown): Promise<Page> {
   window['scrollTo'] = () => {};
   (dom.window.HTMLCanvasElement.prototype as unknown as { getContext: () => unknown }).getContext = function (this: unknown) {
     contexts++;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the proxy reports which canvas it draws on
     const canvas = this;
     return new Proxy(
       {},
       {
         get: (_target, name) =>
-          name === 'canvas' ? canvas
-          : name === 'measureText' ? () => ({ width: 10, actualBoundingBoxAscent: 8, actualBoundingBoxDescent: 2 })
-          : name === 'getImageData' || name === 'createLinearGradient' || name === 'createPattern' ? () => ({ data: [], addColorStop() {} })
-          : () => {},
+          name === 'canvas'
+            ? canvas
+            : name === 'measureText'
+              ? () => ({ width: 10, actualBoundingBoxAscent: 8, actualBoundingBoxDescent: 2 })
+              : name === 'getImageData' || name === 'createLinearGradient' || name === 'createPattern'
+                ? () => ({ data: [], addColorStop() {} })
+                : () => {},
         set: () => true,
       },
     );
@@ -99,7 +110,11 @@ function snapshot(record?: (l: ReturnType<typeof testLedger>) => void): Dashboar
   try {
     record?.(l);
     const history = readSpendHistory(l.ledger, WORKSPACE.path, { nowMs: l.now.ms, historyDays: 90, recentLimit: 50, priceTable: table });
-    return buildDashboardData(history, { workspaceName: WORKSPACE.name, budget: { dailyUsd: 1, monthlyUsd: 20, warnAt: 0.8 }, historyDays: 90 });
+    return buildDashboardData(history, {
+      workspaceName: WORKSPACE.name,
+      budget: { dailyUsd: 1, monthlyUsd: 20, warnAt: 0.8 },
+      historyDays: 90,
+    });
   } finally {
     l.dispose();
   }
@@ -125,7 +140,12 @@ test('a recorded request is charted, totalled and listed, with a text alternativ
     type: 'data',
     data: snapshot((l) => {
       l.record('2026-11-20T14:00:00Z', 'sonnet', { input_tokens: 200_000, output_tokens: 2000 }); // $0.42
-      l.record('2026-11-20T14:30:00Z', 'haiku', { input_tokens: 2000, output_tokens: 500, cache_read_input_tokens: 8000 }, { status: 'aborted' });
+      l.record(
+        '2026-11-20T14:30:00Z',
+        'haiku',
+        { input_tokens: 2000, output_tokens: 500, cache_read_input_tokens: 8000 },
+        { status: 'aborted' },
+      );
     }),
   });
   assert.equal(page.byTestId('empty-state'), null);
@@ -150,13 +170,18 @@ test('a recorded request is charted, totalled and listed, with a text alternativ
 
 test('toolbar buttons send typed messages; export and budget go to the extension', async () => {
   const page = await openPage();
-  await page.deliver({ type: 'data', data: snapshot((l) => l.record('2026-11-20T14:00:00Z', 'haiku', { input_tokens: 100, output_tokens: 10 })) });
+  await page.deliver({
+    type: 'data',
+    data: snapshot((l) => l.record('2026-11-20T14:00:00Z', 'haiku', { input_tokens: 100, output_tokens: 10 })),
+  });
   (page.byTestId('export-csv') as HTMLButtonElement).click();
   (page.byTestId('export-json') as HTMLButtonElement).click();
   (page.byTestId('set-budget') as HTMLButtonElement).click();
   assert.deepEqual(page.sent.slice(1), [{ type: 'export', format: 'csv' }, { type: 'export', format: 'json' }, { type: 'setBudget' }]);
   // Every control is a native, focusable element (keyboard reachable without extra handlers).
-  const inlineHandlers = [...page.dom.window.document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on')));
+  const inlineHandlers = [...page.dom.window.document.querySelectorAll('*')].filter((e) =>
+    [...e.attributes].some((a) => a.name.startsWith('on')),
+  );
   assert.deepEqual(inlineHandlers, []);
 });
 
@@ -170,7 +195,10 @@ test('names from the ledger are shown as text, never as markup', async () => {
 
 test('a message outside the protocol is ignored and the view keeps what it showed', async () => {
   const page = await openPage();
-  await page.deliver({ type: 'data', data: snapshot((l) => l.record('2026-11-20T14:00:00Z', 'haiku', { input_tokens: 100, output_tokens: 10 })) });
+  await page.deliver({
+    type: 'data',
+    data: snapshot((l) => l.record('2026-11-20T14:00:00Z', 'haiku', { input_tokens: 100, output_tokens: 10 })),
+  });
   await page.deliver({ type: 'data', data: { workspaceName: '<img src=x onerror=alert(1)>' } });
   await page.deliver({ type: 'html', html: '<script>alert(1)</script>' });
   assert.equal(page.allByTestId('recent-row').length, 1);

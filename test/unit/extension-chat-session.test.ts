@@ -14,8 +14,8 @@ import { ChatSession, type ChatSessionDeps } from '../../src/extension/chat/chat
 import { ConversationStore, type KeyValueStore } from '../../src/extension/chat/conversationStore.js';
 import { chatRouterFor, tableWithTierModels } from '../../src/extension/chat/routing.js';
 import { DEFAULT_SETTINGS, checkAllowList, type TallySettings } from '../../src/extension/settings.js';
-import type { HostMessage, Notice, Turn } from '../../src/webview/chat/protocol.js';
-import { parseHostMessage } from '../../src/webview/chat/protocol.js';
+import type { HostMessage, Notice, Turn } from '../../src/protocol/chat.js';
+import { parseHostMessage } from '../../src/protocol/chat.js';
 
 class MapStore implements KeyValueStore {
   readonly data = new Map<string, unknown>();
@@ -51,7 +51,15 @@ class FakeClient implements MessagesClient {
   }
 }
 
-function setup(options: { settings?: Partial<TallySettings>; key?: boolean; store?: MapStore; client?: FakeClient; compression?: CompressionSettings } = {}) {
+function setup(
+  options: {
+    settings?: Partial<TallySettings>;
+    key?: boolean;
+    store?: MapStore;
+    client?: FakeClient;
+    compression?: CompressionSettings;
+  } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'tally-chat-session-'));
   const settings: TallySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const table = tableWithTierModels(bundledPriceTable(), settings);
@@ -108,14 +116,23 @@ test('a sent message streams into the panel, then shows the model, its reasons a
   await s.session.handle({ type: 'ready' });
   await s.session.handle({ type: 'send', text: 'rename this variable to camelCase', choice: 'auto' });
   assert.equal(s.of('turn')[0]!.turn.status, 'streaming');
-  assert.equal(s.of('delta').map((d) => d.text).join(''), 'Use **`Array.prototype.flat`**.');
+  assert.equal(
+    s
+      .of('delta')
+      .map((d) => d.text)
+      .join(''),
+    'Use **`Array.prototype.flat`**.',
+  );
   const turn = s.lastTurn();
   assert.equal(turn.status, 'ok');
   assert.equal(turn.answer, 'Use **`Array.prototype.flat`**.');
   assert.ok(turn.model?.startsWith('claude-'));
   assert.ok(turn.reasons.length > 0, 'which model answered and why');
   assert.ok(turn.usage && turn.usage.usd > 0 && turn.usage.inputTokens === 40 && turn.usage.outputTokens === 12);
-  assert.deepEqual(s.of('busy').map((b) => b.busy), [true, false]);
+  assert.deepEqual(
+    s.of('busy').map((b) => b.busy),
+    [true, false],
+  );
 });
 
 test('conversations persist per workspace and come back after a reload, with the history list', async (t) => {
@@ -130,8 +147,14 @@ test('conversations persist per workspace and come back after a reload, with the
   await reloaded.session.handle({ type: 'ready' });
   const init = reloaded.of('init')[0]!;
   assert.equal(init.conversation.title, 'What does flatMap do?');
-  assert.deepEqual(init.conversation.turns.map((turn) => [turn.user, turn.status]), [['What does flatMap do?', 'ok']]);
-  assert.deepEqual(init.history.map((h) => h.title), ['What does flatMap do?']);
+  assert.deepEqual(
+    init.conversation.turns.map((turn) => [turn.user, turn.status]),
+    [['What does flatMap do?', 'ok']],
+  );
+  assert.deepEqual(
+    init.history.map((h) => h.title),
+    ['What does flatMap do?'],
+  );
 
   await reloaded.session.handle({ type: 'newChat' });
   assert.deepEqual(reloaded.of('init').at(-1)!.conversation.turns, []);
@@ -163,7 +186,11 @@ test('a rejected key shows the API message with a button to set the key', async 
   assert.match(notice.message, /Anthropic rejected the API key/);
   assert.equal(notice.action, 'tally.setApiKey');
   assert.equal(s.lastTurn().status, 'error');
-  assert.deepEqual(s.of('setDraft').at(-1), { type: 'setDraft', text: 'hello', choice: null }, 'the question is back in the input to resend');
+  assert.deepEqual(
+    s.of('setDraft').at(-1),
+    { type: 'setDraft', text: 'hello', choice: null },
+    'the question is back in the input to resend',
+  );
 });
 
 test('over budget: the panel shows a refusal; "send anyway" sends, cancel hands the message back unsent', async (t) => {
@@ -243,7 +270,10 @@ test('attached context shows its token and cost weight per tier, and feeds the p
   assert.equal(attachment.label, 'src/big.ts');
   assert.ok(attachment.tokens.sonnet > 5000);
   assert.ok(attachment.usd.opus > attachment.usd.sonnet && attachment.usd.sonnet > attachment.usd.haiku);
-  const after = s.of('basis').at(-1)!.basis.find((b) => b.tier === 'sonnet')!.prefixTokens;
+  const after = s
+    .of('basis')
+    .at(-1)!
+    .basis.find((b) => b.tier === 'sonnet')!.prefixTokens;
   assert.ok(after - before >= attachment.tokens.sonnet, `prefix grew by ${after - before}`);
   await s.session.handle({ type: 'detach', attachmentId: attachment.id });
   assert.deepEqual(s.of('attachments').at(-1)!.attachments, []);
@@ -269,14 +299,21 @@ test('a keyword rule matches text a regular expression could not (c++), and the 
 
 test('the allow-list, given by alias, is never left: an unlisted tier moves up to an allowed one and says why', async (t) => {
   const table = bundledPriceTable();
-  const checked = checkAllowList({ ...DEFAULT_SETTINGS, routing: { mode: 'local', allowList: ['sonnet-5.5', 'opus-5.5'], rules: [] } }, DEFAULT_SETTINGS, table);
+  const checked = checkAllowList(
+    { ...DEFAULT_SETTINGS, routing: { mode: 'local', allowList: ['sonnet-5.5', 'opus-5.5'], rules: [] } },
+    DEFAULT_SETTINGS,
+    table,
+  );
   assert.deepEqual(checked.problems, []);
   const s = setup({ settings: checked.settings });
   t.after(s.cleanup);
   await s.session.handle({ type: 'draft', text: 'rename x to y', choice: 'auto' });
   const rec = s.of('recommendation').at(-1)!.recommendation;
   assert.equal(rec.tier, 'sonnet', 'a haiku-grade prompt goes to the cheapest allowed tier');
-  assert.match(rec.reasons.join(' '), /claude-haiku-5-5 is not in the allow-list: using Sonnet \(claude-sonnet-5-5; next allowed tier up\)/);
+  assert.match(
+    rec.reasons.join(' '),
+    /claude-haiku-5-5 is not in the allow-list: using Sonnet \(claude-sonnet-5-5; next allowed tier up\)/,
+  );
   await s.session.handle({ type: 'send', text: 'rename x to y', choice: 'auto' });
   assert.equal(s.client.requests[0]!.model, 'claude-sonnet-5-5');
 });
@@ -304,7 +341,10 @@ test('starting a new chat while a reply streams stops it and keeps the stopped t
   await new Promise((resolve) => setImmediate(resolve));
   assert.notEqual(s.session.conversationId, oldId);
   const old = new ConversationStore(store).load(oldId);
-  assert.deepEqual(old?.turns.map((turn) => [turn.user, turn.status]), [['long question', 'aborted']]);
+  assert.deepEqual(
+    old?.turns.map((turn) => [turn.user, turn.status]),
+    [['long question', 'aborted']],
+  );
   assert.deepEqual(s.of('init').at(-1)!.conversation.turns, []);
 });
 
@@ -369,7 +409,10 @@ test('a history summary is kept with the conversation: after a reload the next r
   t.after(first.cleanup);
   for (let n = 1; n <= 3; n++) await first.session.handle({ type: 'send', text: question(n), choice: 'sonnet' });
   assert.ok(first.client.requests.some(isSummary), 'the history passed its budget and was summarised');
-  assert.ok(first.of('turn').some((m) => m.turn.trimmed !== null), 'the panel said so');
+  assert.ok(
+    first.of('turn').some((m) => m.turn.trimmed !== null),
+    'the panel said so',
+  );
   await new Promise((resolve) => setImmediate(resolve));
 
   // The same workspace state, opened again (a reload), next to the session that never closed.

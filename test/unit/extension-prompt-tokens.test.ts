@@ -38,7 +38,10 @@ test('edits merged into one span rebuild the same text as applying them one by o
   let merged = edits[0]!;
   for (const edit of edits.slice(1)) merged = mergeEdits(merged, edit);
   const original = PROSE.slice(0, 5000);
-  const rebuilt = original.slice(0, merged.offset) + text.slice(merged.offset, merged.offset + merged.insertedLength) + original.slice(merged.offset + merged.removedLength);
+  const rebuilt =
+    original.slice(0, merged.offset) +
+    text.slice(merged.offset, merged.offset + merged.insertedLength) +
+    original.slice(merged.offset + merged.removedLength);
   assert.equal(rebuilt, text);
 });
 
@@ -75,7 +78,12 @@ test('per-tier figures from shared counts equal the per-model estimate of the te
   const fromCounts = tierEstimatesFromCounts(table, DEFAULT_SETTINGS.models, (family) => estimateTextTokens(PROSE, family), now);
   assert.deepEqual(fromCounts, tierEstimates(table, DEFAULT_SETTINGS.models, PROSE, now));
   for (const tier of fromCounts) {
-    const direct = estimateForModel(table, resolveModel(table, tier.model), { message: PROSE, outputTokens: tier.outputTokens }, '2026-11-29');
+    const direct = estimateForModel(
+      table,
+      resolveModel(table, tier.model),
+      { message: PROSE, outputTokens: tier.outputTokens },
+      '2026-11-29',
+    );
     assert.equal(tier.inputTokens, direct.inputTokens);
     assert.equal(tier.usd, direct.noCache.usd.total);
   }

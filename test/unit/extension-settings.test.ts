@@ -11,7 +11,14 @@ import packageJson from '../../package.json';
 const reader = (values: Partial<Record<SettingKey, unknown>>) => (key: SettingKey) => values[key];
 
 test('valid settings apply; unset ones take the defaults', () => {
-  const { settings, problems } = resolveSettings(reader({ 'budget.dailyUsd': 5, cacheTtl: '1h', 'routing.rules': [{ pattern: 'prod incident', tier: 'opus' }], apiBaseUrl: 'http://127.0.0.1:9000' }));
+  const { settings, problems } = resolveSettings(
+    reader({
+      'budget.dailyUsd': 5,
+      cacheTtl: '1h',
+      'routing.rules': [{ pattern: 'prod incident', tier: 'opus' }],
+      apiBaseUrl: 'http://127.0.0.1:9000',
+    }),
+  );
   assert.deepEqual(problems, []);
   assert.equal(settings.budget.dailyUsd, 5);
   assert.equal(settings.budget.warnAt, 0.8);
@@ -23,7 +30,13 @@ test('valid settings apply; unset ones take the defaults', () => {
 test('a bad value is reported by its setting id and the previous good value keeps working', () => {
   const good = resolveSettings(reader({ 'budget.warnAt': 0.5, 'budget.monthlyUsd': 40 })).settings;
   const { settings, problems } = resolveSettings(
-    reader({ 'budget.warnAt': 1.5, 'budget.monthlyUsd': -3, cacheTtl: '10m', 'routing.rules': [{ pattern: '(unclosed', tier: 'opus' }], apiBaseUrl: 'api.example.com' }),
+    reader({
+      'budget.warnAt': 1.5,
+      'budget.monthlyUsd': -3,
+      cacheTtl: '10m',
+      'routing.rules': [{ pattern: '(unclosed', tier: 'opus' }],
+      apiBaseUrl: 'api.example.com',
+    }),
     good,
   );
   assert.equal(settings.budget.warnAt, 0.5);
@@ -36,7 +49,10 @@ test('a bad value is reported by its setting id and the previous good value keep
     ['tally.routing.rules', 'tally.budget.monthlyUsd', 'tally.budget.warnAt', 'tally.apiBaseUrl', 'tally.cacheTtl'],
   );
   assert.match(problems.find((p) => p.setting === 'tally.budget.warnAt')!.message, /between 0 and 1; keeping 0\.5/);
-  assert.match(problems.find((p) => p.setting === 'tally.routing.rules')!.message, /\[0\]\.pattern: pattern is not a valid regular expression/);
+  assert.match(
+    problems.find((p) => p.setting === 'tally.routing.rules')!.message,
+    /\[0\]\.pattern: pattern is not a valid regular expression/,
+  );
 });
 
 test('a tier model that is not in the price table keeps the previous model and names the setting', () => {
@@ -45,14 +61,28 @@ test('a tier model that is not in the price table keeps the previous model and n
   assert.equal(settings.models.opus, 'claude-opus-5-5');
   assert.equal(problems[0]!.setting, 'tally.models.opus');
   assert.match(problems[0]!.message, /unknown model "claude-opsu-5-5"; did you mean claude-opus-5-5\?/);
-  const alias = checkTierModels({ ...DEFAULT_SETTINGS, models: { ...DEFAULT_SETTINGS.models, haiku: 'CLAUDE-HAIKU-4-5' } }, DEFAULT_SETTINGS, bundledPriceTable());
+  const alias = checkTierModels(
+    { ...DEFAULT_SETTINGS, models: { ...DEFAULT_SETTINGS.models, haiku: 'CLAUDE-HAIKU-4-5' } },
+    DEFAULT_SETTINGS,
+    bundledPriceTable(),
+  );
   assert.equal(alias.settings.models.haiku, 'claude-haiku-4-5');
 });
 
 test('routing rules take a regular expression or a plain keyword, one of them, and say which is wrong', () => {
-  const ok = resolveSettings(reader({ 'routing.rules': [{ keyword: 'c++', tier: 'sonnet' }, { pattern: 'prod incident', tier: 'opus' }] }));
+  const ok = resolveSettings(
+    reader({
+      'routing.rules': [
+        { keyword: 'c++', tier: 'sonnet' },
+        { pattern: 'prod incident', tier: 'opus' },
+      ],
+    }),
+  );
   assert.deepEqual(ok.problems, []);
-  assert.deepEqual(ok.settings.routing.rules, [{ keyword: 'c++', tier: 'sonnet' }, { pattern: 'prod incident', tier: 'opus' }]);
+  assert.deepEqual(ok.settings.routing.rules, [
+    { keyword: 'c++', tier: 'sonnet' },
+    { pattern: 'prod incident', tier: 'opus' },
+  ]);
   const regexC = resolveSettings(reader({ 'routing.rules': [{ pattern: 'c++', tier: 'sonnet' }] }), ok.settings);
   assert.match(regexC.problems[0]!.message, /\[0\]\.pattern: pattern is not a valid regular expression/);
   assert.deepEqual(regexC.settings.routing.rules, ok.settings.routing.rules, 'the previous good rules keep working');
@@ -62,17 +92,28 @@ test('routing rules take a regular expression or a plain keyword, one of them, a
 
 test('an unknown model in the allow-list is named and the previous list kept; aliases resolve to ids', () => {
   const table = bundledPriceTable();
-  const good = checkAllowList({ ...DEFAULT_SETTINGS, routing: { ...DEFAULT_SETTINGS.routing, allowList: ['sonnet-5.5', 'CLAUDE-OPUS-5-5'] } }, DEFAULT_SETTINGS, table);
+  const good = checkAllowList(
+    { ...DEFAULT_SETTINGS, routing: { ...DEFAULT_SETTINGS.routing, allowList: ['sonnet-5.5', 'CLAUDE-OPUS-5-5'] } },
+    DEFAULT_SETTINGS,
+    table,
+  );
   assert.deepEqual(good.problems, []);
   assert.deepEqual(good.settings.routing.allowList, ['claude-sonnet-5-5', 'claude-opus-5-5']);
-  const typo = checkAllowList({ ...good.settings, routing: { ...good.settings.routing, allowList: ['claude-sonnet-5-5', 'claude-sonet-5-5'] } }, good.settings, table);
+  const typo = checkAllowList(
+    { ...good.settings, routing: { ...good.settings.routing, allowList: ['claude-sonnet-5-5', 'claude-sonet-5-5'] } },
+    good.settings,
+    table,
+  );
   assert.equal(typo.problems[0]!.setting, 'tally.routing.allowList');
   assert.match(typo.problems[0]!.message, /unknown model "claude-sonet-5-5"/);
   assert.deepEqual(typo.settings.routing.allowList, ['claude-sonnet-5-5', 'claude-opus-5-5']);
 });
 
 test('every setting the code validates is declared in package.json with a description, and the reverse', () => {
-  const declared = packageJson.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>;
+  const declared = packageJson.contributes.configuration.properties as Record<
+    string,
+    { description?: string; markdownDescription?: string }
+  >;
   const validated: string[] = [];
   resolveSettings((key) => {
     validated.push(`tally.${key}`);
@@ -97,8 +138,11 @@ test('the manifest declares the eight commands under the Tally category', () => 
   assert.ok(packageJson.activationEvents.includes('onStartupFinished'));
 });
 
-test('the chat page allows only its own nonce-tagged script and the extension\'s stylesheet', () => {
-  const html = chatHtml({ cspSource: 'https://ext.example', scriptUri: 'https://ext.example/chat.js', styleUri: 'https://ext.example/chat.css' }, 'abc123');
+test("the chat page allows only its own nonce-tagged script and the extension's stylesheet", () => {
+  const html = chatHtml(
+    { cspSource: 'https://ext.example', scriptUri: 'https://ext.example/chat.js', styleUri: 'https://ext.example/chat.css' },
+    'abc123',
+  );
   const csp = contentSecurityPolicy('https://ext.example', 'abc123');
   assert.ok(html.includes(`content="${csp}"`));
   assert.match(csp, /^default-src 'none'; script-src 'nonce-abc123'; style-src https:\/\/ext\.example;/);
@@ -109,7 +153,11 @@ test('the chat page allows only its own nonce-tagged script and the extension\'s
 });
 
 test('both panels load the same strict shell; URIs with quotes cannot break out of an attribute', () => {
-  const assets = { cspSource: 'https://ext.example', scriptUri: 'https://ext.example/a.js?x="><script>alert(1)</script>', styleUri: 'https://ext.example/a.css' };
+  const assets = {
+    cspSource: 'https://ext.example',
+    scriptUri: 'https://ext.example/a.js?x="><script>alert(1)</script>',
+    styleUri: 'https://ext.example/a.css',
+  };
   for (const html of [chatHtml(assets, 'n1'), dashboardHtml({ ...assets, title: 'Tally Spend' }, 'n1')]) {
     const csp = /content="([^"]*)"/.exec(html)![1]!;
     assert.match(csp, /^default-src 'none'; script-src 'nonce-n1'; style-src https:\/\/ext\.example;/);
@@ -125,7 +173,10 @@ test('both panels load the same strict shell; URIs with quotes cannot break out 
 
 test('the estimate status bar text names tokens, cost and tier; every tier is priced', () => {
   const estimates = tierEstimates(bundledPriceTable(), DEFAULT_SETTINGS.models, 'word '.repeat(1000), Date.parse('2026-11-29T00:00:00Z'));
-  assert.deepEqual(estimates.map((e) => e.tier), ['haiku', 'sonnet', 'opus']);
+  assert.deepEqual(
+    estimates.map((e) => e.tier),
+    ['haiku', 'sonnet', 'opus'],
+  );
   assert.ok(estimates[0]!.usd < estimates[1]!.usd && estimates[1]!.usd < estimates[2]!.usd);
   assert.match(statusText(estimates[1]!), /^≈\d+(\.\d)?k? tok · \$0\.\d+ Sonnet$/);
 });
@@ -139,7 +190,9 @@ test('prompt-like files are estimated whole; code files only by selection', () =
 
 test('tally.pricesFile: an override applies; a broken or missing file is named and the prices in use keep working', () => {
   const files: Record<string, string> = {
-    '/w/prices.json': JSON.stringify({ models: [{ id: 'claude-sonnet-5-5', rates: [{ from: null, input: 9, cacheWrite5m: 9, cacheWrite1h: 9, cacheRead: 9, output: 9 }] }] }),
+    '/w/prices.json': JSON.stringify({
+      models: [{ id: 'claude-sonnet-5-5', rates: [{ from: null, input: 9, cacheWrite5m: 9, cacheWrite1h: 9, cacheRead: 9, output: 9 }] }],
+    }),
     '/w/broken.json': '{ "models": [',
     '/w/wrong.json': JSON.stringify({ models: [{ id: 'claude-sonnet-5-5', rates: [{ from: null, input: 'cheap' }] }] }),
   };
@@ -157,7 +210,10 @@ test('tally.pricesFile: an override applies; a broken or missing file is named a
   assert.equal(broken.table, applied.table);
 
   const wrong = pricesWithOverride(read, '/w/wrong.json', undefined);
-  assert.match(wrong.problem!, /\/w\/wrong\.json: models\[0\] \(claude-sonnet-5-5\)\.rates\[0\]\.input: must be a number.*Using the bundled prices\./);
+  assert.match(
+    wrong.problem!,
+    /\/w\/wrong\.json: models\[0\] \(claude-sonnet-5-5\)\.rates\[0\]\.input: must be a number.*Using the bundled prices\./,
+  );
   assert.equal(wrong.table.models.find((m) => m.id === 'claude-sonnet-5-5')!.rates.at(-1)!.input, 2);
 
   assert.match(pricesWithOverride(read, '/w/missing.json', undefined).problem!, /\/w\/missing\.json: no such file/);

@@ -19,6 +19,7 @@ function textOfTokens(tokens: number, seed: string): string {
   return text;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read ad hoc in assertions
 type Json = Record<string, any>;
 
 async function post(fake: FakeAnthropic, path: string, body: unknown, headers: Record<string, string> = {}) {
@@ -104,7 +105,10 @@ test('streams the real event sequence with usage in message_start and cumulative
   const messageDelta = events.find((e) => e.event === 'message_delta')!.data;
   assert.equal(messageDelta['usage']['output_tokens'], 120);
   assert.equal(messageDelta['delta']['stop_reason'], 'end_turn');
-  const text = events.filter((e) => e.event === 'content_block_delta').map((e) => e.data['delta']['text'] as string).join('');
+  const text = events
+    .filter((e) => e.event === 'content_block_delta')
+    .map((e) => e.data['delta']['text'] as string)
+    .join('');
   assert.match(text, /```ts\n[\s\S]+```/, 'a sentence plus a fenced code block');
 });
 
@@ -112,7 +116,10 @@ test('non-streaming replies carry the same text and usage shape', async () => {
   const body = { model: HAIKU.id, messages: [{ role: 'user', content: 'same question [[tokens:60]]' }] };
   const plain = await message(fake, body);
   const streamed = sseEvents((await post(fake, '/v1/messages', { ...body, max_tokens: 1024, stream: true })).text);
-  const streamedText = streamed.filter((e) => e.event === 'content_block_delta').map((e) => e.data['delta']['text'] as string).join('');
+  const streamedText = streamed
+    .filter((e) => e.event === 'content_block_delta')
+    .map((e) => e.data['delta']['text'] as string)
+    .join('');
   assert.equal(plain['type'], 'message');
   assert.equal(plain['content'][0]['text'], streamedText);
   assert.equal(plain['usage']['output_tokens'], 60);
@@ -151,13 +158,20 @@ test('unknown models are 404 not_found_error; malformed bodies are 400 invalid_r
   const noMaxTokens = await post(fake, '/v1/messages', { model: HAIKU.id, messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(noMaxTokens.status, 400);
   assert.match(noMaxTokens.text, /max_tokens/);
-  const emptyBlock = await post(fake, '/v1/messages', { model: HAIKU.id, max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] });
+  const emptyBlock = await post(fake, '/v1/messages', {
+    model: HAIKU.id,
+    max_tokens: 5,
+    messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }],
+  });
   assert.equal(emptyBlock.status, 400);
 });
 
 test('cache_control is validated like the real API: at most 4 breakpoints, ttl 5m|1h, 1h before 5m', async () => {
   const turns = ['a', 'b', 'c', 'd', 'e'];
-  const five = await post(fake, '/v1/messages', { max_tokens: 5, ...conversation('sys', turns, { 0: '5m', 1: '5m', 2: '5m', 3: '5m', 4: '5m' }) });
+  const five = await post(fake, '/v1/messages', {
+    max_tokens: 5,
+    ...conversation('sys', turns, { 0: '5m', 1: '5m', 2: '5m', 3: '5m', 4: '5m' }),
+  });
   assert.equal(five.status, 400);
   assert.match(five.text, /maximum of 4 blocks with cache_control/);
   const badTtl = await post(fake, '/v1/messages', {
@@ -214,7 +228,11 @@ test('writes split by TTL: 1h up to the 1h breakpoint, 5m for the part after it'
   const turn = textOfTokens(1200, 'ttl-turn');
   const reply = await message(fake, conversation(system, [turn], { 0: '1h', 1: '5m' }));
   const split = reply['usage']['cache_creation'] as Json;
-  const systemOnly = await post(fake, '/v1/messages/count_tokens', { model: SONNET.id, system, messages: [{ role: 'user', content: 'x' }] });
+  const systemOnly = await post(fake, '/v1/messages/count_tokens', {
+    model: SONNET.id,
+    system,
+    messages: [{ role: 'user', content: 'x' }],
+  });
   const systemPrefix = (JSON.parse(systemOnly.text) as Json)['input_tokens'] - estimateTextTokens('x', SONNET.family);
   assert.equal(split['ephemeral_1h_input_tokens'], systemPrefix);
   assert.equal(split['ephemeral_5m_input_tokens'], estimateTextTokens(turn, SONNET.family));
@@ -337,13 +355,17 @@ test('a dropped stream ends after K deltas without message_stop', async () => {
   const decoder = new TextDecoder();
   const reader = response.body!.getReader();
   await assert.rejects(async () => {
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) received += decoder.decode(chunk.value, { stream: true });
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      received += decoder.decode(chunk.value, { stream: true });
   });
   assert.equal(received.match(/event: content_block_delta/g)?.length, 2);
   assert.doesNotMatch(received, /message_stop/);
 
   fake.injectFault({ type: 'drop', afterDeltas: 0 });
-  await assert.rejects(post(fake, '/v1/messages', { model: HAIKU.id, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }), 'a non-streaming request gets no reply');
+  await assert.rejects(
+    post(fake, '/v1/messages', { model: HAIKU.id, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }),
+    'a non-streaming request gets no reply',
+  );
 });
 
 test('main.ts runs the fake as a process and prints its URL', async (t) => {

@@ -10,7 +10,6 @@ import { buildLedgerEntry, openLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { scratchDir } from './scratch.js';
 
-
 const table = bundledPriceTable();
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 
@@ -78,7 +77,10 @@ if (childSpec) {
 
     const summary = openLedger(dir, { now: () => NOW }).summarize('workspace');
     assert.equal(summary.problems.count, 0);
-    assert.deepEqual(summary.rows.map((row) => [row.label, row.requests]).sort(), writers.map((w) => [w, perWriter]));
+    assert.deepEqual(
+      summary.rows.map((row) => [row.label, row.requests]).sort(),
+      writers.map((w) => [w, perWriter]),
+    );
   });
 
   test('a writer killed while appending leaves every complete entry readable, and others keep appending', async () => {

@@ -8,7 +8,6 @@ import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTabl
 import { runTally } from './cliHarness.js';
 import { scratchDir } from './scratch.js';
 
-
 const table = bundledPriceTable();
 const app = { path: join(tmpdir(), 'app'), name: 'app' };
 const lib = { path: join(tmpdir(), 'lib, "v2"'), name: 'lib' };
@@ -44,18 +43,46 @@ test('report by day: a readable table with requests, tokens, USD, savings and a 
   assert.equal(stderr, '');
   const lines = stdout.split('\n');
   assert.match(lines[0]!, /^day\s+requests\s+input\s+cache write\s+cache read\s+output\s+USD\s+cache saved\s+routing saved$/);
-  assert.match(lines.find((l) => l.startsWith('2026-11-01'))!, /^2026-11-01\s+2\s+1\.1M\s+0\s+0\s+0\s+\$2\.01\s+\$0\s+\$0\.1900$/);
-  assert.match(lines.find((l) => l.startsWith('2026-11-02'))!, /\$0\.1000\s+\$1\.90\s+\$0$/);
-  assert.match(lines.find((l) => l.startsWith('total'))!, /^total\s+5\s+.*\$4\.61\s+\$1\.90\s+\$8\.69$/);
+  assert.match(
+    lines.find((l) => l.startsWith('2026-11-01'))!,
+    /^2026-11-01\s+2\s+1\.1M\s+0\s+0\s+0\s+\$2\.01\s+\$0\s+\$0\.1900$/,
+  );
+  assert.match(
+    lines.find((l) => l.startsWith('2026-11-02'))!,
+    /\$0\.1000\s+\$1\.90\s+\$0$/,
+  );
+  assert.match(
+    lines.find((l) => l.startsWith('total'))!,
+    /^total\s+5\s+.*\$4\.61\s+\$1\.90\s+\$8\.69$/,
+  );
   assert.match(stdout, /1 of 5 requests failed or were cancelled/);
 });
 
 test('report --json groups by model and filters by workspace and dates', async () => {
   const dir = makeLedger();
-  const { code, stdout } = await runTally(['report', '--ledger', dir, '--by', 'model', '--workspace', app.path, '--since', '2026-11-01', '--until', '2026-11-01', '--json']);
+  const { code, stdout } = await runTally([
+    'report',
+    '--ledger',
+    dir,
+    '--by',
+    'model',
+    '--workspace',
+    app.path,
+    '--since',
+    '2026-11-01',
+    '--until',
+    '2026-11-01',
+    '--json',
+  ]);
   assert.equal(code, 0);
   const report = JSON.parse(stdout);
-  assert.deepEqual(report.rows.map((r: { key: string; usd: number }) => [r.key, r.usd]), [['claude-sonnet-5-5', 2], ['claude-haiku-5-5', 0.01]]);
+  assert.deepEqual(
+    report.rows.map((r: { key: string; usd: number }) => [r.key, r.usd]),
+    [
+      ['claude-sonnet-5-5', 2],
+      ['claude-haiku-5-5', 0.01],
+    ],
+  );
   assert.equal(report.total.requests, 2);
   assert.equal(report.total.routingSavingsUsd, 0.19);
   assert.deepEqual(report.filter, { workspace: app.path, since: '2026-11-01', until: '2026-11-01' });
@@ -66,7 +93,10 @@ test('report --csv quotes workspace paths that need it, with a total row', async
   const { code, stdout } = await runTally(['report', '--ledger', dir, '--by', 'workspace', '--csv']);
   assert.equal(code, 0);
   const lines = stdout.trimEnd().split('\n');
-  assert.equal(lines[0], 'workspace,label,requests,failed,inputTokens,cacheWriteTokens,cacheReadTokens,outputTokens,usd,baselineUsd,cacheSavingsUsd,routingSavingsUsd');
+  assert.equal(
+    lines[0],
+    'workspace,label,requests,failed,inputTokens,cacheWriteTokens,cacheReadTokens,outputTokens,usd,baselineUsd,cacheSavingsUsd,routingSavingsUsd',
+  );
   assert.ok(lines.includes(`"${lib.path.replace(/"/g, '""')}",lib,2,1,0,0,0,1100000,2.5,11,0,8.5`), stdout);
   assert.match(lines.at(-1)!, /^total,,5,1,/);
 });
@@ -85,7 +115,10 @@ test('skipped corrupt and torn lines are reported on stderr with file:line, and 
   const { code, stdout, stderr } = await runTally(['report', '--ledger', dir, '--json']);
   assert.equal(code, 0);
   assert.equal(JSON.parse(stdout).total.requests, 5);
-  assert.equal(stderr, `tally report: skipped 2 unreadable ledger lines: ${file}:5: not valid JSON; ${file}:6: incomplete last line (44 bytes without a newline; a writer was probably interrupted)\n`);
+  assert.equal(
+    stderr,
+    `tally report: skipped 2 unreadable ledger lines: ${file}:5: not valid JSON; ${file}:6: incomplete last line (44 bytes without a newline; a writer was probably interrupted)\n`,
+  );
 });
 
 test('an empty ledger says so and how it fills', async () => {

@@ -3,11 +3,18 @@ import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
-import { buildLedgerEntry, defaultLedgerDir, nodeFileSystem, openLedger, resolveLedgerDir, type LedgerEntry, type LedgerFileSystem } from '../../src/core/ledger/index.js';
+import {
+  buildLedgerEntry,
+  defaultLedgerDir,
+  nodeFileSystem,
+  openLedger,
+  resolveLedgerDir,
+  type LedgerEntry,
+  type LedgerFileSystem,
+} from '../../src/core/ledger/index.js';
 import { scanFile, scanFileBackwards } from '../../src/core/ledger/reader.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { scratchDir } from './scratch.js';
-
 
 const table = bundledPriceTable();
 const model = (name: string) => resolveModel(table, name);
@@ -49,12 +56,23 @@ test('appends go to one file per UTC month and read back as written', () => {
   ledger.append(entry({ startedAt: Date.parse('2026-10-31T23:59:59Z') }));
   ledger.append(entry({ startedAt: Date.parse('2026-11-01T00:00:00Z') }));
   ledger.append(entry({ startedAt: Date.parse('2026-11-30T08:00:00Z'), requestId: 'req_last' }));
-  assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.jsonl')).sort(), ['2026-10.jsonl', '2026-11.jsonl']);
+  assert.deepEqual(
+    readdirSync(dir)
+      .filter((name) => name.endsWith('.jsonl'))
+      .sort(),
+    ['2026-10.jsonl', '2026-11.jsonl'],
+  );
   const { entries, problems } = ledger.query();
   assert.equal(problems.count, 0);
-  assert.deepEqual(entries.map((e) => e.ts), ['2026-10-31T23:59:59.000Z', '2026-11-01T00:00:00.000Z', '2026-11-30T08:00:00.000Z']);
+  assert.deepEqual(
+    entries.map((e) => e.ts),
+    ['2026-10-31T23:59:59.000Z', '2026-11-01T00:00:00.000Z', '2026-11-30T08:00:00.000Z'],
+  );
   assert.deepEqual(entries[2], entry({ startedAt: Date.parse('2026-11-30T08:00:00Z'), requestId: 'req_last' }));
-  assert.deepEqual(ledger.query({ limit: 1 }).entries.map((e) => e.requestId), ['req_last']);
+  assert.deepEqual(
+    ledger.query({ limit: 1 }).entries.map((e) => e.requestId),
+    ['req_last'],
+  );
   assert.equal(ledger.query({ since: '2026-11-01', until: '2026-11-29' }).entries.length, 1);
 });
 
@@ -62,7 +80,10 @@ test('a malformed entry is refused with the field named, and nothing is written'
   const dir = newDir();
   const ledger = openLedger(dir);
   const bad = { ...entry(), usd: -1 };
-  assert.throws(() => ledger.append(bad), (error: Error) => error instanceof InputError && /usd: must not be negative/.test(error.message));
+  assert.throws(
+    () => ledger.append(bad),
+    (error: Error) => error instanceof InputError && /usd: must not be negative/.test(error.message),
+  );
   assert.throws(() => ledger.append({ ...entry(), status: 'done' as never }), /status: must be one of ok, error, aborted/);
   assert.deepEqual(readdirSync(dir), []);
 });
@@ -141,12 +162,34 @@ test('summaries group by day, model, tier and workspace, filtered by workspace a
   ledger.append(entry({ startedAt: Date.parse('2026-11-02T11:00:00Z'), workspace: other }));
   ledger.append(entry({ startedAt: Date.parse('2026-10-15T10:00:00Z'), status: 'aborted' }));
 
-  assert.deepEqual(ledger.summarize('day').rows.map((r) => [r.key, r.requests]), [['2026-10-15', 1], ['2026-11-01', 1], ['2026-11-02', 2]]);
-  assert.deepEqual(ledger.summarize('tier').rows.map((r) => [r.key, r.requests]), [['opus', 1], ['haiku', 3]]);
-  assert.deepEqual(ledger.summarize('workspace').rows.map((r) => [r.label, r.requests]), [['app', 3], ['other', 1]]);
+  assert.deepEqual(
+    ledger.summarize('day').rows.map((r) => [r.key, r.requests]),
+    [
+      ['2026-10-15', 1],
+      ['2026-11-01', 1],
+      ['2026-11-02', 2],
+    ],
+  );
+  assert.deepEqual(
+    ledger.summarize('tier').rows.map((r) => [r.key, r.requests]),
+    [
+      ['opus', 1],
+      ['haiku', 3],
+    ],
+  );
+  assert.deepEqual(
+    ledger.summarize('workspace').rows.map((r) => [r.label, r.requests]),
+    [
+      ['app', 3],
+      ['other', 1],
+    ],
+  );
   assert.equal(ledger.summarize('day').total.failed, 1);
   const filtered = ledger.summarize('model', { workspace: '/home/dev/app', since: '2026-11-01', until: '2026-11-01' });
-  assert.deepEqual(filtered.rows.map((r) => [r.key, r.requests]), [['claude-haiku-5-5', 1]]);
+  assert.deepEqual(
+    filtered.rows.map((r) => [r.key, r.requests]),
+    [['claude-haiku-5-5', 1]],
+  );
   assert.equal(filtered.total.requests, 1);
 });
 
@@ -163,7 +206,14 @@ test('a corrupt line in the middle is skipped and reported by file:line; the lin
   const spend = openLedger(dir, { now: at('2026-11-20T12:00:00Z') }).spend();
   assert.equal(spend.today.requests, 3);
   assert.equal(spend.problems.count, 3);
-  assert.deepEqual(spend.problems.examples.map((p) => [p.file, p.line]), [[file, 2], [file, 3], [file, 4]]);
+  assert.deepEqual(
+    spend.problems.examples.map((p) => [p.file, p.line]),
+    [
+      [file, 2],
+      [file, 3],
+      [file, 4],
+    ],
+  );
   assert.match(spend.problems.examples[0]!.reason, /not valid JSON/);
   assert.match(spend.problems.examples[1]!.reason, /tier: must be one of/);
   assert.equal(spend.problems.examples[2]!.reason, 'workspace: missing');
@@ -197,14 +247,20 @@ test('a torn last line (writer killed mid-write) is reported, and the next appen
     assert.equal(after.problems.count, 1);
     assert.deepEqual([after.problems.examples[0]!.line, after.problems.examples[0]!.reason], [3, 'not valid JSON']);
   }
-  assert.deepEqual(ledger.query().entries.map((e) => e.requestId), ['a', 'b', 'c']);
+  assert.deepEqual(
+    ledger.query().entries.map((e) => e.requestId),
+    ['a', 'b', 'c'],
+  );
 });
 
 test('running totals saved beside the ledger give a new process the same figures, and are ignored once stale', () => {
   const dir = newDir();
   const clock = at('2026-11-20T12:00:00Z');
   const writer = openLedger(dir, { now: clock, persistIndex: false });
-  for (let i = 0; i < 1200; i++) writer.append(entry({ startedAt: Date.parse('2026-11-20T10:00:00Z') - (i % 3) * 86_400_000, model: model(i % 2 ? 'haiku' : 'sonnet') }));
+  for (let i = 0; i < 1200; i++)
+    writer.append(
+      entry({ startedAt: Date.parse('2026-11-20T10:00:00Z') - (i % 3) * 86_400_000, model: model(i % 2 ? 'haiku' : 'sonnet') }),
+    );
   const expected = openLedger(dir, { now: clock, persistIndex: false }).summarize('model');
 
   openLedger(dir, { now: clock }).spend(); // reads everything and saves its totals
@@ -212,13 +268,23 @@ test('running totals saved beside the ledger give a new process the same figures
   assert.ok(indexFile, 'index saved');
   writer.append(entry());
   let bytesRead = 0;
-  const countingFs: LedgerFileSystem = { ...nodeFileSystem, read: (file, position, length) => { const bytes = nodeFileSystem.read(file, position, length); bytesRead += bytes.length; return bytes; } };
+  const countingFs: LedgerFileSystem = {
+    ...nodeFileSystem,
+    read: (file, position, length) => {
+      const bytes = nodeFileSystem.read(file, position, length);
+      bytesRead += bytes.length;
+      return bytes;
+    },
+  };
   const fresh = openLedger(dir, { now: clock, fs: countingFs });
   const model1201 = fresh.summarize('model');
   // It parsed the one new line (plus small samples that check the index still matches), not 1,201 lines.
   assert.ok(bytesRead < 10 * JSON.stringify(entry()).length, `read ${bytesRead} bytes`);
   assert.equal(model1201.total.requests, 1201);
-  assert.deepEqual(model1201.rows.map((r) => [r.key, r.requests]), expected.rows.map((r) => [r.key, r.requests + (r.key === 'claude-haiku-5-5' ? 1 : 0)]));
+  assert.deepEqual(
+    model1201.rows.map((r) => [r.key, r.requests]),
+    expected.rows.map((r) => [r.key, r.requests + (r.key === 'claude-haiku-5-5' ? 1 : 0)]),
+  );
 
   // The ledger replaced by another file (a restored backup) at least as long: the saved totals no longer match it.
   const file = join(dir, '2026-11.jsonl');
@@ -227,7 +293,10 @@ test('running totals saved beside the ledger give a new process the same figures
   while (replacement.length < size) replacement += `${JSON.stringify(entry({ model: model('opus'), conversationId: 'restored' }))}\n`;
   writeFileSync(file, replacement);
   const replaced = openLedger(dir, { now: clock }).summarize('model');
-  assert.deepEqual(replaced.rows.map((r) => [r.key, r.requests]), [['claude-opus-5-5', replacement.split('\n').length - 1]]);
+  assert.deepEqual(
+    replaced.rows.map((r) => [r.key, r.requests]),
+    [['claude-opus-5-5', replacement.split('\n').length - 1]],
+  );
 
   // A corrupt index file is ignored, not trusted.
   writeFileSync(join(dir, '.index', indexFile), '{"version":2,');
@@ -239,7 +308,10 @@ test('the default ledger directory follows each platform, shared by the CLI and 
   assert.equal(defaultLedgerDir({ XDG_DATA_HOME: '/data/ana' }, '/home/ana', 'linux'), '/data/ana/tally/ledger');
   assert.equal(defaultLedgerDir({ XDG_DATA_HOME: 'relative/dir' }, '/home/ana', 'linux'), '/home/ana/.local/share/tally/ledger');
   assert.equal(defaultLedgerDir({}, '/Users/ana', 'darwin'), '/Users/ana/Library/Application Support/Tally/ledger');
-  assert.equal(defaultLedgerDir({ APPDATA: 'C:\\Users\\ana\\AppData\\Roaming' }, 'C:\\Users\\ana', 'win32'), 'C:\\Users\\ana\\AppData\\Roaming\\Tally\\ledger');
+  assert.equal(
+    defaultLedgerDir({ APPDATA: 'C:\\Users\\ana\\AppData\\Roaming' }, 'C:\\Users\\ana', 'win32'),
+    'C:\\Users\\ana\\AppData\\Roaming\\Tally\\ledger',
+  );
   assert.equal(resolveLedgerDir('/flag', { TALLY_LEDGER_DIR: '/env' }, '/home/ana', 'linux'), '/flag');
   assert.equal(resolveLedgerDir(undefined, { TALLY_LEDGER_DIR: '/env' }, '/home/ana', 'linux'), '/env');
   assert.equal(resolveLedgerDir(undefined, {}, '/home/ana', 'linux'), '/home/ana/.local/share/tally/ledger');
@@ -258,25 +330,53 @@ test('reading in chunks of any size, forwards or backwards for the most recent e
   appendFileSync(file, '{"ts":"2026-11-20T11:00');
   const forwardEntries: string[] = [];
   const forwardProblems: string[] = [];
-  const result = scanFile(nodeFileSystem, file, { offset: 0, lines: 0 }, (e) => void forwardEntries.push(e.requestId!), (p) => void forwardProblems.push(`${p.line}: ${p.reason}`));
+  const result = scanFile(
+    nodeFileSystem,
+    file,
+    { offset: 0, lines: 0 },
+    (e) => void forwardEntries.push(e.requestId!),
+    (p) => void forwardProblems.push(`${p.line}: ${p.reason}`),
+  );
   forwardProblems.push(`${result.torn!.line}: ${result.torn!.reason}`);
   assert.equal(forwardEntries.length, 40);
   assert.equal(forwardProblems.length, 3);
   // Chunk sizes smaller than a line, around a line, and larger than the file.
   for (const chunk of [5, 64, 333, 1 << 20]) {
     const forward: string[] = [];
-    scanFile(nodeFileSystem, file, { offset: 0, lines: 0 }, (e) => void forward.push(e.requestId!), () => {}, chunk);
+    scanFile(
+      nodeFileSystem,
+      file,
+      { offset: 0, lines: 0 },
+      (e) => void forward.push(e.requestId!),
+      () => {},
+      chunk,
+    );
     assert.deepEqual(forward, forwardEntries, `forwards, chunk ${chunk}`);
     const backwards: string[] = [];
     const problems: string[] = [];
-    scanFileBackwards(nodeFileSystem, file, (e) => backwards.push(e.requestId!) > 0, (p) => void problems.push(`${p.line}: ${p.reason}`), chunk);
+    scanFileBackwards(
+      nodeFileSystem,
+      file,
+      (e) => backwards.push(e.requestId!) > 0,
+      (p) => void problems.push(`${p.line}: ${p.reason}`),
+      chunk,
+    );
     assert.deepEqual(backwards.reverse(), forwardEntries, `chunk ${chunk}`);
     assert.deepEqual(problems, forwardProblems, `chunk ${chunk}`);
     const firstFive: string[] = [];
-    scanFileBackwards(nodeFileSystem, file, (e) => firstFive.push(e.requestId!) < 5, () => {}, chunk);
+    scanFileBackwards(
+      nodeFileSystem,
+      file,
+      (e) => firstFive.push(e.requestId!) < 5,
+      () => {},
+      chunk,
+    );
     assert.deepEqual(firstFive, ['r39', 'r38', 'r37', 'r36', 'r35']);
   }
-  assert.deepEqual(ledger.query({ limit: 3 }).entries.map((e) => e.requestId), ['r37', 'r38', 'r39']);
+  assert.deepEqual(
+    ledger.query({ limit: 3 }).entries.map((e) => e.requestId),
+    ['r37', 'r38', 'r39'],
+  );
 });
 
 test('a Windows workspace is the same workspace whichever case its drive letter is written in', () => {

@@ -23,7 +23,11 @@ test('every model the pricing page lists is in the table with its rates', () => 
   for (const [id, [input, w5, w1, read, output, minCache]] of Object.entries(expectations)) {
     const m = model(id);
     const rates = m.rates[m.rates.length - 1]!;
-    assert.deepEqual([rates.input, rates.cacheWrite5m, rates.cacheWrite1h, rates.cacheRead, rates.output, m.minCacheableTokens], [input, w5, w1, read, output, minCache], id);
+    assert.deepEqual(
+      [rates.input, rates.cacheWrite5m, rates.cacheWrite1h, rates.cacheRead, rates.output, m.minCacheableTokens],
+      [input, w5, w1, read, output, minCache],
+      id,
+    );
   }
   assert.equal(table.models.length, 13);
 });
@@ -33,18 +37,26 @@ test('tier names, aliases and ids resolve; unknown names suggest the closest mod
   assert.equal(model('Sonnet').id, 'claude-sonnet-5-5');
   assert.equal(model('opus').id, 'claude-opus-5-5');
   assert.equal(model('claude-sonnet-4-5-20250929').id, 'claude-sonnet-4-5');
-  assert.throws(() => model('claude-sonet-5-5'), (error: Error) => error instanceof InputError && /did you mean claude-sonnet-5-5\?/.test(error.message));
+  assert.throws(
+    () => model('claude-sonet-5-5'),
+    (error: Error) => error instanceof InputError && /did you mean claude-sonnet-5-5\?/.test(error.message),
+  );
   assert.throws(() => model('gpt-9'), /unknown model "gpt-9"/);
 });
 
 test('input_tokens excludes cached tokens, and cache writes are billed by TTL', () => {
-  const usd = priceUsage(table, model('claude-sonnet-4-5'), parseUsage({
-    input_tokens: 1000,
-    output_tokens: 2000,
-    cache_creation_input_tokens: 30_000,
-    cache_read_input_tokens: 100_000,
-    cache_creation: { ephemeral_5m_input_tokens: 10_000, ephemeral_1h_input_tokens: 20_000 },
-  }), { date: '2026-11-01' });
+  const usd = priceUsage(
+    table,
+    model('claude-sonnet-4-5'),
+    parseUsage({
+      input_tokens: 1000,
+      output_tokens: 2000,
+      cache_creation_input_tokens: 30_000,
+      cache_read_input_tokens: 100_000,
+      cache_creation: { ephemeral_5m_input_tokens: 10_000, ephemeral_1h_input_tokens: 20_000 },
+    }),
+    { date: '2026-11-01' },
+  );
   assert.deepEqual(usd, {
     input: 0.003, // 1,000 × $3/M
     cacheWrite5m: 0.0375, // 10,000 × $3.75/M
@@ -68,10 +80,20 @@ test('the rate row is chosen by the request date (Sonnet 5.5 cache reads halve o
 });
 
 test('Haiku 5.5 long-prompt band applies to every token of a request above 100,000 prompt tokens', () => {
-  const atLimit = priceUsage(table, model('claude-haiku-5-5'), parseUsage({ input_tokens: 60_000, cache_read_input_tokens: 40_000, output_tokens: 1_000_000 }), { date: '2026-11-01' });
+  const atLimit = priceUsage(
+    table,
+    model('claude-haiku-5-5'),
+    parseUsage({ input_tokens: 60_000, cache_read_input_tokens: 40_000, output_tokens: 1_000_000 }),
+    { date: '2026-11-01' },
+  );
   assert.equal(atLimit.input, 0.006);
   assert.equal(atLimit.output, 0.5);
-  const above = priceUsage(table, model('claude-haiku-5-5'), parseUsage({ input_tokens: 60_000, cache_read_input_tokens: 40_000, cache_creation_input_tokens: 1, output_tokens: 1_000_000 }), { date: '2026-11-01' });
+  const above = priceUsage(
+    table,
+    model('claude-haiku-5-5'),
+    parseUsage({ input_tokens: 60_000, cache_read_input_tokens: 40_000, cache_creation_input_tokens: 1, output_tokens: 1_000_000 }),
+    { date: '2026-11-01' },
+  );
   assert.equal(above.input, 0.03); // 60,000 × $0.50/M
   assert.equal(above.cacheRead, 0.002); // 40,000 × $0.05/M
   assert.equal(above.output, 2.5); // output billed in the band too
@@ -91,13 +113,26 @@ test('a malformed usage object is reported with the field', () => {
 });
 
 test('a price override file can change one field of a model or add a complete new one', () => {
-  const overridden = applyPriceOverrides(table, JSON.stringify({
-    models: [
-      { id: 'claude-haiku-4-5', minCacheableTokens: 2048 },
-      { id: 'my-gateway-model', displayName: 'Gateway', aliases: ['gw'], tier: 'sonnet', family: 'v5', contextWindow: 200000, maxOutput: 8000, minCacheableTokens: 1024,
-        rates: [{ from: null, input: 1, cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1, output: 5 }] },
-    ],
-  }), 'prices.json');
+  const overridden = applyPriceOverrides(
+    table,
+    JSON.stringify({
+      models: [
+        { id: 'claude-haiku-4-5', minCacheableTokens: 2048 },
+        {
+          id: 'my-gateway-model',
+          displayName: 'Gateway',
+          aliases: ['gw'],
+          tier: 'sonnet',
+          family: 'v5',
+          contextWindow: 200000,
+          maxOutput: 8000,
+          minCacheableTokens: 1024,
+          rates: [{ from: null, input: 1, cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1, output: 5 }],
+        },
+      ],
+    }),
+    'prices.json',
+  );
   assert.equal(resolveModel(overridden, 'claude-haiku-4-5').minCacheableTokens, 2048);
   assert.equal(resolveModel(overridden, 'claude-haiku-4-5').rates[0]!.input, 1);
   assert.equal(resolveModel(overridden, 'gw').id, 'my-gateway-model');
@@ -105,11 +140,21 @@ test('a price override file can change one field of a model or add a complete ne
 });
 
 test('a malformed price file names the file, the entry and the field', () => {
-  const bad = (json: unknown) => () => applyPriceOverrides(table, typeof json === 'string' ? json : JSON.stringify(json), 'team-prices.json');
+  const bad = (json: unknown) => () =>
+    applyPriceOverrides(table, typeof json === 'string' ? json : JSON.stringify(json), 'team-prices.json');
   assert.throws(bad('{"models": ['), /: team-prices\.json: not valid JSON/);
-  assert.throws(bad({ models: [{ id: 'claude-opus-5-5', rates: [{ from: null, input: 'four', cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2, output: 20 }] }] }),
-    /team-prices\.json: models\[0\] \(claude-opus-5-5\)\.rates\[0\]\.input: must be a number/);
-  assert.throws(bad({ models: [{ id: 'new-model', tier: 'opus' }] }), /team-prices\.json: models\[0\] \(new-model\), a new model, needs every field;/);
+  assert.throws(
+    bad({
+      models: [
+        { id: 'claude-opus-5-5', rates: [{ from: null, input: 'four', cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2, output: 20 }] },
+      ],
+    }),
+    /team-prices\.json: models\[0\] \(claude-opus-5-5\)\.rates\[0\]\.input: must be a number/,
+  );
+  assert.throws(
+    bad({ models: [{ id: 'new-model', tier: 'opus' }] }),
+    /team-prices\.json: models\[0\] \(new-model\), a new model, needs every field;/,
+  );
   assert.throws(bad({ models: [{ id: 'claude-opus-5-5', tier: 'giant' }] }), /tier: must be one of haiku, sonnet, opus, frontier/);
   assert.throws(bad({ tierDefaults: { haiku: 'nope' } }), /tierDefaults\.haiku names "nope"/);
 });

@@ -49,7 +49,9 @@ test('30k-token prefix warm on Opus, classifier says Sonnet: stays for a short e
   assert.ok(Math.abs(choice.expectedUsd['claude-opus-5-5']! - stay) < 1e-9);
   assert.ok(Math.abs(choice.expectedUsd['claude-sonnet-5-5']! - move) < 1e-9);
   const extra = choice.expectedUsd['claude-sonnet-5-5']! - choice.expectedUsd['claude-opus-5-5']!;
-  assert.deepEqual(choice.reasons, [`staying on Opus: cache is warm, switching to Sonnet would cost ${formatUsd(roundUsd(extra))} more over 3 turns`]);
+  assert.deepEqual(choice.reasons, [
+    `staying on Opus: cache is warm, switching to Sonnet would cost ${formatUsd(roundUsd(extra))} more over 3 turns`,
+  ]);
 });
 
 test('the same warm Opus prefix over a long exchange: moving down to Sonnet pays back the re-write', () => {
@@ -59,12 +61,18 @@ test('the same warm Opus prefix over a long exchange: moving down to Sonnet pays
   assert.ok(move < stay, `by hand: moving $${move} < staying $${stay}`);
   assert.equal(choice.model, 'claude-sonnet-5-5');
   const saving = roundUsd(choice.expectedUsd['claude-opus-5-5']! - choice.expectedUsd['claude-sonnet-5-5']!);
-  assert.equal(choice.reasons[0], `moving down to Sonnet: saves ${formatUsd(saving)} over 10 turns even after re-writing the 30k-token prefix`);
+  assert.equal(
+    choice.reasons[0],
+    `moving down to Sonnet: saves ${formatUsd(saving)} over 10 turns even after re-writing the 30k-token prefix`,
+  );
 });
 
 test('30k-token prefix warm on Sonnet 5.5, classifier says Haiku: Haiku 5.5 is cheap enough to move at once', () => {
   const choice = chooseModelWithCache(
-    base({ decision: { tier: 'haiku', model: 'claude-haiku-5-5' }, warmCaches: [{ model: 'claude-sonnet-5-5', prefixTokens: 30_000, expiresAtMs: NOW + MINUTE }] }),
+    base({
+      decision: { tier: 'haiku', model: 'claude-haiku-5-5' },
+      warmCaches: [{ model: 'claude-sonnet-5-5', prefixTokens: 30_000, expiresAtMs: NOW + MINUTE }],
+    }),
   );
   const stay = byHand('claude-sonnet-5-5', 30_000, 30_000, 500, 500, 1);
   const move = byHand('claude-haiku-5-5', 0, 30_000, 500, 500, 1);
@@ -93,7 +101,10 @@ test('with the 4.5 models the warm Sonnet prefix wins for 2 turns and loses by 4
 
 test('never below the classifier tier: a warm Haiku cache does not keep an Opus prompt on Haiku', () => {
   const choice = chooseModelWithCache(
-    base({ decision: { tier: 'opus', model: 'claude-opus-5-5' }, warmCaches: [{ model: 'claude-haiku-5-5', prefixTokens: 30_000, expiresAtMs: NOW + MINUTE }] }),
+    base({
+      decision: { tier: 'opus', model: 'claude-opus-5-5' },
+      warmCaches: [{ model: 'claude-haiku-5-5', prefixTokens: 30_000, expiresAtMs: NOW + MINUTE }],
+    }),
   );
   assert.equal(choice.model, 'claude-opus-5-5');
   assert.deepEqual(Object.keys(choice.expectedUsd), ['claude-opus-5-5'], 'the lower-tier model is not even a candidate');
@@ -108,7 +119,9 @@ test('an expired cache counts as cold; with no warm cache the classifier choice 
 });
 
 test('already on the classified model with a warm cache: stays and says so', () => {
-  const choice = chooseModelWithCache(base({ warmCaches: [{ model: 'claude-sonnet-5-5', prefixTokens: 30_000, expiresAtMs: NOW + MINUTE }] }));
+  const choice = chooseModelWithCache(
+    base({ warmCaches: [{ model: 'claude-sonnet-5-5', prefixTokens: 30_000, expiresAtMs: NOW + MINUTE }] }),
+  );
   assert.equal(choice.model, 'claude-sonnet-5-5');
   assert.match(choice.reasons[0]!, /^staying on Sonnet: its cache is warm/);
 });
@@ -120,12 +133,20 @@ test('a warm cache outside the allow-list is not a candidate: Sonnet is written 
   assert.equal(choice.model, 'claude-sonnet-5-5');
   assert.deepEqual(Object.keys(choice.expectedUsd), ['claude-sonnet-5-5'], 'Opus is not even priced');
   const move = byHand('claude-sonnet-5-5', 0, 30_000, 500, 500, 3);
-  assert.ok(Math.abs(choice.expectedUsd['claude-sonnet-5-5']! - move) < 1e-9, `${choice.expectedUsd['claude-sonnet-5-5']} vs ${move} by hand`);
-  assert.deepEqual(choice.reasons, ['no warm cache: using Sonnet (claude-sonnet-5-5) as classified', 'warm cache on claude-opus-5-5 not used: not in the allow-list']);
+  assert.ok(
+    Math.abs(choice.expectedUsd['claude-sonnet-5-5']! - move) < 1e-9,
+    `${choice.expectedUsd['claude-sonnet-5-5']} vs ${move} by hand`,
+  );
+  assert.deepEqual(choice.reasons, [
+    'no warm cache: using Sonnet (claude-sonnet-5-5) as classified',
+    'warm cache on claude-opus-5-5 not used: not in the allow-list',
+  ]);
 });
 
 test('a warm model inside the allow-list still keeps its stickiness', () => {
-  const choice = chooseModelWithCache(base({ warmCaches: warmOpus, expectedTurns: 3, allowedModels: ['claude-sonnet-5-5', 'claude-opus-5-5'] }));
+  const choice = chooseModelWithCache(
+    base({ warmCaches: warmOpus, expectedTurns: 3, allowedModels: ['claude-sonnet-5-5', 'claude-opus-5-5'] }),
+  );
   assert.equal(choice.model, 'claude-opus-5-5');
   assert.match(choice.reasons[0]!, /^staying on Opus/);
 });

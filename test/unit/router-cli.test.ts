@@ -29,14 +29,26 @@ test('tally route --json gives the whole decision', async () => {
 });
 
 test('tally route --jsonl writes one line per prompt and reports bad lines by number', async () => {
-  const input = ['{"id":"a","prompt":"regex for a US zip code"}', 'not json', '', '{"id":"b"}', '{"id":7,"prompt":"Design a multi-region ledger for payouts"}'].join('\n');
+  const input = [
+    '{"id":"a","prompt":"regex for a US zip code"}',
+    'not json',
+    '',
+    '{"id":"b"}',
+    '{"id":7,"prompt":"Design a multi-region ledger for payouts"}',
+  ].join('\n');
   const { code, stdout, stderr } = await runTally(['route', '--jsonl'], input);
   assert.equal(code, 2, 'bad lines make the exit code non-zero');
-  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
-  assert.deepEqual(lines.map((l) => [l.id, l.tier, l.model]), [
-    ['a', 'haiku', 'claude-haiku-5-5'],
-    [7, 'opus', 'claude-opus-5-5'],
-  ]);
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  assert.deepEqual(
+    lines.map((l) => [l.id, l.tier, l.model]),
+    [
+      ['a', 'haiku', 'claude-haiku-5-5'],
+      [7, 'opus', 'claude-opus-5-5'],
+    ],
+  );
   for (const line of lines) {
     assert.deepEqual(Object.keys(line), ['id', 'tier', 'model', 'score', 'reasons']);
     assert.ok(line.reasons.length > 0);
@@ -46,7 +58,10 @@ test('tally route --jsonl writes one line per prompt and reports bad lines by nu
 });
 
 test('tally route --config applies rules and the allow-list; bad config files are one clear line', async () => {
-  const config = file('router.json', JSON.stringify({ allowList: ['claude-sonnet-5-5', 'claude-opus-5-5'], rules: [{ keyword: 'ledger', tier: 'opus' }] }));
+  const config = file(
+    'router.json',
+    JSON.stringify({ allowList: ['claude-sonnet-5-5', 'claude-opus-5-5'], rules: [{ keyword: 'ledger', tier: 'opus' }] }),
+  );
   const easy = await runTally(['route', '--json', '--config', config], 'regex for a US zip code');
   assert.equal(JSON.parse(easy.stdout).model, 'claude-sonnet-5-5');
   const ruled = await runTally(['route', '--json', '--config', config], 'name for the ledger table?');

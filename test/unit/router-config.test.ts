@@ -36,7 +36,10 @@ test('errors name the file, the entry and the field', () => {
   rejects('{"mode": "local",}', /^router\.json: not valid JSON/);
   rejects({ mode: 'cloud' }, /^router\.json: mode: must be "local" or "model"/);
   rejects({ rules: [{ keyword: 'x', tier: 'gpt' }] }, /^router\.json: rules\[0\]\.tier: must be one of haiku, sonnet, opus/);
-  rejects({ rules: [{ name: 'both', keyword: 'x', pattern: 'y', tier: 'opus' }] }, /rules\[0\] \(both\).*exactly one of "pattern", "keyword" or "keywords"/);
+  rejects(
+    { rules: [{ name: 'both', keyword: 'x', pattern: 'y', tier: 'opus' }] },
+    /rules\[0\] \(both\).*exactly one of "pattern", "keyword" or "keywords"/,
+  );
   rejects({ rules: [{ tier: 'opus' }] }, /exactly one of/);
   rejects({ maxTokens: { classify: 0 } }, /maxTokens\.classify: must be at least 1/);
   rejects({ maxTokens: { poetry: 10 } }, /maxTokens\.poetry/);
@@ -46,7 +49,10 @@ test('errors name the file, the entry and the field', () => {
 });
 
 test('a rule whose regular expression does not compile is reported', () => {
-  rejects({ rules: [{ name: 'incident', pattern: 'prod(uction incident', tier: 'opus' }] }, /^router\.json: rules\[0\] \(incident\)\.pattern: not a valid regular expression \(.*\)$/);
+  rejects(
+    { rules: [{ name: 'incident', pattern: 'prod(uction incident', tier: 'opus' }] },
+    /^router\.json: rules\[0\] \(incident\)\.pattern: not a valid regular expression \(.*\)$/,
+  );
   rejects({ rules: [{ pattern: 'x', flags: 'q', tier: 'opus' }] }, /rules\[0\]\.flags: must be regular-expression flags/);
   rejects({ rules: [{ keyword: 'x', flags: 'i', tier: 'opus' }] }, /rules\[0\]\.flags: only applies to "pattern" rules/);
 });
@@ -60,6 +66,9 @@ test('keyword rules match case-insensitively; keywords lists match any', () => {
 
 test('unknown model names are reported when routing, with a suggestion', () => {
   const table = bundledPriceTable();
-  assert.throws(() => routePrompt({ prompt: 'hi' }, parse({ models: { sonnet: 'claude-sonet-5-5' } }), table), /unknown model "claude-sonet-5-5"; did you mean claude-sonnet-5-5/);
+  assert.throws(
+    () => routePrompt({ prompt: 'hi' }, parse({ models: { sonnet: 'claude-sonet-5-5' } }), table),
+    /unknown model "claude-sonet-5-5"; did you mean claude-sonnet-5-5/,
+  );
   assert.throws(() => routePrompt({ prompt: 'hi' }, parse({ allowList: ['gpt-9'] }), table), InputError);
 });

@@ -20,9 +20,14 @@ test('dev set: accuracy >= 85%, under-routing <= 3%, over-routing <= 5%, reasons
   for (const [i, decision] of decisions.entries()) {
     assert.ok(decision.reasons.length > 0 && decision.reasons.every((r) => r.length > 0), `${items[i]!.id} has reasons`);
   }
-  const score = scoreRouting(items, decisions.map((d) => d.tier));
+  const score = scoreRouting(
+    items,
+    decisions.map((d) => d.tier),
+  );
   const baseline = lengthBaseline(items).score;
-  t.diagnostic(`router accuracy ${score.accuracy.toFixed(3)} under ${score.underRouting.toFixed(3)} over ${score.overRouting.toFixed(3)}; length-only ${baseline.accuracy.toFixed(3)}`);
+  t.diagnostic(
+    `router accuracy ${score.accuracy.toFixed(3)} under ${score.underRouting.toFixed(3)} over ${score.overRouting.toFixed(3)}; length-only ${baseline.accuracy.toFixed(3)}`,
+  );
   assert.ok(score.accuracy >= 0.85, `accuracy ${score.accuracy}`);
   assert.ok(score.underRouting <= 0.03, `under-routing ${score.underRouting}`);
   assert.ok(score.overRouting <= 0.05, `over-routing ${score.overRouting}`);

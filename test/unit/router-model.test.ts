@@ -14,10 +14,14 @@ before(async () => {
 });
 after(() => fake.close());
 
-const classifier = () => createModelClassifier(createMessagesClient({ apiKey: 'sk-test', baseUrl: fake.url, maxRetries: 0 }), 'claude-haiku-5-5');
+const classifier = () =>
+  createModelClassifier(createMessagesClient({ apiKey: 'sk-test', baseUrl: fake.url, maxRetries: 0 }), 'claude-haiku-5-5');
 
 test('in model mode the cheap model picks the tier, and its cost is priced into the decision', async () => {
-  const decision = await routePromptAsync({ prompt: 'format this json [[reply:opus]]' }, modelMode, table, { classify: classifier(), date: '2026-11-29' });
+  const decision = await routePromptAsync({ prompt: 'format this json [[reply:opus]]' }, modelMode, table, {
+    classify: classifier(),
+    date: '2026-11-29',
+  });
   assert.equal(decision.tier, 'opus');
   assert.equal(decision.classifierCost?.model, 'claude-haiku-5-5');
   assert.ok((decision.classifierCost?.usd ?? 0) > 0, 'the classifier request is not free');
@@ -27,7 +31,10 @@ test('in model mode the cheap model picks the tier, and its cost is priced into 
 });
 
 test('an answer that is not a tier, or a failing API, falls back to the local classifier and says so', async () => {
-  const garbled = await routePromptAsync({ prompt: 'format this json [[reply:maybe later]]' }, modelMode, table, { classify: classifier(), date: '2026-11-29' });
+  const garbled = await routePromptAsync({ prompt: 'format this json [[reply:maybe later]]' }, modelMode, table, {
+    classify: classifier(),
+    date: '2026-11-29',
+  });
   assert.equal(garbled.tier, 'haiku');
   assert.match(garbled.reasons[0]!, /classifier model failed \(answered "maybe later", not a tier\): used the local classifier/);
   fake.injectFault({ type: 'server_error', times: 1 });

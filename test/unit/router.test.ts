@@ -42,7 +42,9 @@ test('length is not the signal: a long JSON to reformat is haiku, a one-line pay
 
 test('reasons name what drove the score', () => {
   assert.match(route('convert this INI to TOML:\n\n[server]\nport = 8080').reasons.join(' '), /convert/);
-  const trace = route('why does this crash?\n\nTraceback (most recent call last):\n  File "app.py", line 3, in <module>\n    main()\nKeyError: \'user\'');
+  const trace = route(
+    'why does this crash?\n\nTraceback (most recent call last):\n  File "app.py", line 3, in <module>\n    main()\nKeyError: \'user\'',
+  );
   assert.equal(trace.tier, 'sonnet');
   assert.match(trace.reasons.join(' '), /why/);
   assert.match(trace.reasons.join(' '), /stack trace/);
@@ -59,7 +61,12 @@ test('score rises with the tier', () => {
 });
 
 test('a workspace rule wins over the classifier and says so', () => {
-  const rules = config({ rules: [{ name: 'payments code', keyword: 'payments-service/', tier: 'opus' }, { pattern: '^\\s*format\\b', tier: 'haiku' }] });
+  const rules = config({
+    rules: [
+      { name: 'payments code', keyword: 'payments-service/', tier: 'opus' },
+      { pattern: '^\\s*format\\b', tier: 'haiku' },
+    ],
+  });
   const decision = route('better name for this variable in payments-service/src/fx.ts: tmp2', rules);
   assert.equal(decision.tier, 'opus');
   assert.equal(decision.ruleApplied, 'payments code');
@@ -142,7 +149,11 @@ test('local mode never calls the classifier model; rules skip it too', async () 
 });
 
 test('a short follow-up keeps the conversation tier; large attached context counts', () => {
-  const followUp = routePrompt({ prompt: 'ok, and the other one?', previousTier: 'opus', conversationTurns: 4 }, defaultRouterConfig, table);
+  const followUp = routePrompt(
+    { prompt: 'ok, and the other one?', previousTier: 'opus', conversationTurns: 4 },
+    defaultRouterConfig,
+    table,
+  );
   assert.equal(followUp.tier, 'opus');
   assert.match(followUp.reasons[0]!, /follow-up/);
   const withContext = routePrompt({ prompt: 'why does this fail?', contextTokens: 60_000, attachedFiles: 6 }, defaultRouterConfig, table);

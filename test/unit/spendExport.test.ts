@@ -14,13 +14,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
   }
   return rows;
 }
@@ -41,7 +50,12 @@ test('a CSV export has one row per request of this workspace and round-trips thr
   t.after(() => l.dispose());
   const awkward = { path: '/home/dev/a,"b"', name: 'a,"b"\nc' };
   l.record('2026-11-19T09:00:00Z', 'sonnet', { input_tokens: 1000, output_tokens: 200 }, { workspace: awkward });
-  l.record('2026-11-20T09:00:00Z', 'haiku', { input_tokens: 1000, output_tokens: 200, cache_read_input_tokens: 5000 }, { workspace: awkward, status: 'aborted' });
+  l.record(
+    '2026-11-20T09:00:00Z',
+    'haiku',
+    { input_tokens: 1000, output_tokens: 200, cache_read_input_tokens: 5000 },
+    { workspace: awkward, status: 'aborted' },
+  );
   l.record('2026-11-20T10:00:00Z', 'opus', { input_tokens: 1000, output_tokens: 200 }, { workspace: WORKSPACE });
   const { entries } = readWorkspaceEntries(l.ledger, awkward.path);
   const rows = parseCsv(toCsv(spendRows(entries, table)));
@@ -63,7 +77,10 @@ test('a JSON export names the workspace and keeps every request field', (t) => {
   t.after(() => l.dispose());
   l.record('2026-11-20T09:00:00Z', 'haiku', { input_tokens: 1000, output_tokens: 200 });
   const { entries } = readWorkspaceEntries(l.ledger, WORKSPACE.path);
-  const doc = JSON.parse(toJson(spendRows(entries, table), WORKSPACE, '2026-11-20T15:00:00.000Z')) as { workspace: unknown; entries: Array<Record<string, unknown>> };
+  const doc = JSON.parse(toJson(spendRows(entries, table), WORKSPACE, '2026-11-20T15:00:00.000Z')) as {
+    workspace: unknown;
+    entries: Array<Record<string, unknown>>;
+  };
   assert.deepEqual(doc.workspace, WORKSPACE);
   assert.equal(doc.entries.length, 1);
   assert.equal(doc.entries[0]!['model'], 'claude-haiku-5-5');

@@ -15,7 +15,12 @@ export interface TestLedger {
   ledger: Ledger;
   dir: string;
   now: { ms: number };
-  record(at: string, model: string, usage: Partial<Usage>, options?: { workspace?: { path: string; name: string }; status?: 'ok' | 'error' | 'aborted' }): void;
+  record(
+    at: string,
+    model: string,
+    usage: Partial<Usage>,
+    options?: { workspace?: { path: string; name: string }; status?: 'ok' | 'error' | 'aborted' },
+  ): void;
   dispose(): void;
 }
 

@@ -25,7 +25,10 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 test('peek has nothing until the exact count arrives, then has it without another call', async () => {
   const calls: string[] = [];
-  const counts = new ExactTokenCounts({ countTokens: async (model, text) => (calls.push(`${model}:${text}`), text.length * 2), scheduler: manualScheduler() });
+  const counts = new ExactTokenCounts({
+    countTokens: async (model, text) => (calls.push(`${model}:${text}`), text.length * 2),
+    scheduler: manualScheduler(),
+  });
   assert.equal(counts.peek('claude-opus-4-7', 'hello'), undefined);
   counts.request('claude-opus-4-7', 'hello');
   await settle();

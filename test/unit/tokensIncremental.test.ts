@@ -11,7 +11,27 @@ function random(seed: number): () => number {
   };
 }
 
-const pieces = ['function ', 'return x;', '\n', '\n    ', '  ', '\t', 'Hello', ' world', '. ', 'über ', 'привет ', '漢字', '🎉', '\u0301', '12345', '===', '{', '}', ' '];
+const pieces = [
+  'function ',
+  'return x;',
+  '\n',
+  '\n    ',
+  '  ',
+  '\t',
+  'Hello',
+  ' world',
+  '. ',
+  'über ',
+  'привет ',
+  '漢字',
+  '🎉',
+  '\u0301',
+  '12345',
+  '===',
+  '{',
+  '}',
+  ' ',
+];
 
 function randomText(next: () => number, length: number): string {
   let text = '';
@@ -27,9 +47,11 @@ test('after any sequence of edits the incremental estimate equals a full re-esti
   for (let edit = 0; edit < 400; edit++) {
     const at = Math.floor(next() * (text.length + 1));
     const kind = next();
-    if (kind < 0.4) text = text.slice(0, at) + randomText(next, 1 + Math.floor(next() * 3)).slice(0, 1 + Math.floor(next() * 20)) + text.slice(at);
+    if (kind < 0.4)
+      text = text.slice(0, at) + randomText(next, 1 + Math.floor(next() * 3)).slice(0, 1 + Math.floor(next() * 20)) + text.slice(at);
     else if (kind < 0.8) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(next() * 30));
-    else if (kind < 0.9) text = text.slice(0, at) + '\n' + text.slice(at); // new line: changes where chunks may be cut
+    else if (kind < 0.9)
+      text = text.slice(0, at) + '\n' + text.slice(at); // new line: changes where chunks may be cut
     else text = randomText(next, 100) + text.slice(0, at) + text.slice(at + 500); // edits at both ends
     assert.equal(estimator.update(text), estimateTextTokens(text, 'v4.7'), `edit ${edit}`);
     assert.equal(estimator.tokens('v3'), estimateTextTokens(text, 'v3'), `edit ${edit} (v3)`);
@@ -61,9 +83,14 @@ test('whitespace typed or deleted where chunks are cut (line starts) stays exact
   const lineStarts = [...original.matchAll(/\n(?=\S)/g)].map((match) => match.index + 1).filter((_, i) => i % 3 === 0);
   assert.ok(lineStarts.length > 50, `${lineStarts.length} line starts`);
   for (const at of lineStarts) {
-    for (const edited of [original.slice(0, at) + '\n' + original.slice(at), original.slice(0, at) + ' ' + original.slice(at), original.slice(0, at - 1) + original.slice(at)]) {
+    for (const edited of [
+      original.slice(0, at) + '\n' + original.slice(at),
+      original.slice(0, at) + ' ' + original.slice(at),
+      original.slice(0, at - 1) + original.slice(at),
+    ]) {
       estimator.update(edited);
-      for (const family of ['v3', 'v4.7', 'v5'] as const) assert.equal(estimator.tokens(family), estimateTextTokens(edited, family), `edit at ${at} (${family})`);
+      for (const family of ['v3', 'v4.7', 'v5'] as const)
+        assert.equal(estimator.tokens(family), estimateTextTokens(edited, family), `edit at ${at} (${family})`);
       estimator.update(original);
     }
   }

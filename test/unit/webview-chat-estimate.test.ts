@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { contextWarning, DraftTokenCounter, estimateDraft } from '../../src/webview/chat/draftEstimate.js';
-import { parseHostMessage, parseWebviewMessage, type Attachment, type TierBasis } from '../../src/webview/chat/protocol.js';
+import { parseHostMessage, parseWebviewMessage, type Attachment, type TierBasis } from '../../src/protocol/chat.js';
 
 const table = bundledPriceTable();
 const now = Date.parse('2026-11-29T12:00:00Z');
@@ -16,8 +16,15 @@ const basis = (tier: 'haiku' | 'sonnet' | 'opus', prefixTokens: number, warmPref
 });
 
 test('each keystroke prices the draft on every tier, cheapest tier cheapest', () => {
-  const figures = estimateDraft([basis('haiku', 8), basis('sonnet', 8), basis('opus', 8)], 'Why does this loop never end? '.repeat(10), now);
-  assert.deepEqual(figures.map((f) => f.tier), ['haiku', 'sonnet', 'opus']);
+  const figures = estimateDraft(
+    [basis('haiku', 8), basis('sonnet', 8), basis('opus', 8)],
+    'Why does this loop never end? '.repeat(10),
+    now,
+  );
+  assert.deepEqual(
+    figures.map((f) => f.tier),
+    ['haiku', 'sonnet', 'opus'],
+  );
   assert.ok(figures.every((f) => f.draftTokens > 50 && f.inputTokens === f.draftTokens + 8));
   assert.ok(figures[0]!.usd < figures[1]!.usd && figures[1]!.usd < figures[2]!.usd);
   const longer = estimateDraft([basis('sonnet', 8)], 'Why does this loop never end? '.repeat(20), now)[0]!;
@@ -69,5 +76,8 @@ test('counting keystroke by keystroke gives the same figures as counting the who
     estimateDraft(tiers, typed, now, counter);
   }
   assert.deepEqual(estimateDraft(tiers, typed, now, counter), estimateDraft(tiers, final, now));
-  assert.deepEqual(estimateDraft(tiers, '', now, counter).map((f) => f.draftTokens), [0, 0, 0]);
+  assert.deepEqual(
+    estimateDraft(tiers, '', now, counter).map((f) => f.draftTokens),
+    [0, 0, 0],
+  );
 });

@@ -21,10 +21,15 @@ async function renderInLivePage(reply: string) {
   return { container, pwned: window.pwned };
 }
 
-const onAttributes = (root: Element) => [...root.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}.${a.name}`));
+const onAttributes = (root: Element) =>
+  [...root.querySelectorAll('*')].flatMap((el) =>
+    [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}.${a.name}`),
+  );
 
 test('an <img onerror> in a reply runs nothing and leaves no handler', async () => {
-  const { container, pwned } = await renderInLivePage('Look: <img src=x onerror="window.pwned.push(\'img\')"> and <svg onload="window.pwned.push(\'svg\')"></svg>');
+  const { container, pwned } = await renderInLivePage(
+    'Look: <img src=x onerror="window.pwned.push(\'img\')"> and <svg onload="window.pwned.push(\'svg\')"></svg>',
+  );
   assert.deepEqual(pwned, []);
   assert.deepEqual(onAttributes(container), []);
   assert.equal(container.querySelector('img'), null, 'images are dropped: they could fetch attacker URLs');
@@ -39,7 +44,8 @@ test('a <script> in a reply is removed, not run', async () => {
 });
 
 test('javascript:, data: and command: links lose their href; https links keep theirs', async () => {
-  const reply = '[a](javascript:window.pwned.push(1)) [b](JaVaScRiPt:alert(1)) <a href="data:text/html,<script>x</script>">c</a> [d](command:workbench.action.quit) [e](https://example.com/x)';
+  const reply =
+    '[a](javascript:window.pwned.push(1)) [b](JaVaScRiPt:alert(1)) <a href="data:text/html,<script>x</script>">c</a> [d](command:workbench.action.quit) [e](https://example.com/x)';
   const { container } = await renderInLivePage(reply);
   const hrefs = [...container.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href')]);
   assert.deepEqual(hrefs, [
@@ -63,7 +69,9 @@ test('Markdown renders: headings, lists, and code blocks with their language and
 });
 
 test('inline styles and forms from a reply are dropped (they could overlay or imitate the UI)', async () => {
-  const { container } = await renderInLivePage('<div style="position:fixed;inset:0">cover</div><form action="https://x"><input value=1><button>Send anyway</button></form>');
+  const { container } = await renderInLivePage(
+    '<div style="position:fixed;inset:0">cover</div><form action="https://x"><input value=1><button>Send anyway</button></form>',
+  );
   assert.equal(container.querySelector('[style]'), null);
   assert.equal(container.querySelector('form, input, button'), null);
 });

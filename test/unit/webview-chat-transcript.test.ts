@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { build } from 'esbuild';
 import { JSDOM } from 'jsdom';
-import type { HostMessage, Turn, WebviewMessage } from '../../src/webview/chat/protocol.js';
+import type { HostMessage, Turn, WebviewMessage } from '../../src/protocol/chat.js';
 
 /** The chat webview as shipped (bundled by esbuild), running in a page with a fake VS Code API. */
 async function openWebview() {
@@ -52,7 +52,13 @@ const turn = (id: string, overrides: Partial<Turn> = {}): Turn => ({
 test('a new turn, busy changes and streamed text rebuild only the turn they concern', async (t) => {
   const w = await openWebview();
   t.after(w.close);
-  const conversation = { id: 'c1', title: 'Chat', createdAt: '2026-11-29T12:00:00.000Z', updatedAt: '2026-11-29T12:00:00.000Z', turns: [turn('t1'), turn('t2')] };
+  const conversation = {
+    id: 'c1',
+    title: 'Chat',
+    createdAt: '2026-11-29T12:00:00.000Z',
+    updatedAt: '2026-11-29T12:00:00.000Z',
+    turns: [turn('t1'), turn('t2')],
+  };
   await w.send({ type: 'init', conversation, history: [], basis: [], attachments: [], busy: false });
   const [first, second] = w.articles();
   assert.equal(first!.querySelector('strong')?.textContent, 't1', 'answers render as Markdown');

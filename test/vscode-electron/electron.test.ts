@@ -18,7 +18,9 @@ const optedIn = process.env.TALLY_VSCODE_ELECTRON === '1' || Boolean(executable)
 
 test('Tally in desktop VS Code (@vscode/test-electron)', { timeout: 15 * 60_000 }, async (t) => {
   if (!optedIn) {
-    t.skip('needs a VS Code download (no network here): set TALLY_VSCODE_ELECTRON=1 where it can download, or TALLY_VSCODE_EXECUTABLE=<path>; test/e2e runs the journeys in code-server instead');
+    t.skip(
+      'needs a VS Code download (no network here): set TALLY_VSCODE_ELECTRON=1 where it can download, or TALLY_VSCODE_EXECUTABLE=<path>; test/e2e runs the journeys in code-server instead',
+    );
     return;
   }
   const built = spawnSync(process.execPath, ['esbuild.js'], { cwd: REPO_ROOT, stdio: 'inherit' });

@@ -17,26 +17,45 @@ const COMMANDS = [
 ];
 
 const checks: Array<[string, () => Promise<void>]> = [
-  ['the extension is installed and activates', async () => {
-    const extension = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    await extension.activate();
-    assert.equal(extension.isActive, true);
-  }],
-  ['every Tally command is registered', async () => {
-    const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(COMMANDS.filter((id) => !registered.has(id)), []);
-  }],
-  ['Tally: Open Chat opens a webview panel', async () => {
-    await vscode.commands.executeCommand('tally.openChat');
-    const webviews = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview);
-    assert.ok(webviews.length > 0, 'no webview tab after tally.openChat');
-  }],
-  ['Tally: Open Spend Dashboard opens a second webview panel', async () => {
-    await vscode.commands.executeCommand('tally.openDashboard');
-    const webviews = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview);
-    assert.ok(webviews.length > 1, 'no second webview tab after tally.openDashboard');
-  }],
+  [
+    'the extension is installed and activates',
+    async () => {
+      const extension = vscode.extensions.getExtension(EXTENSION_ID);
+      assert.ok(extension, `${EXTENSION_ID} is not installed`);
+      await extension.activate();
+      assert.equal(extension.isActive, true);
+    },
+  ],
+  [
+    'every Tally command is registered',
+    async () => {
+      const registered = new Set(await vscode.commands.getCommands(true));
+      assert.deepEqual(
+        COMMANDS.filter((id) => !registered.has(id)),
+        [],
+      );
+    },
+  ],
+  [
+    'Tally: Open Chat opens a webview panel',
+    async () => {
+      await vscode.commands.executeCommand('tally.openChat');
+      const webviews = vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .filter((tab) => tab.input instanceof vscode.TabInputWebview);
+      assert.ok(webviews.length > 0, 'no webview tab after tally.openChat');
+    },
+  ],
+  [
+    'Tally: Open Spend Dashboard opens a second webview panel',
+    async () => {
+      await vscode.commands.executeCommand('tally.openDashboard');
+      const webviews = vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .filter((tab) => tab.input instanceof vscode.TabInputWebview);
+      assert.ok(webviews.length > 1, 'no second webview tab after tally.openDashboard');
+    },
+  ],
 ];
 
 export async function run(): Promise<void> {

@@ -48,7 +48,8 @@ export const chatCommand: Command = {
     const timeScale = parseNumberFlag(values['time-scale'], 'time-scale', { min: Number.MIN_VALUE }) ?? 1;
     // 'auto' by default: it learns the user's pauses, which a fixed TTL cannot (see README, prompt caching).
     const cacheTtl = (values['cache-ttl'] ?? 'auto') as CacheTtlSetting;
-    if (!CACHE_TTL_SETTINGS.includes(cacheTtl)) throw new InputError(`--cache-ttl expects one of ${CACHE_TTL_SETTINGS.join(', ')}, got "${cacheTtl}"`);
+    if (!CACHE_TTL_SETTINGS.includes(cacheTtl))
+      throw new InputError(`--cache-ttl expects one of ${CACHE_TTL_SETTINGS.join(', ')}, got "${cacheTtl}"`);
     const budget = parseBudget(
       {
         dailyUsd: parseNumberFlag(values['daily-budget'], 'daily-budget') ?? null,
@@ -63,7 +64,10 @@ export const chatCommand: Command = {
     // --time-scale N: Tally's clock runs N times faster (cache expiry, budget day), pauses are N times shorter.
     const startedAt = Date.now();
     const clock = () => startedAt + (Date.now() - startedAt) * timeScale;
-    const client = createMessagesClient({ apiKey: io.env['ANTHROPIC_API_KEY'] ?? '', ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}) });
+    const client = createMessagesClient({
+      apiKey: io.env['ANTHROPIC_API_KEY'] ?? '',
+      ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+    });
     const routerConfig = values['router-config']
       ? parseRouterConfig(decodeText(readFileOrThrow(values['router-config']), values['router-config']), values['router-config'])
       : defaultRouterConfig;
@@ -87,9 +91,17 @@ export const chatCommand: Command = {
     const conversation = new Conversation(`cli-${startedAt.toString(36)}`, script.system, script.context);
     const summary = { turns: 0, usd: 0, uncachedUsd: 0, savedUsd: 0 };
     const finish = () => {
-      const rounded = { turns: summary.turns, usd: roundUsd(summary.usd), uncachedUsd: roundUsd(summary.uncachedUsd), savedUsd: roundUsd(summary.savedUsd) };
+      const rounded = {
+        turns: summary.turns,
+        usd: roundUsd(summary.usd),
+        uncachedUsd: roundUsd(summary.uncachedUsd),
+        savedUsd: roundUsd(summary.savedUsd),
+      };
       if (values.json) writeJson(io, { summary: rounded });
-      else io.stdout(`total: ${rounded.turns} turns, ${formatUsd(rounded.usd)} (uncached ${formatUsd(rounded.uncachedUsd)}, caching saved ${formatUsd(rounded.savedUsd)})\n`);
+      else
+        io.stdout(
+          `total: ${rounded.turns} turns, ${formatUsd(rounded.usd)} (uncached ${formatUsd(rounded.uncachedUsd)}, caching saved ${formatUsd(rounded.savedUsd)})\n`,
+        );
     };
     // Ctrl-C cancels the turn in flight; it is still recorded (status aborted, usage so far).
     const controller = new AbortController();
@@ -97,9 +109,15 @@ export const chatCommand: Command = {
     process.once('SIGINT', cancel);
     try {
       for (const turn of script.turns) {
-        if (turn.pauseSeconds > 0) await sleep((turn.pauseSeconds * 1000) / timeScale, undefined, { signal: controller.signal }).catch(() => undefined);
+        if (turn.pauseSeconds > 0)
+          await sleep((turn.pauseSeconds * 1000) / timeScale, undefined, { signal: controller.signal }).catch(() => undefined);
         if (controller.signal.aborted) break;
-        const result = await engine.sendTurn(conversation, { user: turn.user, model: turn.model, context: turn.context, signal: controller.signal });
+        const result = await engine.sendTurn(conversation, {
+          user: turn.user,
+          model: turn.model,
+          context: turn.context,
+          signal: controller.signal,
+        });
         if (result.status === 'refused' || result.status === 'declined') {
           finish();
           throw budgetRefusal(result.budget);
@@ -132,7 +150,9 @@ function report(io: CliIO, result: TurnResult, json: boolean): void {
   if (result.budget.action === 'warn' && result.budget.message) io.stderr(`tally chat: ${result.budget.message}\n`);
   if (result.trimmed) {
     const turns = result.trimmed.summary.turns;
-    io.stderr(`tally chat: history over budget: turns ${turns[0]}-${turns.at(-1)} now sent as a summary (${formatUsd(result.trimmed.usd)} on the cheap tier)\n`);
+    io.stderr(
+      `tally chat: history over budget: turns ${turns[0]}-${turns.at(-1)} now sent as a summary (${formatUsd(result.trimmed.usd)} on the cheap tier)\n`,
+    );
   }
   if (json) {
     writeJson(io, {

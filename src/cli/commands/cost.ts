@@ -25,7 +25,8 @@ export const costCommand: Command = {
     );
     if (!values.model || !values.usage) throw new InputError(`--model and --usage are required\nusage: ${USAGE}`);
     const date = values.date ?? utcDate(Date.now());
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) throw new InputError(`--date expects YYYY-MM-DD, got "${date}"`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
+      throw new InputError(`--date expects YYYY-MM-DD, got "${date}"`);
     let rawUsage: unknown;
     try {
       rawUsage = JSON.parse(values.usage);

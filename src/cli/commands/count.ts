@@ -31,14 +31,20 @@ export const countCommand: Command = {
     const text = await readTextInput(io, positionals[0]);
     // --exact asks the API's count_tokens (free, rate-limited, needs a key); otherwise nothing waits on the network.
     const tokens = values.exact
-      ? await createMessagesClient({ apiKey: io.env['ANTHROPIC_API_KEY'] ?? '', ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}) }).countTokens({
+      ? await createMessagesClient({
+          apiKey: io.env['ANTHROPIC_API_KEY'] ?? '',
+          ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+        }).countTokens({
           model: model.id,
           messages: [{ role: 'user', content: text }],
         })
       : countUserMessageTokens(text, model.family);
     const method = values.exact ? 'exact' : 'estimate';
     if (values.json) writeJson(io, { model: model.id, family: model.family, tokens, method });
-    else io.stdout(`${tokens} tokens (${model.id}, ${model.family} tokenizer, ${values.exact ? "Anthropic's count_tokens" : 'estimated offline'})\n`);
+    else
+      io.stdout(
+        `${tokens} tokens (${model.id}, ${model.family} tokenizer, ${values.exact ? "Anthropic's count_tokens" : 'estimated offline'})\n`,
+      );
     return 0;
   },
 };

@@ -29,7 +29,12 @@ export const estimateCommand: Command = {
       USAGE,
     );
     const table = loadPriceTable(values.prices, io.env);
-    const modelNames = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : ['haiku', 'sonnet', 'opus'];
+    const modelNames = values.models
+      ? values.models
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean)
+      : ['haiku', 'sonnet', 'opus'];
     const models = modelNames.map((name) => resolveModel(table, name));
     const cacheTtl = values['cache-ttl'] ?? '5m';
     if (cacheTtl !== '5m' && cacheTtl !== '1h') throw new InputError(`--cache-ttl expects 5m or 1h, got "${cacheTtl}"`);

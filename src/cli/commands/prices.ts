@@ -30,12 +30,20 @@ export const pricesCommand: Command = {
         money(rates.cacheRead),
         money(rates.output),
         String(model.minCacheableTokens),
-        rates.longPrompt ? `>${rates.longPrompt.aboveTokens / 1000}k: ${money(rates.longPrompt.input)}/${money(rates.longPrompt.output)}` : '',
+        rates.longPrompt
+          ? `>${rates.longPrompt.aboveTokens / 1000}k: ${money(rates.longPrompt.input)}/${money(rates.longPrompt.output)}`
+          : '',
       ];
     });
     io.stdout(`USD per million tokens on ${date}. Source: ${table.source.url}, checked ${table.source.checked}.\n\n`);
-    io.stdout(formatTable(['model', 'tier', 'tokenizer', 'input', 'write 5m', 'write 1h', 'read', 'output', 'min cache', 'long prompt'], rows));
-    io.stdout(`\nBatch requests: ${Math.round(table.batchDiscount * 100)}% off. Tiers: ${Object.entries(table.tierDefaults).map(([t, m]) => `${t}=${m}`).join(', ')}\n`);
+    io.stdout(
+      formatTable(['model', 'tier', 'tokenizer', 'input', 'write 5m', 'write 1h', 'read', 'output', 'min cache', 'long prompt'], rows),
+    );
+    io.stdout(
+      `\nBatch requests: ${Math.round(table.batchDiscount * 100)}% off. Tiers: ${Object.entries(table.tierDefaults)
+        .map(([t, m]) => `${t}=${m}`)
+        .join(', ')}\n`,
+    );
     return 0;
   },
 };

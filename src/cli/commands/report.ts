@@ -8,7 +8,8 @@ import type { CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 import { csvCell } from '../../core/csv.js';
 
-const USAGE = 'tally report [--ledger DIR] [--workspace DIR] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|tier|workspace] [--json|--csv]';
+const USAGE =
+  'tally report [--ledger DIR] [--workspace DIR] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|tier|workspace] [--json|--csv]';
 
 /** How many skipped lines to name on stderr; the count covers all of them. */
 const SHOWN_PROBLEMS = 5;
@@ -44,9 +45,13 @@ export const reportCommand: Command = {
     const summary = ledger.summarize(by, { ...(workspace ? { workspace } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) });
 
     reportProblems(io, summary);
-    if (values.json) writeJson(io, { ledger: dir, filter: { workspace: workspace ?? null, since: since ?? null, until: until ?? null }, ...summary });
+    if (values.json)
+      writeJson(io, { ledger: dir, filter: { workspace: workspace ?? null, since: since ?? null, until: until ?? null }, ...summary });
     else if (values.csv) io.stdout(renderCsv(summary));
-    else if (summary.rows.length === 0) io.stdout(`No requests recorded in ${dir}${describeFilter(workspace, since, until)}. Requests sent with \`tally chat\` or the VS Code extension appear here.\n`);
+    else if (summary.rows.length === 0)
+      io.stdout(
+        `No requests recorded in ${dir}${describeFilter(workspace, since, until)}. Requests sent with \`tally chat\` or the VS Code extension appear here.\n`,
+      );
     else io.stdout(renderTable(summary));
     return 0;
   },
@@ -86,13 +91,32 @@ function renderTable(summary: Summary): string {
     formatUsd(t.cacheSavingsUsd),
     formatUsd(t.routingSavingsUsd),
   ];
-  const rows = summary.rows.map((row) => cells(summary.by === 'workspace' && row.label !== row.key ? `${row.label} (${row.key})` : row.label, row));
+  const rows = summary.rows.map((row) =>
+    cells(summary.by === 'workspace' && row.label !== row.key ? `${row.label} (${row.key})` : row.label, row),
+  );
   rows.push(cells('total', summary.total));
-  const failed = summary.total.failed > 0 ? `\n${summary.total.failed} of ${summary.total.requests} requests failed or were cancelled; their partial usage is included.\n` : '';
-  return formatTable([summary.by, 'requests', 'input', 'cache write', 'cache read', 'output', 'USD', 'cache saved', 'routing saved'], rows) + failed;
+  const failed =
+    summary.total.failed > 0
+      ? `\n${summary.total.failed} of ${summary.total.requests} requests failed or were cancelled; their partial usage is included.\n`
+      : '';
+  return (
+    formatTable([summary.by, 'requests', 'input', 'cache write', 'cache read', 'output', 'USD', 'cache saved', 'routing saved'], rows) +
+    failed
+  );
 }
 
-const CSV_FIELDS = ['requests', 'failed', 'inputTokens', 'cacheWriteTokens', 'cacheReadTokens', 'outputTokens', 'usd', 'baselineUsd', 'cacheSavingsUsd', 'routingSavingsUsd'] as const;
+const CSV_FIELDS = [
+  'requests',
+  'failed',
+  'inputTokens',
+  'cacheWriteTokens',
+  'cacheReadTokens',
+  'outputTokens',
+  'usd',
+  'baselineUsd',
+  'cacheSavingsUsd',
+  'routingSavingsUsd',
+] as const;
 
 function renderCsv(summary: Summary): string {
   const header: (string | number)[] = [summary.by, 'label', ...CSV_FIELDS];

@@ -22,7 +22,9 @@ export const routeCommand: Command = {
       USAGE,
     );
     const table = loadPriceTable(values.prices, io.env);
-    const config = values.config ? parseRouterConfig(decodeText(readFileOrThrow(values.config), values.config), values.config) : defaultRouterConfig;
+    const config = values.config
+      ? parseRouterConfig(decodeText(readFileOrThrow(values.config), values.config), values.config)
+      : defaultRouterConfig;
     if (config.mode === 'model') io.stderr('tally route: mode "model" needs the chat engine\'s classifier call; routing locally\n');
     const text = await readTextInput(io, positionals[0], values.jsonl ? 'prompts' : 'prompt');
     if (values.jsonl) return routeLines(text, config, table, io);

@@ -82,8 +82,10 @@ function statusMessage(error: InstanceType<typeof Anthropic.APIError>, context: 
 
 function connectionMessage(error: InstanceType<typeof Anthropic.APIConnectionError>, context: FailureContext): string {
   const code = causeCode(error);
-  if (code === 'ECONNREFUSED') return `cannot connect to ${context.baseUrl}: connection refused (is the server or gateway running? check the base URL)`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot connect to ${context.baseUrl}: host not found (DNS); check the base URL and the network`;
+  if (code === 'ECONNREFUSED')
+    return `cannot connect to ${context.baseUrl}: connection refused (is the server or gateway running? check the base URL)`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `cannot connect to ${context.baseUrl}: host not found (DNS); check the base URL and the network`;
   if (code === 'ECONNRESET') return `connection to ${context.baseUrl} was reset before a reply arrived`;
   return `cannot connect to ${context.baseUrl}${code ? ` (${code})` : ''}: ${innermostMessage(error)}`;
 }

@@ -185,16 +185,23 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
     }
 
     function timeoutError(): ApiError {
-      const where = state.usage ? ` after ${completeUsage(state.usage, state.sawDelta, state.text, state.model).output_tokens} output tokens` : '';
+      const where = state.usage
+        ? ` after ${completeUsage(state.usage, state.sawDelta, state.text, state.model).output_tokens} output tokens`
+        : '';
       return new ApiError(
-        redactKey(`no data from ${baseUrl} for ${timeoutMs / 1000}s${where}; the stream timed out (raise the timeout or try again)`, apiKey),
+        redactKey(
+          `no data from ${baseUrl} for ${timeoutMs / 1000}s${where}; the stream timed out (raise the timeout or try again)`,
+          apiKey,
+        ),
       );
     }
   }
 
   async function countTokens(request: Omit<MessagesRequest, 'max_tokens'>): Promise<number> {
     try {
-      const counted = await sdk.messages.countTokens(withoutUndefined({ model: request.model, system: request.system, messages: request.messages }));
+      const counted = await sdk.messages.countTokens(
+        withoutUndefined({ model: request.model, system: request.system, messages: request.messages }),
+      );
       return counted.input_tokens;
     } catch (error) {
       const requestId = error instanceof Anthropic.APIError ? (error.requestID ?? null) : null;

@@ -10,7 +10,10 @@ export const BudgetSchema = v.object({
   dailyUsd: optionalUsd,
   monthlyUsd: optionalUsd,
   /** Share of a budget at which to warn, 0-1. */
-  warnAt: v.optional(v.pipe(v.number('must be a number'), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')), 0.8),
+  warnAt: v.optional(
+    v.pipe(v.number('must be a number'), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')),
+    0.8,
+  ),
   /** Ask before sending any single request estimated above this. */
   confirmAboveUsd: optionalUsd,
 });
@@ -61,7 +64,9 @@ export function checkBudget(input: BudgetCheckInput): BudgetDecision {
   const left = (cap: number | null, spent: number) => (cap === null ? null : roundUsd(cap - spent - estimateUsd));
   const base = { dailyLeftUsd: left(budget.dailyUsd, spentTodayUsd), monthlyLeftUsd: left(budget.monthlyUsd, spentMonthUsd) };
   const overridden = (decision: BudgetDecision): BudgetDecision =>
-    input.override ? { ...decision, action: 'warn', message: `${decision.message.replace(/; send anyway to override$/, '')} (sent anyway)` } : decision;
+    input.override
+      ? { ...decision, action: 'warn', message: `${decision.message.replace(/; send anyway to override$/, '')} (sent anyway)` }
+      : decision;
 
   for (const { limit, cap, spent } of windows) {
     if (cap !== null && spent + estimateUsd > cap) {
@@ -107,4 +112,3 @@ export function money(usd: number): string {
   if (abs === 0 || abs >= 0.01) return `${sign}$${abs.toFixed(2)}`;
   return `${sign}$${abs.toPrecision(2).replace(/0+$/, '')}`;
 }
-

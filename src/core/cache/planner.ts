@@ -79,7 +79,8 @@ export function planBreakpoints(layout: PromptLayout, options: PlanOptions): Bre
   const lastOf = (areas: BlockArea[]) => findLastIndex(blocks, (block) => areas.includes(block.area));
   const prefixEnd = lastOf(['system', 'context', 'summary']);
   const candidates: Array<{ index: number; label: BreakpointLabel; ttl: Ttl }> = [];
-  if (blocks[last]!.area === 'turn' || blocks[last]!.area === 'history') candidates.push({ index: last, label: 'turn', ttl: options.ttl.turn });
+  if (blocks[last]!.area === 'turn' || blocks[last]!.area === 'history')
+    candidates.push({ index: last, label: 'turn', ttl: options.ttl.turn });
   candidates.push({ index: prefixEnd, label: 'prefix', ttl: options.ttl.prefix });
   const bridge = bridgeIndex(last, prefixEnd, options.warmIndexes ?? []);
   if (bridge !== undefined) candidates.push({ index: bridge, label: 'bridge', ttl: options.ttl.turn });

@@ -71,7 +71,8 @@ export function chooseAutoTtls(inputs: TtlInputs): TtlChoice {
   const { pLapse, lapsesObserved } = thinkTimeStats(inputs.thinkTimesMs);
   const oneHour = inputs.coldPrefix
     ? !inputs.firstQuestion || pLapse > 1 - rates.cacheWrite5m / rates.cacheWrite1h
-    : (rates.cacheWrite1h - rates.cacheWrite5m) * inputs.writeTokens < pLapse * (rates.cacheWrite5m - rates.cacheRead) * inputs.protectedTokens;
+    : (rates.cacheWrite1h - rates.cacheWrite5m) * inputs.writeTokens <
+      pLapse * (rates.cacheWrite5m - rates.cacheRead) * inputs.protectedTokens;
   const ttl: Ttl = oneHour ? '1h' : '5m';
   const observed = inputs.thinkTimesMs.length;
   const why =

@@ -105,7 +105,8 @@ export class Conversation {
   /** The request for `message` as cache-keyed blocks, token counts from `tokensOf`. */
   layout(message: string, tokensOf: (text: string) => number, frameTokens: number): PromptLayout {
     const blocks: PromptBlock[] = [];
-    const push = (area: PromptBlock['area'], role: PromptBlock['role'], text: string) => blocks.push({ area, role, text, tokens: tokensOf(text) });
+    const push = (area: PromptBlock['area'], role: PromptBlock['role'], text: string) =>
+      blocks.push({ area, role, text, tokens: tokensOf(text) });
     if (this.system) push('system', 'system', this.system);
     const ordered = [...this.files].sort((a, b) => a.editedAtTurn - b.editedAtTurn || a.order - b.order);
     const latestEdit = Math.max(0, ...ordered.map((file) => file.editedAtTurn));

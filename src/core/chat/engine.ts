@@ -205,32 +205,63 @@ export class ChatEngine {
     if (cost) {
       const model = resolveModel(this.options.priceTable, cost.model);
       // Routing overhead: its baseline is itself, so it never shows as a routing saving.
-      this.record(conversation, model, model, [`router: classifier model asked for the tier of turn ${conversation.nextTurnNumber}`], { usage: cost.usage, status: 'ok', requestId: null, durationMs: 0 }, this.clock(), 'router');
+      this.record(
+        conversation,
+        model,
+        model,
+        [`router: classifier model asked for the tier of turn ${conversation.nextTurnNumber}`],
+        { usage: cost.usage, status: 'ok', requestId: null, durationMs: 0 },
+        this.clock(),
+        'router',
+      );
     }
     return decision;
   }
 
   /** Model, cache plan and estimate for the question, from the conversation as it stands. */
-  private planTurn(conversation: Conversation, request: TurnRequest, decision: RouteDecision, nowMs: number, date: string, thinkTimesMs: readonly number[]): TurnPlan {
+  private planTurn(
+    conversation: Conversation,
+    request: TurnRequest,
+    decision: RouteDecision,
+    nowMs: number,
+    date: string,
+    thinkTimesMs: readonly number[],
+  ): TurnPlan {
     const choice = this.chooseModel(conversation, request, decision, nowMs, date);
     const model = choice.model;
     const tokensOf = this.tokenCounter(model.family);
     const layout = conversation.layout(request.user, tokensOf, messageFrameTokens(model.family));
     const ttl = this.chooseTtl(conversation, model, layout, thinkTimesMs, nowMs, date);
-    const breakpoints = planBreakpoints(layout, { minCacheableTokens: model.minCacheableTokens, ttl, warmIndexes: this.cache.warmIndexes(model.id, layout, nowMs) });
+    const breakpoints = planBreakpoints(layout, {
+      minCacheableTokens: model.minCacheableTokens,
+      ttl,
+      warmIndexes: this.cache.warmIndexes(model.id, layout, nowMs),
+    });
     const prediction = this.cache.predict(model.id, layout, breakpoints, nowMs);
     const maxTokens = Math.min(request.maxTokens ?? decision.maxTokens, model.maxOutput);
     const expectedOutput = Math.min(maxTokens, averageOutput(conversation, tokensOf) ?? TYPICAL_ANSWER_TOKENS);
     const estimateUsd = priceTokens(
       this.options.priceTable,
       model,
-      { input: prediction.uncachedTokens, cacheWrite5m: prediction.write5mTokens, cacheWrite1h: prediction.write1hTokens, cacheRead: prediction.readTokens, output: expectedOutput },
+      {
+        input: prediction.uncachedTokens,
+        cacheWrite5m: prediction.write5mTokens,
+        cacheWrite1h: prediction.write1hTokens,
+        cacheRead: prediction.readTokens,
+        output: expectedOutput,
+      },
       { date },
     ).total;
     return { model, reasons: [...choice.reasons, ttl.reason], layout, ttl, breakpoints, prediction, maxTokens, estimateUsd };
   }
 
-  private chooseModel(conversation: Conversation, request: TurnRequest, decision: RouteDecision, nowMs: number, date: string): { model: ModelInfo; reasons: string[] } {
+  private chooseModel(
+    conversation: Conversation,
+    request: TurnRequest,
+    decision: RouteDecision,
+    nowMs: number,
+    date: string,
+  ): { model: ModelInfo; reasons: string[] } {
     const { priceTable: table, router } = this.options;
     const wanted = (request.model ?? 'auto').trim();
     if (wanted.toLowerCase() !== 'auto') {
@@ -261,7 +292,12 @@ export class ChatEngine {
     return { ...turn, model: model.id, tier: model.tier, reasons, estimateUsd, breakpoints, ttl, prediction };
   }
 
-  private notSent(plan: TurnPlan, turn: Pick<TurnResult, 'turn' | 'trimmed' | 'replacedContext'>, status: TurnStatus, budget: BudgetDecision): TurnResult {
+  private notSent(
+    plan: TurnPlan,
+    turn: Pick<TurnResult, 'turn' | 'trimmed' | 'replacedContext'>,
+    status: TurnStatus,
+    budget: BudgetDecision,
+  ): TurnResult {
     return {
       ...this.resultBase(plan, turn),
       status,
@@ -306,7 +342,14 @@ export class ChatEngine {
     return entry.usd;
   }
 
-  private chooseTtl(conversation: Conversation, model: ModelInfo, layout: PromptLayout, thinkTimesMs: readonly number[], nowMs: number, date: string): TtlChoice {
+  private chooseTtl(
+    conversation: Conversation,
+    model: ModelInfo,
+    layout: PromptLayout,
+    thinkTimesMs: readonly number[],
+    nowMs: number,
+    date: string,
+  ): TtlChoice {
     const setting = this.options.cacheTtl ?? '5m';
     // What a plain 5-minute plan would read and write tells 'auto' what is at stake.
     const probe = planBreakpoints(layout, { minCacheableTokens: model.minCacheableTokens, ttl: { prefix: '5m', turn: '5m', reason: '' } });
@@ -373,7 +416,11 @@ export class ChatEngine {
   }
 
   /** Summarises `turns` with the cheap tier; the summary's cost goes in the ledger as overhead (its own baseline). */
-  private async summarise(conversation: Conversation, turns: readonly ChatTurn[], signal: AbortSignal | undefined): Promise<{ summary: HistorySummary; usd: number } | null> {
+  private async summarise(
+    conversation: Conversation,
+    turns: readonly ChatTurn[],
+    signal: AbortSignal | undefined,
+  ): Promise<{ summary: HistorySummary; usd: number } | null> {
     const model = this.summaryModel();
     const sentAt = this.clock();
     const request = summaryRequest(conversation, turns, model.id, this.compressionSettings()?.summaryMaxTokens ?? SUMMARY_MAX_TOKENS);

@@ -3,13 +3,22 @@ import type { MessagesRequest } from '../anthropic/client.js';
 import type { Breakpoint, PromptLayout } from '../cache/planner.js';
 
 /** The Messages API request for a laid-out prompt, with cache_control on the planned blocks. */
-export function buildMessagesRequest(model: string, layout: PromptLayout, breakpoints: readonly Breakpoint[], maxTokens: number): MessagesRequest {
+export function buildMessagesRequest(
+  model: string,
+  layout: PromptLayout,
+  breakpoints: readonly Breakpoint[],
+  maxTokens: number,
+): MessagesRequest {
   const ttlAt = new Map(breakpoints.map((bp) => [bp.index, bp.ttl]));
   const system: Anthropic.TextBlockParam[] = [];
   const messages: Anthropic.MessageParam[] = [];
   layout.blocks.forEach((block, index) => {
     const ttl = ttlAt.get(index);
-    const text: Anthropic.TextBlockParam = { type: 'text', text: block.text, ...(ttl ? { cache_control: { type: 'ephemeral', ttl } } : {}) };
+    const text: Anthropic.TextBlockParam = {
+      type: 'text',
+      text: block.text,
+      ...(ttl ? { cache_control: { type: 'ephemeral', ttl } } : {}),
+    };
     if (block.role === 'system') {
       system.push(text);
       return;

@@ -1,6 +1,13 @@
 import type { PriceTable } from '../prices/priceTable.js';
 import { utcDate } from '../prices/cost.js';
-import { chooseModelWithCache, defaultRouterConfig, routePrompt, routePromptAsync, type ModelClassifier, type RouterConfig } from '../router/index.js';
+import {
+  chooseModelWithCache,
+  defaultRouterConfig,
+  routePrompt,
+  routePromptAsync,
+  type ModelClassifier,
+  type RouterConfig,
+} from '../router/index.js';
 import type { ChatRouter } from './engine.js';
 
 export interface ChatRouterOptions {
@@ -10,7 +17,11 @@ export interface ChatRouterOptions {
 }
 
 /** The router the CLI and extension give the engine: the classifier's tier and reasons, then the cache-aware switch rule within the allow-list. */
-export function defaultChatRouter(table: PriceTable, config: RouterConfig = defaultRouterConfig, options: ChatRouterOptions = {}): ChatRouter {
+export function defaultChatRouter(
+  table: PriceTable,
+  config: RouterConfig = defaultRouterConfig,
+  options: ChatRouterOptions = {},
+): ChatRouter {
   const { classify, clock = Date.now } = options;
   return {
     route: (input) => routePrompt(input, config, table),

@@ -2,7 +2,11 @@ import * as v from 'valibot';
 import { parseJsonOrThrow } from '../validation.js';
 
 const text = (what: string) =>
-  v.pipe(v.string(`must be a string (${what})`), v.nonEmpty('must not be empty'), v.check((value) => value.trim() !== '', 'must not be blank'));
+  v.pipe(
+    v.string(`must be a string (${what})`),
+    v.nonEmpty('must not be empty'),
+    v.check((value) => value.trim() !== '', 'must not be blank'),
+  );
 const ContextFileSchema = v.strictObject({ path: text('the file path'), text: v.string('must be a string (the file text)') });
 
 /** `tally chat --script FILE`: a conversation to run turn by turn. */

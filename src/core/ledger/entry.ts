@@ -21,7 +21,10 @@ export const LedgerEntrySchema = v.looseObject({
   /** When the request was sent, ISO 8601; its UTC date is the day spend counts against. */
   ts: isoTimestamp,
   /** The workspace folder spend is recorded against; `path` is the key, `name` is for display. */
-  workspace: v.looseObject({ path: v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')), name: v.string('must be a string') }),
+  workspace: v.looseObject({
+    path: v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')),
+    name: v.string('must be a string'),
+  }),
   /** Who sent it: 'chat', 'cli', 'router', 'summary', ... */
   source: v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')),
   conversationId: v.optional(v.nullable(v.string('must be a string')), null),

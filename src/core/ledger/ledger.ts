@@ -111,7 +111,17 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
   const indexFileOf = (month: string) => snapshotPath(dir, month, pricesKey, path.join);
 
   function freshState(month: string): FileState {
-    return { month, file: fileOf(month), offset: 0, lines: 0, buckets: new Map(), problemCount: 0, problems: [], torn: undefined, unsaved: 0 };
+    return {
+      month,
+      file: fileOf(month),
+      offset: 0,
+      lines: 0,
+      buckets: new Map(),
+      problemCount: 0,
+      problems: [],
+      torn: undefined,
+      unsaved: 0,
+    };
   }
 
   function stateFor(month: string): FileState {
@@ -270,7 +280,13 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
           if (state.problems.length < KEPT_PROBLEMS) state.problems.push(problem);
         };
         if (limit === undefined) {
-          const result = scanFile(fs, state.file, state, (entry) => void (matches(entryDay(entry), entry.workspace.path, filter) && entries.push(entry)), onProblem);
+          const result = scanFile(
+            fs,
+            state.file,
+            state,
+            (entry) => void (matches(entryDay(entry), entry.workspace.path, filter) && entries.push(entry)),
+            onProblem,
+          );
           state.torn = result.torn;
         } else {
           scanFileBackwards(

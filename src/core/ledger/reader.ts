@@ -96,7 +96,8 @@ export function scanFileBackwards(
       }
       atEnd = false;
       // Bytes after the last newline: a torn last line.
-      if (lastNewline !== buffer.length - 1) found.push({ offset: start + lastNewline + 1, reason: tornReason(buffer.length - lastNewline - 1) });
+      if (lastNewline !== buffer.length - 1)
+        found.push({ offset: start + lastNewline + 1, reason: tornReason(buffer.length - lastNewline - 1) });
       end = Math.max(0, lastNewline);
     }
     // `end` is the index of a line's newline (or the end of its bytes); walk to each line's start.

@@ -107,7 +107,14 @@ export function loadSnapshot(fs: LedgerFileSystem, file: string, ledgerFile: str
 }
 
 /** Saves the state; failures (read-only directory, full disk) only cost the next process a longer first read. */
-export function saveSnapshot(fs: LedgerFileSystem, file: string, dir: string, ledgerFile: string, pricesKey: string, state: FileSnapshot): void {
+export function saveSnapshot(
+  fs: LedgerFileSystem,
+  file: string,
+  dir: string,
+  ledgerFile: string,
+  pricesKey: string,
+  state: FileSnapshot,
+): void {
   try {
     fs.ensureDir(dir);
     const body = {

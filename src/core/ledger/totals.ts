@@ -44,7 +44,13 @@ export function addTotals(into: Totals, add: Totals): void {
 
 /** Rounds away the float noise that summing thousands of small amounts leaves. */
 export function roundTotals(totals: Totals): Totals {
-  return { ...totals, usd: roundUsd(totals.usd), baselineUsd: roundUsd(totals.baselineUsd), cacheSavingsUsd: roundUsd(totals.cacheSavingsUsd), routingSavingsUsd: roundUsd(totals.routingSavingsUsd) };
+  return {
+    ...totals,
+    usd: roundUsd(totals.usd),
+    baselineUsd: roundUsd(totals.baselineUsd),
+    cacheSavingsUsd: roundUsd(totals.cacheSavingsUsd),
+    routingSavingsUsd: roundUsd(totals.routingSavingsUsd),
+  };
 }
 
 /** Splits one entry's savings into caching and routing; needs the price table for the answering model's plain input rate. */

@@ -77,7 +77,12 @@ export interface PriceOptions {
 }
 
 /** Only the table's batch discount is read, so callers holding just a model (a webview) pass `{ batchDiscount }`. */
-export function priceTokens(table: Pick<PriceTable, 'batchDiscount'>, model: ModelInfo, split: TokenSplit, options: PriceOptions): CostBreakdown {
+export function priceTokens(
+  table: Pick<PriceTable, 'batchDiscount'>,
+  model: ModelInfo,
+  split: TokenSplit,
+  options: PriceOptions,
+): CostBreakdown {
   const card = rateCardFor(model, options.date, promptTokens(split));
   const factor = options.batch ? 1 - table.batchDiscount : 1;
   const usd = (tokens: number, perMillion: number) => roundUsd((tokens * perMillion * factor) / 1_000_000);

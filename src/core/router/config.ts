@@ -49,7 +49,9 @@ export const defaultRouterConfig: RouterConfig = Object.freeze({
 
 const tier = v.picklist(ROUTER_TIERS, `must be one of ${ROUTER_TIERS.join(', ')}`);
 const modelName = v.pipe(v.string('must be a model id'), v.trim(), v.nonEmpty('must not be empty'));
-const tokenLimit = v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1')));
+const tokenLimit = v.optional(
+  v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1')),
+);
 const text = v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty'));
 
 const RuleSchema = v.pipe(

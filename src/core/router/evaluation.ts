@@ -48,7 +48,10 @@ export function lengthBaseline(items: readonly Labelled[]): { cuts: [number, num
   for (let i = 0; i < candidates.length; i++) {
     for (let j = i; j < candidates.length; j++) {
       const cuts: [number, number] = [candidates[i]!, candidates[j]!];
-      const score = scoreRouting(items, items.map((item) => byLength(item.prompt.length, cuts)));
+      const score = scoreRouting(
+        items,
+        items.map((item) => byLength(item.prompt.length, cuts)),
+      );
       if (!best || score.accuracy > best.score.accuracy) best = { cuts, score };
     }
   }

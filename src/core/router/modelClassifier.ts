@@ -31,6 +31,9 @@ export function createModelClassifier(client: MessagesClient, model: string): Mo
 }
 
 export function parseTier(answer: string): RouterTier | undefined {
-  const word = answer.trim().toLowerCase().match(/[a-z]+/)?.[0];
+  const word = answer
+    .trim()
+    .toLowerCase()
+    .match(/[a-z]+/)?.[0];
   return (ROUTER_TIERS as readonly string[]).includes(word ?? '') ? (word as RouterTier) : undefined;
 }

@@ -5,7 +5,16 @@ import type { ModelInfo } from '../prices/schema.js';
 import { formatUsd } from '../format.js';
 import { classifyLocally, squash, THRESHOLDS, type Classification } from './classify.js';
 import type { RouterConfig } from './config.js';
-import { ROUTER_TIERS, tierLabel, tierRank, type ClassifierCost, type RouteDecision, type RouteInput, type RouterTier, type TaskClass } from './types.js';
+import {
+  ROUTER_TIERS,
+  tierLabel,
+  tierRank,
+  type ClassifierCost,
+  type RouteDecision,
+  type RouteInput,
+  type RouterTier,
+  type TaskClass,
+} from './types.js';
 
 /** 'model' mode: a cheap model names the tier. The chat engine injects the real API call. */
 export type ModelClassifier = (prompt: string) => Promise<{ tier: RouterTier; usage: Usage }>;
@@ -66,7 +75,9 @@ export async function routePromptAsync(
   const classifierCost: ClassifierCost = { model: classifierModel.id, usage: answer.usage, usd };
   const classification = classifyLocally(input);
   const agreement = answer.tier === classification.tier ? 'agrees' : `would pick ${classification.tier}`;
-  const reasons = [`classifier model ${classifierModel.id} chose ${answer.tier} (cost ${formatUsd(usd)}); the local classifier ${agreement}`];
+  const reasons = [
+    `classifier model ${classifierModel.id} chose ${answer.tier} (cost ${formatUsd(usd)}); the local classifier ${agreement}`,
+  ];
   return finish(input, config, priceTable, { ...classification, score: scoreForTier(answer.tier) }, answer.tier, reasons, {
     classifierCost,
   });
@@ -97,7 +108,11 @@ function finish(
 }
 
 /** The wanted tier's model if the allow-list permits it, else the nearest allowed tier upward (then downward). */
-function pickAllowed(wanted: RouterTier, config: RouterConfig, priceTable: PriceTable): { tier: RouterTier; model: ModelInfo; reason?: string } {
+function pickAllowed(
+  wanted: RouterTier,
+  config: RouterConfig,
+  priceTable: PriceTable,
+): { tier: RouterTier; model: ModelInfo; reason?: string } {
   checkModelNames(config, priceTable);
   const modelFor = (tier: RouterTier) => allowedModelForTier(tier, config, priceTable);
   const first = modelFor(wanted);
@@ -112,16 +127,25 @@ function pickAllowed(wanted: RouterTier, config: RouterConfig, priceTable: Price
     for (const tier of tiers) {
       const model = modelFor(tier);
       if (model) {
-        return { tier, model, reason: `${config.models[wanted]} is not in the allow-list: using ${tierLabel(tier)} (${model.id}; ${direction})` };
+        return {
+          tier,
+          model,
+          reason: `${config.models[wanted]} is not in the allow-list: using ${tierLabel(tier)} (${model.id}; ${direction})`,
+        };
       }
     }
   }
-  throw new InputError(`router allow-list (${(config.allowList ?? []).join(', ')}) names no model the router can use for haiku, sonnet or opus`);
+  throw new InputError(
+    `router allow-list (${(config.allowList ?? []).join(', ')}) names no model the router can use for haiku, sonnet or opus`,
+  );
 }
 
 /** Every model the config names must be in the price table, whichever tier this prompt needs. */
 function checkModelNames(config: RouterConfig, priceTable: PriceTable): void {
-  const named = [...ROUTER_TIERS.map((tier) => [`models.${tier}`, config.models[tier]] as const), ...(config.allowList ?? []).map((name, i) => [`allowList[${i}]`, name] as const)];
+  const named = [
+    ...ROUTER_TIERS.map((tier) => [`models.${tier}`, config.models[tier]] as const),
+    ...(config.allowList ?? []).map((name, i) => [`allowList[${i}]`, name] as const),
+  ];
   for (const [field, name] of named) {
     try {
       resolveModel(priceTable, name);

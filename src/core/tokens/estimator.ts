@@ -22,7 +22,8 @@ function loadModels(families: Record<string, { frame: number; weights: Record<st
     const weights = new Float64Array(FEATURE_VECTOR_LENGTH); // the last slot (ignored counts) stays 0
     FEATURE_NAMES.forEach((name, index) => {
       const weight = entry.weights[name];
-      if (typeof weight !== 'number') throw new Error(`coefficients.json: ${family} has no weight for feature ${name}; rerun scripts/calibrate-tokens.ts`);
+      if (typeof weight !== 'number')
+        throw new Error(`coefficients.json: ${family} has no weight for feature ${name}; rerun scripts/calibrate-tokens.ts`);
       weights[index] = weight;
     });
     return { frame: entry.frame, weights };

@@ -400,8 +400,38 @@ export function accumulateFeatures(text: string, start: number, end: number, int
   if (runLength > 0) emitRun(into, run, runLength, hash >>> 0, text, runStart, end);
 }
 
-const KNOWN_LATIN_FEATURE = [0, 0, 0, 0, F.latin_known_len4, F.latin_known_len5, F.latin_known_len6, F.latin_known_len7, F.latin_known_len8, F.latin_known_len9, F.latin_known_len10_11, F.latin_known_len10_11, F.latin_known_len12plus];
-const UNKNOWN_LATIN_FEATURE = [0, 0, 0, 0, F.latin_unknown_len4, F.latin_unknown_len5, F.latin_unknown_len6, F.latin_unknown_len7, F.latin_unknown_len8, F.latin_unknown_len9_10, F.latin_unknown_len9_10, F.latin_unknown_len11_13, F.latin_unknown_len11_13, F.latin_unknown_len11_13, F.latin_unknown_len14plus];
+const KNOWN_LATIN_FEATURE = [
+  0,
+  0,
+  0,
+  0,
+  F.latin_known_len4,
+  F.latin_known_len5,
+  F.latin_known_len6,
+  F.latin_known_len7,
+  F.latin_known_len8,
+  F.latin_known_len9,
+  F.latin_known_len10_11,
+  F.latin_known_len10_11,
+  F.latin_known_len12plus,
+];
+const UNKNOWN_LATIN_FEATURE = [
+  0,
+  0,
+  0,
+  0,
+  F.latin_unknown_len4,
+  F.latin_unknown_len5,
+  F.latin_unknown_len6,
+  F.latin_unknown_len7,
+  F.latin_unknown_len8,
+  F.latin_unknown_len9_10,
+  F.latin_unknown_len9_10,
+  F.latin_unknown_len11_13,
+  F.latin_unknown_len11_13,
+  F.latin_unknown_len11_13,
+  F.latin_unknown_len14plus,
+];
 
 function emitRun(into: Float64Array, run: number, length: number, hash: number, text: string, start: number, end: number): void {
   switch (run) {

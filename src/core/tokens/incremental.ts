@@ -87,7 +87,12 @@ export class IncrementalTokenEstimator {
     for (let i = first; i <= last && i < chunks.length; i++) subtract(this.total, chunks[i]!.features);
     for (const chunk of replacement) add(this.total, chunk.features);
     const suffix = chunks.slice(last + 1);
-    if (shift !== 0) for (const chunk of suffix) (chunk.start += shift), (chunk.end += shift);
+    if (shift !== 0) {
+      for (const chunk of suffix) {
+        chunk.start += shift;
+        chunk.end += shift;
+      }
+    }
     this.chunks = [...chunks.slice(0, first), ...replacement, ...suffix];
     this.text = next;
   }

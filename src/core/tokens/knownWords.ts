@@ -48,7 +48,8 @@ export const isMultilingualWordHash = (hash: number): boolean => contains(MULTIL
 // Either vocabulary's words in one lookup, for the piece-by-piece split of unknown words: OR-ing
 // two Bloom filters of one size and probes gives the filter of the union.
 const PIECES = MULTILINGUAL_MASK === MASK ? KNOWN.map((byte, i) => byte | MULTILINGUAL[i]!) : undefined;
-export const isKnownPieceHash = (hash: number): boolean => (PIECES ? contains(PIECES, hash) : isKnownWordHash(hash) || isMultilingualWordHash(hash));
+export const isKnownPieceHash = (hash: number): boolean =>
+  PIECES ? contains(PIECES, hash) : isKnownWordHash(hash) || isMultilingualWordHash(hash);
 
 /** Encodes one filter as the calibration script commits it. */
 export function encodeWordFilter(hashes: Iterable<number>, log2Bits: number): string {

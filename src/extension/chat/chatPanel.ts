@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseWebviewMessage, type HostMessage } from '../../webview/chat/protocol.js';
+import { parseWebviewMessage, type HostMessage } from '../../protocol/chat.js';
 import { chatHtml } from '../webviewHtml.js';
 import type { ChatSession } from './chatSession.js';
 
@@ -33,7 +33,12 @@ export class ChatPanel implements vscode.Disposable {
     if (this.panel) {
       this.panel.reveal(undefined, false);
     } else {
-      const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, 'Tally Chat', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, this.options());
+      const panel = vscode.window.createWebviewPanel(
+        CHAT_VIEW_TYPE,
+        'Tally Chat',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+        this.options(),
+      );
       await this.attach(panel);
     }
     return this.session();

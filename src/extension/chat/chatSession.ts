@@ -1,4 +1,4 @@
-import { CacheModel } from '../../core/cache/state.js';
+import type { CacheModel } from '../../core/cache/state.js';
 import { Conversation as CoreConversation } from '../../core/chat/conversation.js';
 import type { ChatEngine, TurnResult } from '../../core/chat/engine.js';
 import { TYPICAL_ANSWER_TOKENS, contextBlockText, type ContextFile } from '../../core/estimate.js';
@@ -17,7 +17,7 @@ import type {
   TierChoice,
   Turn,
   WebviewMessage,
-} from '../../webview/chat/protocol.js';
+} from '../../protocol/chat.js';
 import { ROUTED_TIERS, type TallySettings } from '../settings.js';
 import { titleFrom, type ConversationStore, type StoredConversation } from './conversationStore.js';
 
@@ -292,7 +292,8 @@ export class ChatSession {
     }
     this.finish(conversation, turn, { status: result.status, error: result.error?.message ?? null });
     // Nothing came back (a rejected key, a refused request): the question returns to the input to send again.
-    if (result.status === 'error' && !result.text && conversation === this.current) this.deps.post({ type: 'setDraft', text, choice: null });
+    if (result.status === 'error' && !result.text && conversation === this.current)
+      this.deps.post({ type: 'setDraft', text, choice: null });
     if (retryOf) this.core = this.buildCore(this.current);
   }
 
@@ -381,7 +382,10 @@ export class ChatSession {
       conversationTurns: this.current.turns.length,
       ...(previous ? { previousTier: previous } : {}),
     });
-    this.deps.post({ type: 'recommendation', recommendation: { draft, tier: decision.tier, model: settings.models[decision.tier], reasons: decision.reasons } });
+    this.deps.post({
+      type: 'recommendation',
+      recommendation: { draft, tier: decision.tier, model: settings.models[decision.tier], reasons: decision.reasons },
+    });
   }
 
   private notice(notice: Notice | null): void {
@@ -401,26 +405,42 @@ export class ChatSession {
       const layout = core.layout('', (text) => estimateTextTokens(text, model.family), messageFrameTokens(model.family));
       const prefixTokens = layout.cumulativeTokens.at(-1) ?? messageFrameTokens(model.family);
       const warm = this.deps.cache.warmPrefixes(layout, now).find((entry) => entry.model === model.id)?.prefixTokens ?? 0;
-      return { tier, model, prefixTokens, warmPrefixTokens: Math.min(warm, prefixTokens), writeTtl: ttl, outputTokens: this.expectedAnswerTokens(model.family) };
+      return {
+        tier,
+        model,
+        prefixTokens,
+        warmPrefixTokens: Math.min(warm, prefixTokens),
+        writeTtl: ttl,
+        outputTokens: this.expectedAnswerTokens(model.family),
+      };
     });
   }
 
   private expectedAnswerTokens(family: Parameters<typeof estimateTextTokens>[1]): number {
     const answered = this.current.turns.filter((t) => t.status === 'ok');
     if (answered.length === 0) return TYPICAL_ANSWER_TOKENS;
-    return Math.round(answered.reduce((sum, t) => sum + (t.usage?.outputTokens ?? estimateTextTokens(t.answer, family)), 0) / answered.length);
+    return Math.round(
+      answered.reduce((sum, t) => sum + (t.usage?.outputTokens ?? estimateTextTokens(t.answer, family)), 0) / answered.length,
+    );
   }
 
   private attachments(): Attachment[] {
     const settings = this.deps.settings();
     const table = this.deps.priceTable();
     const date = utcDate(this.deps.now());
-    const models = Object.fromEntries(ROUTED_TIERS.map((tier) => [tier, resolveModel(table, settings.models[tier])])) as Record<RoutedTier, ReturnType<typeof resolveModel>>;
+    const models = Object.fromEntries(ROUTED_TIERS.map((tier) => [tier, resolveModel(table, settings.models[tier])])) as Record<
+      RoutedTier,
+      ReturnType<typeof resolveModel>
+    >;
     const paths = new Set(this.current.context.map((file) => file.path));
     for (const path of this.attachmentTokens.keys()) if (!paths.has(path)) this.attachmentTokens.delete(path);
     return this.current.context.map((file) => {
       const tokens = perTier((tier) => this.attachmentTokenCount(file, models[tier].family));
-      const usd = perTier((tier) => priceTokens(table, models[tier], { input: tokens[tier], cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0 }, { date }).total);
+      const usd = perTier(
+        (tier) =>
+          priceTokens(table, models[tier], { input: tokens[tier], cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0 }, { date })
+            .total,
+      );
       return { id: attachmentIdOf(file.path), kind: file.kind, label: file.label, tokens, usd };
     });
   }
@@ -455,7 +475,11 @@ export class ChatSession {
    */
   private buildCore(stored: StoredConversation, alsoSkip: ReadonlySet<string> = new Set()): CoreConversation {
     const superseded = new Set([...alsoSkip, ...stored.turns.map((t) => t.supersedes).filter((id): id is string => id !== null)]);
-    const core = new CoreConversation(stored.id, SYSTEM_PROMPT, stored.context.map(({ path, text }) => ({ path, text })));
+    const core = new CoreConversation(
+      stored.id,
+      SYSTEM_PROMPT,
+      stored.context.map(({ path, text }) => ({ path, text })),
+    );
     const ids = new Map<number, string>();
     for (const turn of stored.turns) {
       if (turn.status !== 'ok' || superseded.has(turn.id)) continue;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ConversationSchema, type Conversation, type ConversationSummary } from '../../webview/chat/protocol.js';
+import { ConversationSchema, type Conversation, type ConversationSummary } from '../../protocol/chat.js';
 
 // Conversations persist per workspace in workspaceState (VS Code's Memento), one key per
 // conversation plus an index, so a long history is not rewritten on every streamed turn.
@@ -59,7 +59,10 @@ export class ConversationStore {
 
   async delete(id: string): Promise<void> {
     await this.state.update(STORAGE_KEYS.conversation(id), undefined);
-    await this.state.update(STORAGE_KEYS.index, this.list().filter((entry) => entry.id !== id));
+    await this.state.update(
+      STORAGE_KEYS.index,
+      this.list().filter((entry) => entry.id !== id),
+    );
     if (this.activeId() === id) await this.state.update(STORAGE_KEYS.active, undefined);
   }
 

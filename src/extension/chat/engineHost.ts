@@ -3,7 +3,7 @@ import type { CacheModel } from '../../core/cache/state.js';
 import { ChatEngine } from '../../core/chat/engine.js';
 import { createModelClassifier } from '../../core/router/modelClassifier.js';
 import { openLedger, type Ledger } from '../../core/ledger/index.js';
-import type { Notice } from '../../webview/chat/protocol.js';
+import type { Notice } from '../../protocol/chat.js';
 import type { HostServices } from '../hostServices.js';
 import { chatRouterFor, tableWithTierModels } from './routing.js';
 
@@ -14,7 +14,7 @@ import { chatRouterFor, tableWithTierModels } from './routing.js';
 export function missingKeyNotice(): Notice {
   return {
     kind: 'noKey',
-    message: 'No Anthropic API key yet. Set one (it is kept in VS Code\'s secret storage), or start VS Code with ANTHROPIC_API_KEY set.',
+    message: "No Anthropic API key yet. Set one (it is kept in VS Code's secret storage), or start VS Code with ANTHROPIC_API_KEY set.",
     action: 'tally.setApiKey',
   };
 }
@@ -38,7 +38,8 @@ export function createEngineProvider(
     const settings = services.settings();
     const baseTable = services.priceTable();
     const ledgerDir = services.ledgerDirectory();
-    if (built && built.key === key && built.settings === settings && built.table === baseTable && built.ledgerDir === ledgerDir) return built.engine;
+    if (built && built.key === key && built.settings === settings && built.table === baseTable && built.ledgerDir === ledgerDir)
+      return built.engine;
 
     const table = tableWithTierModels(baseTable, settings);
     const store = ledgerFor(ledgerDir);
@@ -58,7 +59,12 @@ export function createEngineProvider(
       source: 'chat',
       defaultModel: settings.models.sonnet,
       cacheTtl: settings.cacheTtl,
-      budget: { dailyUsd: settings.budget.dailyUsd, monthlyUsd: settings.budget.monthlyUsd, warnAt: settings.budget.warnAt, confirmAboveUsd: settings.budget.confirmAboveUsd },
+      budget: {
+        dailyUsd: settings.budget.dailyUsd,
+        monthlyUsd: settings.budget.monthlyUsd,
+        warnAt: settings.budget.warnAt,
+        confirmAboveUsd: settings.budget.confirmAboveUsd,
+      },
       confirm: (decision) => confirm(decision.message),
       cache,
     });

@@ -24,7 +24,13 @@ export function routerConfigFrom(settings: TallySettings): RouterConfig {
   const cached = configs.get(settings);
   if (cached) return cached;
   const { mode, allowList, rules } = settings.routing;
-  const file = { mode, models: settings.models, classifierModel: settings.models.haiku, rules, ...(allowList.length > 0 ? { allowList } : {}) };
+  const file = {
+    mode,
+    models: settings.models,
+    classifierModel: settings.models.haiku,
+    rules,
+    ...(allowList.length > 0 ? { allowList } : {}),
+  };
   const config = parseRouterConfig(JSON.stringify(file), 'tally.routing');
   configs.set(settings, config);
   return config;

@@ -13,7 +13,11 @@ export function parseUsdInput(text: string): Parsed<number | null> {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: true, value: null };
   const cleaned = trimmed.replace(/^\$/, '').replace(/,/g, '').trim();
-  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(cleaned)) return { ok: false, message: `"${trimmed}" is not an amount in US dollars; type a number such as 5 or 0.50, or leave it empty for no limit` };
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(cleaned))
+    return {
+      ok: false,
+      message: `"${trimmed}" is not an amount in US dollars; type a number such as 5 or 0.50, or leave it empty for no limit`,
+    };
   return { ok: true, value: Number(cleaned) };
 }
 
@@ -21,7 +25,8 @@ export function parseUsdInput(text: string): Parsed<number | null> {
 export function parseWarnAtInput(text: string): Parsed<number> {
   const trimmed = text.trim();
   const cleaned = trimmed.replace(/%$/, '').trim();
-  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(cleaned)) return { ok: false, message: `"${trimmed}" is not a percentage; type a number from 1 to 100, such as 80` };
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(cleaned))
+    return { ok: false, message: `"${trimmed}" is not a percentage; type a number from 1 to 100, such as 80` };
   const number = Number(cleaned);
   const share = trimmed.endsWith('%') || number > 1 ? number / 100 : number;
   if (share <= 0 || share > 1) return { ok: false, message: `the warning level must be between 1% and 100% (got ${trimmed})` };
@@ -39,7 +44,9 @@ const usdOrNull = v.nullable(v.pipe(v.number('must be a number of US dollars'), 
 export const BudgetArgumentsSchema = v.strictObject({
   dailyUsd: v.optional(usdOrNull),
   monthlyUsd: v.optional(usdOrNull),
-  warnAt: v.optional(v.pipe(v.number('must be a number'), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1'))),
+  warnAt: v.optional(
+    v.pipe(v.number('must be a number'), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')),
+  ),
   confirmAboveUsd: v.optional(usdOrNull),
 });
 export type BudgetArguments = v.InferOutput<typeof BudgetArgumentsSchema>;

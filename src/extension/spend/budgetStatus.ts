@@ -1,5 +1,5 @@
 import { checkBudget } from '../../core/budget/index.js';
-import type { BudgetLevel, BudgetView } from '../../webview/dashboard/protocol.js';
+import type { BudgetLevel, BudgetView } from '../../protocol/dashboard.js';
 
 // Pure budget arithmetic shared by the status bar and the dashboard. Days and months are UTC,
 // the same calendar the ledger and the chat engine's budgets use.

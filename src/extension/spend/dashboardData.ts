@@ -1,4 +1,4 @@
-import type { DailySeries, DashboardData, RecentRequest } from '../../webview/dashboard/protocol.js';
+import type { DailySeries, DashboardData, RecentRequest } from '../../protocol/dashboard.js';
 import { budgetView, type BudgetSettings } from './budgetStatus.js';
 import type { SpendHistory } from './spendHistory.js';
 import type { SpendRow } from './spendRow.js';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseFromDashboard, type FromDashboard, type ToDashboard } from '../../webview/dashboard/protocol.js';
+import { parseFromDashboard, type FromDashboard, type ToDashboard } from '../../protocol/dashboard.js';
 import type { TallyServices } from '../services.js';
 import { buildDashboardData } from './dashboardData.js';
 import { readSpendHistory, type DaySplitCache } from './spendHistory.js';
@@ -56,7 +56,12 @@ export class DashboardPanel implements vscode.Disposable {
     this.panel = panel;
     const webview = panel.webview;
     const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', name)).toString();
-    webview.html = dashboardHtml({ cspSource: webview.cspSource, scriptUri: asset('dashboard.js'), styleUri: asset('dashboard.css'), title: 'Tally Spend' });
+    webview.html = dashboardHtml({
+      cspSource: webview.cspSource,
+      scriptUri: asset('dashboard.js'),
+      styleUri: asset('dashboard.css'),
+      title: 'Tally Spend',
+    });
     this.panelDisposables = [
       webview.onDidReceiveMessage((raw: unknown) => {
         const message = parseFromDashboard(raw);
@@ -118,7 +123,11 @@ export class DashboardPanel implements vscode.Disposable {
         { nowMs, historyDays: HISTORY_DAYS, recentLimit: RECENT_LIMIT, priceTable: this.services.priceTable() },
         this.daySplits.cache,
       );
-      const data = buildDashboardData(history, { workspaceName: workspace.name, budget: this.services.settings().budget, historyDays: HISTORY_DAYS });
+      const data = buildDashboardData(history, {
+        workspaceName: workspace.name,
+        budget: this.services.settings().budget,
+        historyDays: HISTORY_DAYS,
+      });
       message = { type: 'data', data };
     } catch (error) {
       this.services.log.warn(`dashboard: ${(error as Error).message}`);

@@ -12,7 +12,12 @@ type ExportFormat = 'csv' | 'json';
  * written where the user picks in the save dialog (or to the given file, for scripts and tests).
  * Returns the file's Uri, or undefined when cancelled.
  */
-export async function exportSpend(services: TallyServices, source: SpendSource, formatArg?: unknown, fileArg?: unknown): Promise<vscode.Uri | undefined> {
+export async function exportSpend(
+  services: TallyServices,
+  source: SpendSource,
+  formatArg?: unknown,
+  fileArg?: unknown,
+): Promise<vscode.Uri | undefined> {
   let format: ExportFormat | undefined = formatArg === 'csv' || formatArg === 'json' ? formatArg : undefined;
   if (formatArg !== undefined && format === undefined) {
     void vscode.window.showErrorMessage(`Tally: export format must be "csv" or "json", not ${JSON.stringify(formatArg)}.`);
@@ -42,7 +47,9 @@ export async function exportSpend(services: TallyServices, source: SpendSource, 
         : await vscode.window.showSaveDialog({
             title: 'Export Tally spend',
             saveLabel: 'Export',
-            defaultUri: defaultFolder ? vscode.Uri.joinPath(defaultFolder, defaultName) : vscode.Uri.file(path.join(process.cwd(), defaultName)),
+            defaultUri: defaultFolder
+              ? vscode.Uri.joinPath(defaultFolder, defaultName)
+              : vscode.Uri.file(path.join(process.cwd(), defaultName)),
             filters: format === 'csv' ? { 'CSV files': ['csv'] } : { 'JSON files': ['json'] },
           });
   if (!target) return undefined;

@@ -4,10 +4,34 @@ import type { TallyServices } from '../services.js';
 import { BudgetArgumentsSchema, describeBudgetValue, parseUsdInput, parseWarnAtInput, type BudgetField } from './budgetInput.js';
 
 const FIELDS: Array<{ field: BudgetField; label: string; detail: string; prompt: string; placeholder: string }> = [
-  { field: 'dailyUsd', label: 'Daily budget', detail: 'Requests past it are refused unless you send anyway (UTC day).', prompt: 'Daily budget for this workspace in US dollars (empty: no daily limit)', placeholder: 'e.g. 5' },
-  { field: 'monthlyUsd', label: 'Monthly budget', detail: 'Requests past it are refused unless you send anyway (UTC month).', prompt: 'Monthly budget for this workspace in US dollars (empty: no monthly limit)', placeholder: 'e.g. 50' },
-  { field: 'warnAt', label: 'Warning level', detail: 'The status bar turns to its warning colour at this share of a budget.', prompt: 'Warn at this percentage of a budget', placeholder: 'e.g. 80' },
-  { field: 'confirmAboveUsd', label: 'Confirm above', detail: 'Ask before sending any single prompt estimated above this.', prompt: 'Ask before sending a prompt estimated above this many US dollars (empty: never ask)', placeholder: 'e.g. 0.50' },
+  {
+    field: 'dailyUsd',
+    label: 'Daily budget',
+    detail: 'Requests past it are refused unless you send anyway (UTC day).',
+    prompt: 'Daily budget for this workspace in US dollars (empty: no daily limit)',
+    placeholder: 'e.g. 5',
+  },
+  {
+    field: 'monthlyUsd',
+    label: 'Monthly budget',
+    detail: 'Requests past it are refused unless you send anyway (UTC month).',
+    prompt: 'Monthly budget for this workspace in US dollars (empty: no monthly limit)',
+    placeholder: 'e.g. 50',
+  },
+  {
+    field: 'warnAt',
+    label: 'Warning level',
+    detail: 'The status bar turns to its warning colour at this share of a budget.',
+    prompt: 'Warn at this percentage of a budget',
+    placeholder: 'e.g. 80',
+  },
+  {
+    field: 'confirmAboveUsd',
+    label: 'Confirm above',
+    detail: 'Ask before sending any single prompt estimated above this.',
+    prompt: 'Ask before sending a prompt estimated above this many US dollars (empty: never ask)',
+    placeholder: 'e.g. 0.50',
+  },
 ];
 
 /**
@@ -58,5 +82,7 @@ export async function setBudget(services: TallyServices, args?: unknown): Promis
   if (!result.ok) return; // the input box does not accept an invalid value
   await config().update(picked.field, result.value, target);
   const where = target === vscode.ConfigurationTarget.Workspace ? 'this workspace' : 'your user settings';
-  void vscode.window.showInformationMessage(`Tally: ${picked.label} set to ${describeBudgetValue(picked.field, result.value)} in ${where}.`);
+  void vscode.window.showInformationMessage(
+    `Tally: ${picked.label} set to ${describeBudgetValue(picked.field, result.value)} in ${where}.`,
+  );
 }

@@ -44,7 +44,12 @@ export interface HistoryOptions {
  */
 export type DaySplitCache = Map<string, DaySpend>;
 
-export function readSpendHistory(ledger: Ledger, workspacePath: string, options: HistoryOptions, cache: DaySplitCache = new Map()): SpendHistory {
+export function readSpendHistory(
+  ledger: Ledger,
+  workspacePath: string,
+  options: HistoryOptions,
+  cache: DaySplitCache = new Map(),
+): SpendHistory {
   const since = dayAxis(options.nowMs, options.historyDays)[0]!;
   const spend = ledger.spend(workspacePath);
   const perDay = ledger.summarize('day', { workspace: workspacePath, since });

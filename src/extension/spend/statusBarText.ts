@@ -1,6 +1,6 @@
 import { money } from '../../core/budget/index.js';
 import type { SpendTotals } from '../../core/ledger/index.js';
-import type { BudgetView } from '../../webview/dashboard/protocol.js';
+import type { BudgetView } from '../../protocol/dashboard.js';
 
 // Pure text for the spend status bar item, so what the user reads is unit-tested. Amounts use
 // the budgets' format (cents, sub-cent amounts with their significant digits).
@@ -35,8 +35,13 @@ export function statusTooltipMarkdown(workspaceName: string, spend: SpendTotals,
         : '';
   const skipped = spend.problems.count > 0 ? `\n\n${spend.problems.count} unreadable ledger line(s) skipped.` : '';
   return (
-    [`**Tally spend — ${escapeMarkdown(workspaceName)}**`, '', '| | |', '|:--|--:|', ...rows.map(([label, value]) => `| ${label} | ${value} |`)].join('\n') +
-    `${warning}${skipped}\n\nClick to open the spend dashboard.`
+    [
+      `**Tally spend — ${escapeMarkdown(workspaceName)}**`,
+      '',
+      '| | |',
+      '|:--|--:|',
+      ...rows.map(([label, value]) => `| ${label} | ${value} |`),
+    ].join('\n') + `${warning}${skipped}\n\nClick to open the spend dashboard.`
   );
 }
 

@@ -2,7 +2,7 @@ import { formatTokens, formatUsd } from '../../core/format.js';
 import { priceTokens, utcDate, type TokenSplit } from '../../core/prices/cost.js';
 import type { TokenizerFamily } from '../../core/prices/schema.js';
 import { IncrementalTokenEstimator } from '../../core/tokens/incremental.js';
-import type { Attachment, RoutedTier, TierBasis } from './protocol.js';
+import type { Attachment, RoutedTier, TierBasis } from '../../protocol/chat.js';
 
 // Runs in the webview on every keystroke: the draft is counted here with the bundled estimator,
 // recounting only the edited part of the text, so the figures never wait for a round trip to the

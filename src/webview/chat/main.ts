@@ -19,7 +19,7 @@ import {
   type TierChoice,
   type Turn,
   type WebviewMessage,
-} from './protocol.js';
+} from '../../protocol/chat.js';
 import { createMarkdownRenderer, type RenderMarkdown } from './render.js';
 
 // The chat panel's webview. Everything it shows arrives as validated messages from the host;
@@ -65,22 +65,44 @@ const post = (message: WebviewMessage) => vscode.postMessage(message);
 const prompt = h('textarea', {
   class: 'prompt',
   testid: 'prompt-input',
-  attrs: { 'aria-label': 'Message. Enter sends, Shift+Enter adds a new line.', placeholder: 'Ask about your code… (Enter sends, Shift+Enter new line)', rows: '3' },
+  attrs: {
+    'aria-label': 'Message. Enter sends, Shift+Enter adds a new line.',
+    placeholder: 'Ask about your code… (Enter sends, Shift+Enter new line)',
+    rows: '3',
+  },
 });
 prompt.value = saved?.draft ?? '';
 const override = h(
   'select',
   { testid: 'tier-override', attrs: { 'aria-label': 'Model tier for this message' } },
-  ...TIER_CHOICES.map((choice) => h('option', { attrs: { value: choice }, text: choice === 'auto' ? 'Auto (recommended)' : TIER_LABEL[choice] })),
+  ...TIER_CHOICES.map((choice) =>
+    h('option', { attrs: { value: choice }, text: choice === 'auto' ? 'Auto (recommended)' : TIER_LABEL[choice] }),
+  ),
 );
 override.value = saved?.choice ?? 'auto';
 const sendButton = h('button', { testid: 'send', text: 'Send', attrs: { 'aria-label': 'Send message (Enter)' } });
-const stopButton = h('button', { testid: 'stop', class: 'secondary', text: 'Stop', attrs: { 'aria-label': 'Stop the streaming answer (Escape)', hidden: '' } });
+const stopButton = h('button', {
+  testid: 'stop',
+  class: 'secondary',
+  text: 'Stop',
+  attrs: { 'aria-label': 'Stop the streaming answer (Escape)', hidden: '' },
+});
 const estimatesBody = h('tbody');
 const estimates = h(
   'table',
   { class: 'estimates', testid: 'tier-estimates', attrs: { 'aria-label': 'Estimated cost of this message on each tier' } },
-  h('thead', {}, h('tr', {}, h('th', { text: 'Tier' }), h('th', { text: 'Model' }), h('th', { class: 'num', text: 'Tokens' }), h('th', { class: 'num', text: 'Est. cost' }))),
+  h(
+    'thead',
+    {},
+    h(
+      'tr',
+      {},
+      h('th', { text: 'Tier' }),
+      h('th', { text: 'Model' }),
+      h('th', { class: 'num', text: 'Tokens' }),
+      h('th', { class: 'num', text: 'Est. cost' }),
+    ),
+  ),
   estimatesBody,
 );
 const recommendation = h('div', { class: 'recommendation', testid: 'recommendation', attrs: { 'aria-live': 'polite' } });
@@ -125,7 +147,13 @@ const app = h(
     { class: 'toolbar' },
     title,
     historyToggle,
-    h('button', { class: 'secondary', testid: 'new-chat', text: 'New chat', attrs: { 'aria-label': 'Start a new chat' }, on: { click: () => post({ type: 'newChat' }) } }),
+    h('button', {
+      class: 'secondary',
+      testid: 'new-chat',
+      text: 'New chat',
+      attrs: { 'aria-label': 'Start a new chat' },
+      on: { click: () => post({ type: 'newChat' }) },
+    }),
   ),
   historyPanel,
   noticeBox,
@@ -136,15 +164,35 @@ const app = h(
     h(
       'div',
       { class: 'row' },
-      h('button', { class: 'secondary', testid: 'attach-file', text: 'Attach file', attrs: { 'aria-label': 'Attach the active editor file as context' }, on: { click: () => post({ type: 'attach', kind: 'file' }) } }),
-      h('button', { class: 'secondary', testid: 'attach-selection', text: 'Attach selection', attrs: { 'aria-label': 'Attach the selected text as context' }, on: { click: () => post({ type: 'attach', kind: 'selection' }) } }),
+      h('button', {
+        class: 'secondary',
+        testid: 'attach-file',
+        text: 'Attach file',
+        attrs: { 'aria-label': 'Attach the active editor file as context' },
+        on: { click: () => post({ type: 'attach', kind: 'file' }) },
+      }),
+      h('button', {
+        class: 'secondary',
+        testid: 'attach-selection',
+        text: 'Attach selection',
+        attrs: { 'aria-label': 'Attach the selected text as context' },
+        on: { click: () => post({ type: 'attach', kind: 'selection' }) },
+      }),
       attachmentList,
     ),
     contextWarningBox,
     prompt,
     estimates,
     recommendation,
-    h('div', { class: 'row' }, h('label', { text: 'Tier ', attrs: { for: 'tier-override' } }), override, h('span', { class: 'spacer' }), stopButton, sendButton),
+    h(
+      'div',
+      { class: 'row' },
+      h('label', { text: 'Tier ', attrs: { for: 'tier-override' } }),
+      override,
+      h('span', { class: 'spacer' }),
+      stopButton,
+      sendButton,
+    ),
   ),
   budgetDialog,
 );
@@ -220,7 +268,10 @@ function renderEstimates(): void {
     ...figures.map((figure) =>
       h(
         'tr',
-        { testid: `tier-estimate-${figure.tier}`, attrs: { 'data-recommended': String(figure.tier === recommended), 'data-selected': String(figure.tier === selected) } },
+        {
+          testid: `tier-estimate-${figure.tier}`,
+          attrs: { 'data-recommended': String(figure.tier === recommended), 'data-selected': String(figure.tier === selected) },
+        },
         h('td', { text: `${TIER_LABEL[figure.tier]}${figure.tier === recommended ? ' ★' : ''}` }),
         h('td', { class: 'muted', text: figure.displayName }),
         h('td', { class: 'num', testid: `tier-tokens-${figure.tier}`, text: formatTokens(figure.inputTokens) }),
@@ -247,7 +298,12 @@ function renderRecommendation(): void {
     recommendation,
     h('div', { testid: 'recommendation-tier', text: `Recommended: ${TIER_LABEL[rec.tier]} (${rec.model})` }),
     below
-      ? h('div', { class: 'warning', testid: 'override-warning', attrs: { role: 'status' }, text: `${TIER_LABEL[choice]} is below the recommended ${TIER_LABEL[rec.tier]}: cheaper, but it may miss what this prompt needs.` })
+      ? h('div', {
+          class: 'warning',
+          testid: 'override-warning',
+          attrs: { role: 'status' },
+          text: `${TIER_LABEL[choice]} is below the recommended ${TIER_LABEL[rec.tier]}: cheaper, but it may miss what this prompt needs.`,
+        })
       : null,
     h('ul', { testid: 'recommendation-reasons' }, ...rec.reasons.map((reason) => h('li', { text: reason }))),
   );
@@ -262,7 +318,10 @@ function renderAttachments(): void {
         'li',
         { testid: 'attachment', attrs: { 'data-kind': attachment.kind } },
         h('span', { text: attachment.label }),
-        h('span', { testid: 'attachment-weight', text: `${formatTokens(attachment.tokens[tier])} tok · ${formatUsd(attachment.usd[tier])}` }),
+        h('span', {
+          testid: 'attachment-weight',
+          text: `${formatTokens(attachment.tokens[tier])} tok · ${formatUsd(attachment.usd[tier])}`,
+        }),
         h('button', {
           testid: 'attachment-remove',
           text: '×',
@@ -346,10 +405,18 @@ function turnElement(turn: Turn): HTMLElement {
   if (turn.model) meta.append(h('span', { testid: 'turn-model', text: `${turn.tier ? TIER_LABEL[turn.tier] : ''} · ${turn.model}` }));
   if (turn.usage) {
     meta.append(
-      h('span', { testid: 'turn-cost', text: `${formatUsd(turn.usage.usd)}${turn.estimateUsd !== null ? ` (est. ${formatUsd(turn.estimateUsd)})` : ''} · ${formatTokens(turn.usage.inputTokens + turn.usage.cacheReadTokens + turn.usage.cacheWriteTokens)} in / ${formatTokens(turn.usage.outputTokens)} out` }),
+      h('span', {
+        testid: 'turn-cost',
+        text: `${formatUsd(turn.usage.usd)}${turn.estimateUsd !== null ? ` (est. ${formatUsd(turn.estimateUsd)})` : ''} · ${formatTokens(turn.usage.inputTokens + turn.usage.cacheReadTokens + turn.usage.cacheWriteTokens)} in / ${formatTokens(turn.usage.outputTokens)} out`,
+      }),
       h('span', {
         testid: 'turn-cache',
-        text: turn.usage.cacheReadTokens > 0 ? `cache read ${formatTokens(turn.usage.cacheReadTokens)} tok, saved ${formatUsd(turn.usage.savedUsd)}` : turn.usage.cacheWriteTokens > 0 ? `cache written ${formatTokens(turn.usage.cacheWriteTokens)} tok (${formatUsd(-turn.usage.savedUsd)} extra now, cheaper next turn)` : 'no cache used',
+        text:
+          turn.usage.cacheReadTokens > 0
+            ? `cache read ${formatTokens(turn.usage.cacheReadTokens)} tok, saved ${formatUsd(turn.usage.savedUsd)}`
+            : turn.usage.cacheWriteTokens > 0
+              ? `cache written ${formatTokens(turn.usage.cacheWriteTokens)} tok (${formatUsd(-turn.usage.savedUsd)} extra now, cheaper next turn)`
+              : 'no cache used',
       }),
     );
   }
@@ -357,7 +424,14 @@ function turnElement(turn: Turn): HTMLElement {
   if (turn.status === 'aborted') meta.append(h('span', { testid: 'turn-status', text: 'stopped' }));
   if (superseded) meta.append(h('span', { testid: 'turn-status', text: 'retried on a higher tier' }));
   if (turn.reasons.length > 0) {
-    meta.append(h('details', { testid: 'turn-reasons' }, h('summary', { text: 'Why this model' }), h('ul', {}, ...turn.reasons.map((reason) => h('li', { text: reason })))));
+    meta.append(
+      h(
+        'details',
+        { testid: 'turn-reasons' },
+        h('summary', { text: 'Why this model' }),
+        h('ul', {}, ...turn.reasons.map((reason) => h('li', { text: reason }))),
+      ),
+    );
   }
   if (isLast && higher && (turn.status === 'ok' || turn.status === 'aborted')) {
     meta.append(
@@ -373,9 +447,23 @@ function turnElement(turn: Turn): HTMLElement {
   }
   const article = h(
     'article',
-    { class: 'turn', testid: 'turn', attrs: { 'data-turn-id': turn.id, 'data-status': turn.status, 'data-superseded': String(superseded), 'aria-busy': String(turn.status === 'streaming') } },
+    {
+      class: 'turn',
+      testid: 'turn',
+      attrs: {
+        'data-turn-id': turn.id,
+        'data-status': turn.status,
+        'data-superseded': String(superseded),
+        'aria-busy': String(turn.status === 'streaming'),
+      },
+    },
     h('div', { class: 'user', testid: 'turn-user', text: turn.user }),
-    turn.attachments.length > 0 ? h('div', { class: 'used muted', text: `with ${turn.attachments.map((a) => `${a.label} (${formatTokens(a.tokens)} tok)`).join(', ')}` }) : null,
+    turn.attachments.length > 0
+      ? h('div', {
+          class: 'used muted',
+          text: `with ${turn.attachments.map((a) => `${a.label} (${formatTokens(a.tokens)} tok)`).join(', ')}`,
+        })
+      : null,
     answer,
     turn.error ? h('div', { class: 'error', testid: 'turn-error', attrs: { role: 'alert' }, text: turn.error }) : null,
     turn.trimmed ? h('div', { class: 'muted', testid: 'turn-trimmed', text: turn.trimmed }) : null,
@@ -433,8 +521,20 @@ function showNotice(notice: Notice | null): void {
   fill(
     noticeBox,
     h('span', { class: 'message', testid: 'notice-message', text: notice.message }),
-    notice.action ? h('button', { testid: 'notice-action', text: 'Set API key', on: { click: () => post({ type: 'runCommand', command: 'tally.setApiKey' }) } }) : null,
-    h('button', { class: 'link', testid: 'notice-dismiss', text: 'Dismiss', attrs: { 'aria-label': 'Dismiss this message' }, on: { click: () => showNotice(null) } }),
+    notice.action
+      ? h('button', {
+          testid: 'notice-action',
+          text: 'Set API key',
+          on: { click: () => post({ type: 'runCommand', command: 'tally.setApiKey' }) },
+        })
+      : null,
+    h('button', {
+      class: 'link',
+      testid: 'notice-dismiss',
+      text: 'Dismiss',
+      attrs: { 'aria-label': 'Dismiss this message' },
+      on: { click: () => showNotice(null) },
+    }),
   );
 }
 
@@ -442,7 +542,8 @@ function showBudgetPrompt(budget: BudgetPrompt): void {
   state.budgetPromptId = budget.promptId;
   budgetTitle.textContent = budget.kind === 'refuse' ? 'Over budget: not sent' : 'Confirm this request';
   const text = budget.message.replace(/; send anyway to override$/, '');
-  budgetMessage.textContent = text.charAt(0).toUpperCase() + text.slice(1) + (budget.kind === 'refuse' ? '. Send it anyway?' : '. Send it?');
+  budgetMessage.textContent =
+    text.charAt(0).toUpperCase() + text.slice(1) + (budget.kind === 'refuse' ? '. Send it anyway?' : '. Send it?');
   if (!budgetDialog.open) budgetDialog.showModal();
   byTestId<HTMLButtonElement>(budgetDialog, 'budget-cancel')?.focus();
 }

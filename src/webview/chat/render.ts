@@ -11,7 +11,27 @@ const SANITIZE_OPTIONS = {
   USE_PROFILES: { html: true },
   // Images could fetch attacker URLs (data exfiltration by a prompt-injected reply); forms and
   // embedded frames have no place in an answer; inline styles could overlay the UI.
-  FORBID_TAGS: ['img', 'picture', 'video', 'audio', 'source', 'iframe', 'object', 'embed', 'form', 'input', 'button', 'textarea', 'select', 'style', 'link', 'meta', 'base', 'svg', 'math'],
+  FORBID_TAGS: [
+    'img',
+    'picture',
+    'video',
+    'audio',
+    'source',
+    'iframe',
+    'object',
+    'embed',
+    'form',
+    'input',
+    'button',
+    'textarea',
+    'select',
+    'style',
+    'link',
+    'meta',
+    'base',
+    'svg',
+    'math',
+  ],
   FORBID_ATTR: ['style', 'srcset', 'formaction', 'action', 'target'],
   ALLOWED_URI_REGEXP: SAFE_URI,
 };

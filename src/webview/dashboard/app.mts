@@ -2,7 +2,7 @@ import { formatTokens, formatUsd } from '../../core/format.js';
 import { budgetSummary, isEmpty, monthProgress, rangeView, type RangeView } from './chartData.js';
 import { byTierConfig, dailyByModelConfig, drawChart, monthProgressConfig, readPalette, savingsConfig, type Palette } from './charts.mjs';
 import { el, table } from './dom.js';
-import { parseToDashboard, RANGE_DAYS, type DashboardData, type FromDashboard, type RangeDays } from './protocol.js';
+import { parseToDashboard, RANGE_DAYS, type DashboardData, type FromDashboard, type RangeDays } from '../../protocol/dashboard.js';
 
 interface VsCodeApi {
   postMessage(message: FromDashboard): void;
@@ -91,7 +91,13 @@ function emptyState(): HTMLElement {
       'ol',
       {},
       el('li', {}, 'Open the chat (Tally: Open Chat) and send a prompt, or select text and run Tally: Send Selection to Chat.'),
-      el('li', {}, 'Or run ', el('code', {}, 'tally chat --script FILE'), ' in a terminal in this folder: the CLI writes to the same ledger.'),
+      el(
+        'li',
+        {},
+        'Or run ',
+        el('code', {}, 'tally chat --script FILE'),
+        ' in a terminal in this folder: the CLI writes to the same ledger.',
+      ),
       el('li', {}, 'Set a daily or monthly budget to be warned before spend runs away.'),
     ),
     el(
@@ -104,15 +110,31 @@ function emptyState(): HTMLElement {
 }
 
 function stat(label: string, value: string, testId: string, note?: string): HTMLElement {
-  return el('div', { class: 'stat' }, el('div', { class: 'label' }, label), el('div', { class: 'value', 'data-testid': testId }, value), note ? el('div', { class: 'note' }, note) : null);
+  return el(
+    'div',
+    { class: 'stat' },
+    el('div', { class: 'label' }, label),
+    el('div', { class: 'value', 'data-testid': testId }, value),
+    note ? el('div', { class: 'note' }, note) : null,
+  );
 }
 
 function totals(d: DashboardData, view: RangeView): HTMLElement {
   return el(
     'section',
     { class: 'stats', 'aria-label': 'Totals' },
-    stat('Today', formatUsd(d.budget.todayUsd), 'today-spend', d.budget.dailyUsd !== null ? `of ${formatUsd(d.budget.dailyUsd)} daily` : undefined),
-    stat('This month', formatUsd(d.budget.monthUsd), 'month-spend', d.budget.monthlyUsd !== null ? `of ${formatUsd(d.budget.monthlyUsd)} monthly` : undefined),
+    stat(
+      'Today',
+      formatUsd(d.budget.todayUsd),
+      'today-spend',
+      d.budget.dailyUsd !== null ? `of ${formatUsd(d.budget.dailyUsd)} daily` : undefined,
+    ),
+    stat(
+      'This month',
+      formatUsd(d.budget.monthUsd),
+      'month-spend',
+      d.budget.monthlyUsd !== null ? `of ${formatUsd(d.budget.monthlyUsd)} monthly` : undefined,
+    ),
     stat(`Last ${range} days`, formatUsd(view.usd), 'total-spend', `${view.requests} request${view.requests === 1 ? '' : 's'}`),
     stat('Requests', String(view.requests), 'total-requests'),
     stat('Saved by caching', formatUsd(view.cacheSavedUsd), 'total-cache-saved'),
@@ -134,7 +156,12 @@ function chartPanel(title: string, testId: string, summary: string, header: stri
     el('figcaption', { id: `${testId}-title` }, title),
     el('div', { class: 'canvas-box' }, canvas),
     el('p', { class: 'summary', 'data-testid': `${testId}-summary` }, summary),
-    el('details', { id: `${testId}-details` }, el('summary', { id: `${testId}-show-table` }, 'Show as table'), table(title, header, rows, `${testId}-table`, `${testId}-row`)),
+    el(
+      'details',
+      { id: `${testId}-details` },
+      el('summary', { id: `${testId}-show-table` }, 'Show as table'),
+      table(title, header, rows, `${testId}-table`, `${testId}-row`),
+    ),
   );
   return { element, canvas };
 }
@@ -160,7 +187,12 @@ function recentTable(d: DashboardData): HTMLElement {
     const status = d.recent[i]?.status ?? 'ok';
     if (status !== 'ok') tr.classList.add(`status-${status}`);
   });
-  return el('section', { class: 'recent', 'aria-labelledby': 'recent-title' }, el('h2', { id: 'recent-title' }, 'Recent requests'), el('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Recent requests table' }, body));
+  return el(
+    'section',
+    { class: 'recent', 'aria-labelledby': 'recent-title' },
+    el('h2', { id: 'recent-title' }, 'Recent requests'),
+    el('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Recent requests table' }, body),
+  );
 }
 
 /**
@@ -168,7 +200,8 @@ function recentTable(d: DashboardData): HTMLElement {
  * "Show as table" sections survive a redraw (new data arrives whenever the ledger changes).
  */
 function render(): void {
-  const focusedId = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement.id : '';
+  const focusedId =
+    document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement.id : '';
   const openIds = [...document.querySelectorAll('details[open]')].map((d) => d.id).filter(Boolean);
   draw();
   for (const id of openIds) document.getElementById(id)?.setAttribute('open', '');
@@ -185,7 +218,13 @@ function draw(): void {
     return;
   }
   if (data.skippedLines > 0) {
-    app.append(el('p', { class: 'notice', role: 'status', 'data-testid': 'skipped-lines' }, `${data.skippedLines} ledger line${data.skippedLines === 1 ? ' was' : 's were'} unreadable (torn or corrupt) and left out; the rest is shown.`));
+    app.append(
+      el(
+        'p',
+        { class: 'notice', role: 'status', 'data-testid': 'skipped-lines' },
+        `${data.skippedLines} ledger line${data.skippedLines === 1 ? ' was' : 's were'} unreadable (torn or corrupt) and left out; the rest is shown.`,
+      ),
+    );
   }
   if (isEmpty(data)) {
     app.append(emptyState());
@@ -199,13 +238,22 @@ function draw(): void {
     into.append(panel.element);
   };
 
-  const budgetSection = el('section', { class: 'budget', 'data-testid': 'budget', 'data-level': data.budget.level, 'aria-labelledby': 'budget-title' }, el('h2', { id: 'budget-title' }, 'Budget'));
+  const budgetSection = el(
+    'section',
+    { class: 'budget', 'data-testid': 'budget', 'data-level': data.budget.level, 'aria-labelledby': 'budget-title' },
+    el('h2', { id: 'budget-title' }, 'Budget'),
+  );
   budgetSection.append(el('p', { 'data-testid': 'budget-summary' }, budgetSummary(data, formatUsd)));
   budgetSection.append(budgetMeter(data));
   const progress = monthProgress(data);
   add(
-    chartPanel('This month: spend, forecast and budget', 'chart-budget', `Forecast month-end spend ${formatUsd(data.budget.forecastMonthUsd)}.`, ['Day', 'Spent so far', 'Forecast', 'Budget'],
-      progress.days.map((day, i) => [day, money(progress.actual[i]), money(progress.forecast[i]), money(progress.budget[i])])),
+    chartPanel(
+      'This month: spend, forecast and budget',
+      'chart-budget',
+      `Forecast month-end spend ${formatUsd(data.budget.forecastMonthUsd)}.`,
+      ['Day', 'Spent so far', 'Forecast', 'Budget'],
+      progress.days.map((day, i) => [day, money(progress.actual[i]), money(progress.forecast[i]), money(progress.budget[i])]),
+    ),
     monthProgressConfig(progress, palette),
     budgetSection,
   );
@@ -213,19 +261,37 @@ function draw(): void {
 
   const grid = el('div', { class: 'grid' });
   add(
-    chartPanel(`Daily spend by model, last ${range} days`, 'chart-daily-by-model', view.byModel.length === 0 ? 'Nothing spent in this range.' : view.byModel.map((s) => `${s.key} ${formatUsd(s.usd.reduce((a, b) => a + b, 0))}`).join(', ') + '.',
-      ['Day', ...view.byModel.map((s) => s.key)], view.days.map((day, i) => [day, ...view.byModel.map((s) => formatUsd(s.usd[i] ?? 0))])),
+    chartPanel(
+      `Daily spend by model, last ${range} days`,
+      'chart-daily-by-model',
+      view.byModel.length === 0
+        ? 'Nothing spent in this range.'
+        : view.byModel.map((s) => `${s.key} ${formatUsd(s.usd.reduce((a, b) => a + b, 0))}`).join(', ') + '.',
+      ['Day', ...view.byModel.map((s) => s.key)],
+      view.days.map((day, i) => [day, ...view.byModel.map((s) => formatUsd(s.usd[i] ?? 0))]),
+    ),
     dailyByModelConfig(view, palette),
     grid,
   );
   add(
-    chartPanel(`Spend by tier, last ${range} days`, 'chart-by-tier', view.byTier.length === 0 ? 'Nothing spent in this range.' : view.byTier.map((t) => `${t.tier} ${formatUsd(t.usd)}`).join(', ') + '.', ['Tier', 'Spend'], view.byTier.map((t) => [t.tier, formatUsd(t.usd)])),
+    chartPanel(
+      `Spend by tier, last ${range} days`,
+      'chart-by-tier',
+      view.byTier.length === 0 ? 'Nothing spent in this range.' : view.byTier.map((t) => `${t.tier} ${formatUsd(t.usd)}`).join(', ') + '.',
+      ['Tier', 'Spend'],
+      view.byTier.map((t) => [t.tier, formatUsd(t.usd)]),
+    ),
     byTierConfig(view, palette),
     grid,
   );
   add(
-    chartPanel(`Savings over time (running total), last ${range} days`, 'chart-savings', `Caching saved ${formatUsd(view.cacheSavedUsd)}, routing saved ${formatUsd(view.routingSavedUsd)}.`,
-      ['Day', 'Saved by caching', 'Saved by routing'], view.days.map((day, i) => [day, formatUsd(view.cacheSavedCumulative[i] ?? 0), formatUsd(view.routingSavedCumulative[i] ?? 0)])),
+    chartPanel(
+      `Savings over time (running total), last ${range} days`,
+      'chart-savings',
+      `Caching saved ${formatUsd(view.cacheSavedUsd)}, routing saved ${formatUsd(view.routingSavedUsd)}.`,
+      ['Day', 'Saved by caching', 'Saved by routing'],
+      view.days.map((day, i) => [day, formatUsd(view.cacheSavedCumulative[i] ?? 0), formatUsd(view.routingSavedCumulative[i] ?? 0)]),
+    ),
     savingsConfig(view, palette),
     grid,
   );
@@ -247,12 +313,22 @@ function budgetMeter(d: DashboardData): HTMLElement {
       el('label', { id, for: testId }, `${label}: ${formatUsd(spent)} of ${formatUsd(limit)}`),
       // Below the warning level the meter is "good", from it to the limit "suboptimal", past the limit "bad":
       // the browser's own colours for those states, in every theme.
-      el('meter', { id: testId, 'data-testid': testId, min: 0, max: Math.max(limit, spent), low: limit * b.warnAt, high: limit, optimum: 0, value: spent }),
+      el('meter', {
+        id: testId,
+        'data-testid': testId,
+        min: 0,
+        max: Math.max(limit, spent),
+        low: limit * b.warnAt,
+        high: limit,
+        optimum: 0,
+        value: spent,
+      }),
     );
   };
   if (b.dailyUsd !== null) meter('Today', b.todayUsd, b.dailyUsd, 'budget-daily');
   if (b.monthlyUsd !== null) meter('This month', b.monthUsd, b.monthlyUsd, 'budget-monthly');
-  if (b.dailyUsd === null && b.monthlyUsd === null) meters.append(el('p', { 'data-testid': 'budget-none' }, 'No budget set. Use “Set budget…” to get a warning before spend runs away.'));
+  if (b.dailyUsd === null && b.monthlyUsd === null)
+    meters.append(el('p', { 'data-testid': 'budget-none' }, 'No budget set. Use “Set budget…” to get a warning before spend runs away.'));
   return meters;
 }
 

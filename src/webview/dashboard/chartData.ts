@@ -1,4 +1,4 @@
-import type { DailySeries, DashboardData, RangeDays } from './protocol.js';
+import type { DailySeries, DashboardData, RangeDays } from '../../protocol/dashboard.js';
 
 // Pure shaping from the extension's snapshot to what the charts and tables draw, so the
 // numbers on screen are unit-tested without a DOM.
@@ -98,7 +98,9 @@ export function budgetSummary(data: DashboardData, formatUsd: (usd: number) => s
         : `at this rate the month ends at ${formatUsd(b.forecastMonthUsd)}, within budget`,
     );
   } else {
-    parts.push(`${formatUsd(b.monthUsd)} this month; at this rate the month ends at ${formatUsd(b.forecastMonthUsd)} (no monthly budget set)`);
+    parts.push(
+      `${formatUsd(b.monthUsd)} this month; at this rate the month ends at ${formatUsd(b.forecastMonthUsd)} (no monthly budget set)`,
+    );
   }
   if (b.dailyUsd !== null) parts.push(`today ${formatUsd(b.todayUsd)} of ${formatUsd(b.dailyUsd)} daily`);
   return parts.join('; ') + '.';
@@ -122,7 +124,11 @@ export function axisUsd(value: number): string {
  * A colour per model that matches the tier chart: the biggest model of each tier takes its
  * tier's colour; other models take the colours no tier uses, then repeat.
  */
-export function modelColours(series: readonly DailySeries[], tierColours: Readonly<Record<string, string>>, spare: readonly string[]): string[] {
+export function modelColours(
+  series: readonly DailySeries[],
+  tierColours: Readonly<Record<string, string>>,
+  spare: readonly string[],
+): string[] {
   const tiersTaken = new Set<string>();
   let next = 0;
   return series.map((s) => {

@@ -46,7 +46,8 @@ export function readPalette(): Palette {
     grid: css('--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
     fontFamily: css('--vscode-font-family', 'sans-serif'),
     tiers: { haiku: green, sonnet: blue, opus: purple, frontier: orange },
-    highContrast: document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),
+    highContrast:
+      document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),
   };
 }
 
@@ -135,8 +136,15 @@ export function savingsConfig(view: RangeView, palette: Palette): ChartConfigura
 }
 
 export function monthProgressConfig(progress: MonthProgress, palette: Palette): ChartConfiguration {
-  const line = (label: string, data: (number | null)[], colour: string | undefined, dash: number[] = []) =>
-    ({ label, data, borderColor: colour, backgroundColor: colour, borderDash: dash, pointRadius: 0, borderWidth: 2 });
+  const line = (label: string, data: (number | null)[], colour: string | undefined, dash: number[] = []) => ({
+    label,
+    data,
+    borderColor: colour,
+    backgroundColor: colour,
+    borderDash: dash,
+    pointRadius: 0,
+    borderWidth: 2,
+  });
   const datasets: ChartConfiguration<'line'>['data']['datasets'] = [
     line('Spent this month', progress.actual, palette.series[0]),
     line('Forecast at current rate', progress.forecast, palette.series[1], [6, 4]),

@@ -41,7 +41,9 @@ export const CODING_SIGNALS: readonly Signal[] = [
     weight: 2,
     kind: 'coding',
     taskClass: 'write',
-    detect: said(/\b(unit tests?|tests? for (this|it|the|my)|test cases|write tests|table[- ]driven tests|pytest|jest|vitest|rtl tests|integration tests?|test suite|property[- ]based tests?)\b/),
+    detect: said(
+      /\b(unit tests?|tests? for (this|it|the|my)|test cases|write tests|table[- ]driven tests|pytest|jest|vitest|rtl tests|integration tests?|test suite|property[- ]based tests?)\b/,
+    ),
     reason: (m) => `asks for tests (${quoted(m)})`,
   },
   {
@@ -61,7 +63,9 @@ export const CODING_SIGNALS: readonly Signal[] = [
     weight: 1.5,
     kind: 'coding',
     taskClass: 'explain',
-    detect: said(/\b(explain|walk me through|what does (this|that|it) (actually )?do|how does (this|that|it)( \S+){0,2} work|piece by piece|line by line|what('s| is) (this|that) (code|query|regex|function) doing)\b/),
+    detect: said(
+      /\b(explain|walk me through|what does (this|that|it) (actually )?do|how does (this|that|it)( \S+){0,2} work|piece by piece|line by line|what('s| is) (this|that) (code|query|regex|function) doing)\b/,
+    ),
     reason: (m) => `asks to explain code (${quoted(m)})`,
   },
   {
@@ -81,7 +85,9 @@ export const CODING_SIGNALS: readonly Signal[] = [
     weight: 1.5,
     kind: 'coding',
     taskClass: 'review',
-    detect: said(/\b(code review|review (this|my|the|pls|please)|review pls|any issues with (this|my))\b|\breview\b[^.?!\n]{0,20}\b(diff|pr|change|patch)\b/),
+    detect: said(
+      /\b(code review|review (this|my|the|pls|please)|review pls|any issues with (this|my))\b|\breview\b[^.?!\n]{0,20}\b(diff|pr|change|patch)\b/,
+    ),
     reason: (m) => `asks for a code review (${quoted(m)})`,
   },
   {
@@ -99,7 +105,9 @@ export const CODING_SIGNALS: readonly Signal[] = [
     weight: 1.5,
     kind: 'coding',
     taskClass: 'write',
-    detect: said(/\b(readme|contributing(\.md)?|api (reference|docs)|docs? for (this|my|the)|documentation for|write (the |a )?docs|user guide|tutorial)\b/),
+    detect: said(
+      /\b(readme|contributing(\.md)?|api (reference|docs)|docs? for (this|my|the)|documentation for|write (the |a )?docs|user guide|tutorial)\b/,
+    ),
     reason: (m) => `asks to draft documentation (${quoted(m)})`,
   },
   {
@@ -119,7 +127,8 @@ export const CODING_SIGNALS: readonly Signal[] = [
     weight: 1.5,
     kind: 'coding',
     taskClass: 'write',
-    detect: (prompt) => prompt.whole.match(/\b1\s*(≤|<=|\\le)\s*[a-z]\w*\s*(≤|<=|\\le)|\b10\^\d|time limit|input format|output format|constraints:/)?.[0],
+    detect: (prompt) =>
+      prompt.whole.match(/\b1\s*(≤|<=|\\le)\s*[a-z]\w*\s*(≤|<=|\\le)|\b10\^\d|time limit|input format|output format|constraints:/)?.[0],
     reason: () => 'algorithmic problem with input constraints',
   },
 ];

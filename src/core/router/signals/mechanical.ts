@@ -1,5 +1,16 @@
 import type { Signal } from './types.js';
-import { said, quoted, DATA_FORMATS, NATURAL_LANGUAGES, SHORT_ERROR, QUESTION_FORM, LOOKUP_OBJECT, CODING_TASK, MATH_MARKERS, CHOICE } from './vocabulary.js';
+import {
+  said,
+  quoted,
+  DATA_FORMATS,
+  NATURAL_LANGUAGES,
+  SHORT_ERROR,
+  QUESTION_FORM,
+  LOOKUP_OBJECT,
+  CODING_TASK,
+  MATH_MARKERS,
+  CHOICE,
+} from './vocabulary.js';
 
 const REGEX_OR_CRON = said(
   /\b(regexp?|regular expression|cron( expression| schedule| syntax| string| line)?|crontab( line| entry)?|oncalendar( value)?|glob pattern|jq (filter|expression)|jsonpath|xpath)\b\s*(for|to|that|which|matching|:)|^(a |an |the )?(regexp?|regular expression|cron expression|jq filter)\b/,
@@ -26,7 +37,9 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     weight: -3,
     kind: 'mechanical',
     taskClass: 'transform',
-    detect: said(/\b(sort|order|dedupe|deduplicate|group) (the |these |this |my )?(\w+ )?(keys|lines|list|items|entries|imports|rows|words|names)\b|\b(sort|order|dedupe) (these|this|the following|them)\b|\balphabetical(ly)?\b|\bremove (the )?duplicates\b/),
+    detect: said(
+      /\b(sort|order|dedupe|deduplicate|group) (the |these |this |my )?(\w+ )?(keys|lines|list|items|entries|imports|rows|words|names)\b|\b(sort|order|dedupe) (these|this|the following|them)\b|\balphabetical(ly)?\b|\bremove (the )?duplicates\b/,
+    ),
     reason: (m) => `asks to sort or reshape data (${quoted(m)})`,
   },
   {
@@ -114,9 +127,7 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'lookup',
     detect: (prompt) =>
-      prompt.chars < 300 && prompt.lines <= 3 && prompt.codeLines <= 1 && prompt.traceLines <= 1
-        ? SHORT_ERROR(prompt)
-        : undefined,
+      prompt.chars < 300 && prompt.lines <= 3 && prompt.codeLines <= 1 && prompt.traceLines <= 1 ? SHORT_ERROR(prompt) : undefined,
     reason: () => 'asks what a short error message means (no code to debug)',
   },
   {
@@ -140,8 +151,8 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     taskClass: 'lookup',
     detect: (prompt) =>
       prompt.chars < 100 && prompt.lines <= 2 && prompt.codeLines === 0 && prompt.traceLines === 0
-        ? (prompt.chars < 55 && !CODING_TASK.test(prompt.instruction) ? prompt.instruction.match(QUESTION_FORM)?.[0] : undefined) ??
-          prompt.instruction.match(LOOKUP_OBJECT)?.[0]
+        ? ((prompt.chars < 55 && !CODING_TASK.test(prompt.instruction) ? prompt.instruction.match(QUESTION_FORM)?.[0] : undefined) ??
+          prompt.instruction.match(LOOKUP_OBJECT)?.[0])
         : undefined,
     reason: () => 'short how-to or lookup question with no code',
   },

@@ -31,7 +31,9 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     weight: 1,
     kind: 'stakes',
     taskClass: 'design',
-    detect: said(/\b(what's the plan|what is the plan|plan it|plan (the|a|for|our)|how (would|should|do) (you|we) (plan|approach|sequence)|in what order|order of work|prioriti[sz]ed (plan|list|roadmap)|with risks|phases|planejaria|planificar|planifier)\b/),
+    detect: said(
+      /\b(what's the plan|what is the plan|plan it|plan (the|a|for|our)|how (would|should|do) (you|we) (plan|approach|sequence)|in what order|order of work|prioriti[sz]ed (plan|list|roadmap)|with risks|phases|planejaria|planificar|planifier)\b/,
+    ),
     reason: (m) => `asks for a plan (${quoted(m)})`,
   },
   {
@@ -125,7 +127,9 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     weight: 2.5,
     kind: 'stakes',
     taskClass: 'investigate',
-    detect: said(/\b(memory leak\w*|leak(s|ing)? memory|oom\w*|out of memory|rss|heap (dumps?|profiles?|snapshots?)|memory (grows|growth|keeps growing|climbs|increases)|gc pauses?|off-heap)\b|メモリリーク|fuite mémoire|vazamento de memória|fuga de memoria/),
+    detect: said(
+      /\b(memory leak\w*|leak(s|ing)? memory|oom\w*|out of memory|rss|heap (dumps?|profiles?|snapshots?)|memory (grows|growth|keeps growing|climbs|increases)|gc pauses?|off-heap)\b|メモリリーク|fuite mémoire|vazamento de memória|fuga de memoria/,
+    ),
     reason: (m) => `memory leak or OOM investigation (${quoted(m)})`,
   },
   {
@@ -147,9 +151,13 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     kind: 'stakes',
     taskClass: 'investigate',
     detect: (prompt) => {
-      const phrase = prompt.instruction.match(/\b(things that changed|changes:|(right )?after (a|the) (release|deploy|rollout|upgrade) that|recently (changed|upgraded|switched|moved|added|migrated|bumped|enabled)|since we (switched|upgraded|moved|migrated|added|enabled|changed)|since (we|the) (upgrade|migration|switch)|after upgrading|only on (the )?new|never on the old|in the last (two|few|\d+) (weeks|days),? we)\b/)?.[0];
+      const phrase = prompt.instruction.match(
+        /\b(things that changed|changes:|(right )?after (a|the) (release|deploy|rollout|upgrade) that|recently (changed|upgraded|switched|moved|added|migrated|bumped|enabled)|since we (switched|upgraded|moved|migrated|added|enabled|changed)|since (we|the) (upgrade|migration|switch)|after upgrading|only on (the )?new|never on the old|in the last (two|few|\d+) (weeks|days),? we)\b/,
+      )?.[0];
       if (phrase) return phrase;
-      const changes = prompt.instruction.match(/\b(upgrad(ed|ing)|switch(ed|ing)|mov(ed|ing)|bump(ed|ing)|add(ed|ing)|rais(ed|ing)|chang(ed|ing)|enabl(ed|ing)|migrat(ed|ing)|increas(ed|ing)|reduc(ed|ing)|turned on|started running)\b/g);
+      const changes = prompt.instruction.match(
+        /\b(upgrad(ed|ing)|switch(ed|ing)|mov(ed|ing)|bump(ed|ing)|add(ed|ing)|rais(ed|ing)|chang(ed|ing)|enabl(ed|ing)|migrat(ed|ing)|increas(ed|ing)|reduc(ed|ing)|turned on|started running)\b/g,
+      );
       return changes && changes.length >= 2 ? changes.slice(0, 3).join(', ') : undefined;
     },
     reason: (m) => `several recent changes to untangle (${quoted(m)})`,
@@ -172,7 +180,9 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     weight: 3,
     kind: 'stakes',
     taskClass: 'investigate',
-    detect: said(/(data[ _-]?loss|lose data|losing data|without losing|lost (data|quorum|writes)|corrupt(ed|ion)|quorum|split[- ]brain|cluster is (red|down)|outage|accept_data_loss|restore from (a )?(backup|snapshot)|(transactions|writes|rows|records|events|messages) (\w+ ){0,3}missing|missing (transactions|writes|rows|data)|already acknowledged|lost (\w+ ){0,3}(commits|data|work|records|files|emails|messages|events|orders))/),
+    detect: said(
+      /(data[ _-]?loss|lose data|losing data|without losing|lost (data|quorum|writes)|corrupt(ed|ion)|quorum|split[- ]brain|cluster is (red|down)|outage|accept_data_loss|restore from (a )?(backup|snapshot)|(transactions|writes|rows|records|events|messages) (\w+ ){0,3}missing|missing (transactions|writes|rows|data)|already acknowledged|lost (\w+ ){0,3}(commits|data|work|records|files|emails|messages|events|orders))/,
+    ),
     reason: (m) => `risk of data loss or outage (${quoted(m)})`,
   },
   {
@@ -198,7 +208,9 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     group: 'critical',
     weight: 1.5,
     kind: 'stakes',
-    detect: said(/\b(without (hurting|affecting|degrading|losing) (reliability|availability|performance|latency|data)|never (execute|run|double|oversell|lose)|must never|exactly[- ]once|no (data )?loss|audit trail|compliance|gdpr|hipaa|pci|sox|regulat\w*|must not lose|never lose)\b/),
+    detect: said(
+      /\b(without (hurting|affecting|degrading|losing) (reliability|availability|performance|latency|data)|never (execute|run|double|oversell|lose)|must never|exactly[- ]once|no (data )?loss|audit trail|compliance|gdpr|hipaa|pci|sox|regulat\w*|must not lose|never lose)\b/,
+    ),
     reason: (m) => `correctness-critical requirement (${quoted(m)})`,
   },
   {
@@ -276,7 +288,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
       /\b(we|our|we're|us)\b/,
       /\b(services?|clusters?|databases?|db|apis?|pipelines?|accounts?|buckets?|aws|gcp|azure|cloud|bill|spend|platform|system|pipeline|infra\w*|stack|codebase|monolith|teams?|customers|users|engine|backend|deploy\w*|prod\w*|fleet|org)\b/,
     ),
-    reason: () => "about a team's own system (\"we\"/\"our\")",
+    reason: () => 'about a team\'s own system ("we"/"our")',
   },
   {
     id: 'public-compatibility',
@@ -284,7 +296,9 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     weight: 1.5,
     kind: 'stakes',
     taskClass: 'design',
-    detect: said(/\b(breaking changes?|backward[- ]compat\w*|public (api|sdk|interface)|integrators|deprecat\w*|versioning strategy|third[- ]party (clients|consumers))\b/),
+    detect: said(
+      /\b(breaking changes?|backward[- ]compat\w*|public (api|sdk|interface)|integrators|deprecat\w*|versioning strategy|third[- ]party (clients|consumers))\b/,
+    ),
     reason: (m) => `others depend on it not breaking (${quoted(m)})`,
   },
   {
@@ -323,7 +337,9 @@ export const STAKES_SIGNALS: readonly Signal[] = [
     weight: 3,
     kind: 'stakes',
     taskClass: 'design',
-    detect: said(/\b(fsync|wal|write[- ]ahead log|durab\w*|crash[- ]consisten\w*|synchronous_commit|torn (write|page)s?|power (loss|failure)|atomic rename|o_direct|journaling)\b/),
+    detect: said(
+      /\b(fsync|wal|write[- ]ahead log|durab\w*|crash[- ]consisten\w*|synchronous_commit|torn (write|page)s?|power (loss|failure)|atomic rename|o_direct|journaling)\b/,
+    ),
     reason: (m) => `durability or crash-safety question (${quoted(m)})`,
   },
   {

@@ -34,7 +34,8 @@ export const SHORT_ERROR = saidBoth(
   /\b(mean(s|ing)?|what causes (this|it|that)|what is (this|that|it)|what's (this|that)|explain (this|the) (error|message))\b/,
 );
 /** How-to phrasing ("how do I…", "what's…"): a lookup only when the question is very short. */
-export const QUESTION_FORM = /^(how (to|do i|do you|can i|should i|would i)|how's|whats|what('s| is| are| does| do)|which|where (is|are|do)|is there|can i|do i|when (to|should))\b/;
+export const QUESTION_FORM =
+  /^(how (to|do i|do you|can i|should i|would i)|how's|whats|what('s| is| are| does| do)|which|where (is|are|do)|is there|can i|do i|when (to|should))\b/;
 /** How-to questions about building something are coding work, however short. */
 export const CODING_TASK =
   /\b(handle|implement|build|structure|integrate|set up|upload\w*|stream\w*|paginat\w*|mock|test|deploy|scale|sync|cache|optimi[sz]e|refactor|migrate)\b/;

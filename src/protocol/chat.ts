@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ModelSchema } from '../../core/prices/schema.js';
+import { ModelSchema } from '../core/prices/schema.js';
 
 // Every message between the chat webview and the extension host. Both sides validate what
 // arrives (a webview is another process and renders model output: treat its messages as untrusted).
