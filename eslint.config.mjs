@@ -41,7 +41,7 @@ export default tseslint.config(
   },
   layer(
     ['src/core/**'],
-    ['vscode', '**/cli/**', '**/extension/**', '**/webview/**', '**/gateway/**', '**/protocol/**'],
+    ['vscode', '**/cli/**', '**/extension/**', '**/webview/**', '**/gateway/**', '**/protocol/**', '**/simulator/**'],
     'src/core is pure: it imports nothing of its hosts (cli, extension, gateway), the webviews or vscode',
   ),
   layer(
@@ -53,6 +53,11 @@ export default tseslint.config(
     ['src/webview/**'],
     ['vscode', ...nodeBuiltins, '**/cli/**', '**/extension/**', '**/gateway/**'],
     'webviews run in a browser sandbox: no Node, no vscode; they talk to the host through src/protocol',
+  ),
+  layer(
+    ['src/simulator/**'],
+    ['vscode', '**/cli/**', '**/extension/**', '**/webview/**', '**/gateway/**', '**/protocol/**'],
+    'the simulated Anthropic API stands alone: it may read core (prices, token counts), nothing of the hosts',
   ),
   layer(['src/cli/**'], ['vscode', '**/extension/**', '**/webview/**'], 'the CLI runs without VS Code'),
   layer(['src/gateway/**'], ['vscode', '**/cli/**', '**/extension/**', '**/webview/**'], 'the gateway runs without VS Code'),

@@ -10,7 +10,7 @@ import { priceTokens, splitUsage, utcDate } from '../src/core/prices/cost.js';
 import { bundledPriceTable, resolveModel } from '../src/core/prices/priceTable.js';
 import type { SpendTotals } from '../src/core/ledger/index.js';
 import { estimateTextTokens } from '../src/core/tokens/estimator.js';
-import { startFakeAnthropic } from '../test/fake-anthropic/server.js';
+import { startFakeAnthropic } from '../src/simulator/server.js';
 
 export const PATTERNS = ['back-to-back', 'mixed', 'single', 'edit'] as const;
 export type Pattern = (typeof PATTERNS)[number];

@@ -163,9 +163,9 @@ export interface FakeAnthropic {
   stop(): Promise<void>;
 }
 
-/** The fake Messages API (test/fake-anthropic) on a free loopback port, accepting only `apiKey` (as the real one would). */
+/** The fake Messages API (src/simulator) on a free loopback port, accepting only `apiKey` (as the real one would). */
 export async function startFakeAnthropic(name: string, apiKey: string): Promise<FakeAnthropic> {
-  const main = join(REPO_ROOT, 'test/fake-anthropic/main.ts');
+  const main = join(REPO_ROOT, 'src/simulator/main.ts');
   if (!existsSync(main)) throw new Error(`the fake Anthropic server is missing: ${main}`);
   const { child, logPath, assertRunning } = startLogged(
     name,

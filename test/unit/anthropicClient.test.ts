@@ -11,7 +11,7 @@ import {
 import { ApiError, InputError } from '../../src/core/errors.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { countUserMessageTokens } from '../../src/core/tokens/estimator.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/server.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../src/simulator/server.js';
 
 const KEY = 'sk-ant-api03-SECRET-test-key-do-not-show';
 const HAIKU = resolveModel(bundledPriceTable(), 'claude-haiku-5-5');

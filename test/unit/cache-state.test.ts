@@ -7,7 +7,7 @@ import { ChatEngine, type ChatRouter } from '../../src/core/chat/engine.js';
 import { Conversation } from '../../src/core/chat/conversation.js';
 import type { SpendTotals } from '../../src/core/ledger/index.js';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
-import { startFakeAnthropic } from '../../test/fake-anthropic/server.js';
+import { startFakeAnthropic } from '../../src/simulator/server.js';
 
 const MODEL = 'claude-sonnet-5-5';
 const router: ChatRouter = {

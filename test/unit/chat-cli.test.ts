@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startFakeAnthropic, type FakeAnthropic } from '../../test/fake-anthropic/server.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../src/simulator/server.js';
 import { runTally } from './cliHarness.js';
 
 const KEY = 'sk-ant-secret-key-123';

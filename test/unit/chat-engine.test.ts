@@ -6,7 +6,7 @@ import { Conversation } from '../../src/core/chat/conversation.js';
 import { thinkTimesFromLedger } from '../../src/core/chat/thinkTime.js';
 import type { LedgerEntry, SpendTotals } from '../../src/core/ledger/index.js';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../../test/fake-anthropic/server.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../src/simulator/server.js';
 
 const MODEL = 'claude-sonnet-5-5';
 const router: ChatRouter = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { countUserMessageTokens } from '../../src/core/tokens/estimator.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/server.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../src/simulator/server.js';
 import { runTally } from './cliHarness.js';
 
 const KEY = 'sk-ant-count-key-42';

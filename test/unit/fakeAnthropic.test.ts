@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { countUserMessageTokens, estimateTextTokens } from '../../src/core/tokens/estimator.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/server.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../src/simulator/server.js';
 
 const KEY = 'sk-ant-fake-test-key';
 const SONNET = resolveModel(bundledPriceTable(), 'claude-sonnet-5-5');
@@ -370,7 +370,7 @@ test('a dropped stream ends after K deltas without message_stop', async () => {
 
 test('main.ts runs the fake as a process and prints its URL', async (t) => {
   const root = resolve(__dirname, '../..');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fake-anthropic/main.ts', '--port', '0', '--api-key', KEY], { cwd: root });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts', '--port', '0', '--api-key', KEY], { cwd: root });
   t.after(() => child.kill());
   let output = '';
   child.stdout.setEncoding('utf8');

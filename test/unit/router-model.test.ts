@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { createMessagesClient } from '../../src/core/anthropic/client.js';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import { createModelClassifier, defaultRouterConfig, parseTier, routePromptAsync } from '../../src/core/router/index.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/server.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../src/simulator/server.js';
 
 const table = bundledPriceTable();
 const modelMode = { ...defaultRouterConfig, mode: 'model' as const };

@@ -2,9 +2,9 @@
 // Tally can trip over it, and the prompt flattened into blocks (tools → system → messages), the
 // unit prompt caching works in.
 import * as v from 'valibot';
-import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
-import type { ModelInfo, TokenizerFamily } from '../../src/core/prices/schema.js';
-import { estimateTextTokens, messageFrameTokens } from '../../src/core/tokens/estimator.js';
+import { bundledPriceTable } from '../core/prices/priceTable.js';
+import type { ModelInfo, TokenizerFamily } from '../core/prices/schema.js';
+import { estimateTextTokens, messageFrameTokens } from '../core/tokens/estimator.js';
 
 export type Ttl = '5m' | '1h';
 

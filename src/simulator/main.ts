@@ -1,5 +1,5 @@
 // Runs the fake Anthropic API as a process (e2e tests, `tally chat` simulations):
-//   node --import tsx test/fake-anthropic/main.ts --port N [--time-scale N] [--api-key K ...]
+//   node --import tsx src/simulator/main.ts --port N [--time-scale N] [--api-key K ...]
 // Prints its URL on the first line of stdout; stops on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { startFakeAnthropic } from './server.js';

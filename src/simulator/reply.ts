@@ -1,8 +1,8 @@
 // Deterministic replies: a sentence and a fenced code block, sized in output tokens, so tests can
 // control length and content. `[[reply:TEXT]]` in the last user message replies exactly TEXT;
 // `[[tokens:N]]` asks for a reply of N output tokens.
-import type { TokenizerFamily } from '../../src/core/prices/schema.js';
-import { estimateTextTokens } from '../../src/core/tokens/estimator.js';
+import type { TokenizerFamily } from '../core/prices/schema.js';
+import { estimateTextTokens } from '../core/tokens/estimator.js';
 
 export const DEFAULT_REPLY_TOKENS = 80;
 const DELTA_CODE_POINTS = 12;
