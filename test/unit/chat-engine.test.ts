@@ -4,7 +4,7 @@ import { createMessagesClient } from '../../src/core/anthropic/client.js';
 import { ChatEngine, type ChatEngineOptions, type ChatRouter } from '../../src/core/chat/engine.js';
 import { Conversation } from '../../src/core/chat/conversation.js';
 import { thinkTimesFromLedger } from '../../src/core/chat/thinkTime.js';
-import type { LedgerEntry, SpendTotals } from '../../src/core/ledger/index.js';
+import { parseLedgerEntry, type LedgerEntry, type LedgerSource, type SpendTotals } from '../../src/core/ledger/index.js';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/simulator/server.js';
 
@@ -47,7 +47,7 @@ function engine(options: Partial<ChatEngineOptions> = {}, maxRetries = 0) {
   return new ChatEngine({
     client: createMessagesClient({ apiKey: 'sk-test', baseUrl: fake.url, maxRetries }),
     priceTable: bundledPriceTable(),
-    ledger: { append: (entry) => void entries.push(entry), spend },
+    ledger: { append: (entry) => void entries.push(parseLedgerEntry(entry)), spend },
     router,
     workspace: { path: '/work/project', name: 'project' },
     clock: () => now,
@@ -158,7 +158,7 @@ test('a long history is compressed by the cheap tier: recent turns kept whole, w
   assert.ok(trimmed, 'compression happened');
   assert.ok(trimmed.summary.turns.length >= 1);
   assert.equal(trimmed.summary.turns[0], 1);
-  const summaryEntry = entries.find((entry) => entry.routedReasons.some((reason) => reason.startsWith('history compression')));
+  const summaryEntry = entries.find((entry) => entry.source === 'summary');
   assert.ok(summaryEntry);
   assert.equal(summaryEntry.tier, 'haiku');
   assert.equal(summaryEntry.usd, trimmed.usd);
@@ -235,14 +235,17 @@ test('an edit to one attached file re-writes only that file and what follows it'
 });
 
 test("a user's pauses in earlier conversations, read from the ledger, set 'auto' TTLs from the first question", async () => {
-  const entry = (conversationId: string, ts: string, reasons: string[] = []): LedgerEntry => ({
+  const entry = (conversationId: string, ts: string, source: LedgerSource = 'chat'): LedgerEntry => ({
     ts,
     workspace: { path: '/w', name: 'w' },
-    source: 'chat',
+    source,
+    client: null,
+    messageId: null,
+    usageEstimated: false,
     conversationId,
     model: MODEL,
     tier: 'sonnet',
-    routedReasons: reasons,
+    routedReasons: [],
     usage: { input_tokens: 1, output_tokens: 1 },
     usd: 0,
     baselineUsd: 0,
@@ -254,7 +257,7 @@ test("a user's pauses in earlier conversations, read from the ledger, set 'auto'
     entry('one', '2026-11-18T10:00:00.000Z'),
     entry('two', '2026-11-18T10:05:00.000Z'),
     entry('one', '2026-11-18T10:21:00.000Z'),
-    entry('one', '2026-11-18T10:22:30.000Z', ['history compression: summarised turns 1-2']),
+    entry('one', '2026-11-18T10:22:30.000Z', 'summary'),
     entry('two', '2026-11-18T10:06:30.000Z'),
   ]);
   assert.deepEqual(pauses, [30_000, 20 * 60_000]);

@@ -5,7 +5,7 @@ import { CacheModel, type CachePrediction } from '../cache/state.js';
 import { chooseTtls, type CacheTtlSetting, type TtlChoice } from '../cache/ttl.js';
 import type { ApiError } from '../errors.js';
 import { TYPICAL_ANSWER_TOKENS, type ContextFile } from '../estimate.js';
-import { buildLedgerEntry, uncachedUsd, type Ledger } from '../ledger/index.js';
+import { buildLedgerEntry, uncachedUsd, type Ledger, type LedgerSource } from '../ledger/index.js';
 import { priceTokens, priceUsage, rateCardFor, roundUsd, splitUsage, utcDate, type Usage } from '../prices/cost.js';
 import { resolveModel, type PriceTable } from '../prices/priceTable.js';
 import { TIERS, type ModelInfo, type TokenizerFamily } from '../prices/schema.js';
@@ -34,7 +34,7 @@ export interface ChatEngineOptions {
   /** Epoch ms; drives cache expiry, think time and the budget's day. */
   clock?: () => number;
   /** Ledger `source` ('chat' for the panel, 'cli' for `tally chat`). */
-  source?: string;
+  source?: LedgerSource;
   /** The user's default model: the baseline savings are measured against. Default: the sonnet tier. */
   defaultModel?: string;
   cacheTtl?: CacheTtlSetting;
@@ -426,7 +426,7 @@ export class ChatEngine {
     const request = summaryRequest(conversation, turns, model.id, this.compressionSettings()?.summaryMaxTokens ?? SUMMARY_MAX_TOKENS);
     const result = await this.options.client.stream(request, signal ? { signal } : {});
     const reason = `history compression: summarised turns ${turns[0]!.number}-${turns.at(-1)!.number}`;
-    const usd = result.usage ? this.record(conversation, model, model, [reason], { ...result, usage: result.usage }, sentAt) : 0;
+    const usd = result.usage ? this.record(conversation, model, model, [reason], { ...result, usage: result.usage }, sentAt, 'summary') : 0;
     if (result.status !== 'ok' || !result.text.trim()) return null; // keep the full history rather than lose it
     return { summary: conversation.compress(result.text.trim(), turns.at(-1)!.number), usd };
   }

@@ -14,6 +14,15 @@ const isoTimestamp = v.pipe(
 export const LEDGER_STATUSES = ['ok', 'error', 'aborted'] as const;
 
 /**
+ * Who sent a request: Tally's chat panel, `tally chat`, a history summary or router classifier
+ * call made on the user's behalf, a client through the gateway, VS Code's own Chat, or a log import.
+ */
+export const LEDGER_SOURCES = ['chat', 'cli', 'summary', 'router', 'gateway', 'vscode-chat', 'import'] as const;
+export type LedgerSource = (typeof LEDGER_SOURCES)[number];
+/** Requests Tally itself makes on the user's behalf: overhead, not the user's own questions. */
+export const OVERHEAD_SOURCES: readonly LedgerSource[] = ['summary', 'router'];
+
+/**
  * One request, as written to the ledger: one JSON line per request. Extra fields are kept
  * (looseObject), so a newer Tally can add fields without older readers skipping its lines.
  */
@@ -25,8 +34,14 @@ export const LedgerEntrySchema = v.looseObject({
     path: v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')),
     name: v.string('must be a string'),
   }),
-  /** Who sent it: 'chat', 'cli', 'router', 'summary', ... */
+  /** Who sent it (LEDGER_SOURCES); read as any string so a newer Tally's sources do not hide its lines. */
   source: v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')),
+  /** The program that made the request (claude-code, cline, anthropic-sdk, tally, ...), where known. */
+  client: v.optional(v.nullable(v.string('must be a string')), null),
+  /** The API's message id (msg_...), where known: with requestId, how an import recognises a request already recorded. */
+  messageId: v.optional(v.nullable(v.string('must be a string')), null),
+  /** True when the server's usage was missing or not sane and Tally recorded its own estimate instead. */
+  usageEstimated: v.optional(v.boolean('must be true or false'), false),
   conversationId: v.optional(v.nullable(v.string('must be a string')), null),
   model: v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')),
   tier: v.picklist(TIERS, `must be one of ${TIERS.join(', ')}`),
@@ -43,6 +58,8 @@ export const LedgerEntrySchema = v.looseObject({
 });
 
 export type LedgerEntry = v.InferOutput<typeof LedgerEntrySchema>;
+/** An entry as a writer may give it: fields with defaults may be left out. */
+export type LedgerEntryInput = v.InferInput<typeof LedgerEntrySchema>;
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
 
 export function parseLedgerEntry(input: unknown, sourceName = 'ledger entry'): LedgerEntry {
@@ -53,7 +70,10 @@ export interface EntryDetails {
   /** Request start, epoch ms. */
   startedAt: number;
   workspace: { path: string; name: string };
-  source: string;
+  source: LedgerSource;
+  client?: string | null;
+  messageId?: string | null;
+  usageEstimated?: boolean;
   conversationId?: string | null;
   /** The model that answered. */
   model: ModelInfo;
@@ -73,6 +93,9 @@ export function buildLedgerEntry(table: PriceTable, details: EntryDetails): Ledg
     ts: new Date(details.startedAt).toISOString(),
     workspace: { path: details.workspace.path, name: details.workspace.name },
     source: details.source,
+    client: details.client ?? null,
+    messageId: details.messageId ?? null,
+    usageEstimated: details.usageEstimated ?? false,
     conversationId: details.conversationId ?? null,
     model: details.model.id,
     tier: details.model.tier,

@@ -10,8 +10,16 @@
  */
 export { openLedger, SUMMARY_DIMENSIONS } from './ledger.js';
 export type { Ledger, LedgerFilter, LedgerOptions, ProblemReport, SpendTotals, Summary, SummaryDimension, SummaryRow } from './ledger.js';
-export { buildLedgerEntry, LedgerEntrySchema, LEDGER_STATUSES, parseLedgerEntry, uncachedUsd } from './entry.js';
-export type { EntryDetails, LedgerEntry, LedgerStatus } from './entry.js';
+export {
+  buildLedgerEntry,
+  LedgerEntrySchema,
+  LEDGER_SOURCES,
+  LEDGER_STATUSES,
+  OVERHEAD_SOURCES,
+  parseLedgerEntry,
+  uncachedUsd,
+} from './entry.js';
+export type { EntryDetails, LedgerEntry, LedgerEntryInput, LedgerSource, LedgerStatus } from './entry.js';
 export { defaultLedgerDir, resolveLedgerDir } from './paths.js';
 export { nodeFileSystem } from './fileSystem.js';
 export type { LedgerFileSystem } from './fileSystem.js';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { bundledPriceTable, type PriceTable } from '../prices/priceTable.js';
 import type { ModelInfo } from '../prices/schema.js';
 import { utcDate } from '../prices/cost.js';
-import { parseLedgerEntry, type LedgerEntry } from './entry.js';
+import { parseLedgerEntry, type LedgerEntry, type LedgerEntryInput } from './entry.js';
 import { nodeFileSystem, type LedgerFileSystem } from './fileSystem.js';
 import { MONTH_FILE_PATTERN, monthFileName } from './paths.js';
 import { scanFile, scanFileBackwards, type LineProblem } from './reader.js';
@@ -64,7 +64,7 @@ export interface Summary {
 export interface Ledger {
   readonly dir: string;
   /** Validates and appends one entry to its month's file (one atomic write). Throws InputError on a malformed entry. */
-  append(entry: LedgerEntry): void;
+  append(entry: LedgerEntryInput): void;
   /** Today's and this month's spend, for one workspace or all; reads only bytes appended since the last call. */
   spend(workspacePath?: string): SpendTotals;
   /** Totals grouped by day, model, tier or workspace over the filtered range. */
