@@ -12,6 +12,7 @@ import type {
   BudgetPrompt,
   HostMessage,
   Notice,
+  NoticeCommand,
   RoutedTier,
   TierBasis,
   TierChoice,
@@ -56,7 +57,7 @@ export interface ChatSessionDeps {
   recommend: Recommender;
   /** Reads the active editor's file or selection; a string is a message for the user. */
   readAttachment(kind: 'file' | 'selection'): Promise<AttachmentSource | string>;
-  runCommand(command: 'tally.setApiKey'): void;
+  runCommand(command: NoticeCommand): void;
   now(): number;
   newId(): string;
   log(text: string): void;
