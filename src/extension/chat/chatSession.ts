@@ -288,6 +288,15 @@ export class ChatSession {
     if (result.budget.action === 'warn' && result.budget.message) {
       this.notice({ kind: 'warning', message: `Budget: ${result.budget.message}`, action: null });
     }
+    // Money the books must show: say what was recorded and how, so the spend figures can be trusted.
+    if (result.usageProblem) {
+      this.notice({
+        kind: 'warning',
+        message: `The API's usage report was not usable (${result.usageProblem}); Tally recorded its own estimate for this turn.`,
+        action: null,
+      });
+    }
+    if (result.ledgerProblem) this.notice({ kind: 'warning', message: `Spend not yet saved: ${result.ledgerProblem}`, action: null });
     if (result.status === 'error' && result.error?.status === 401) {
       this.notice({ kind: 'badKey', message: result.error.message, action: 'tally.setApiKey' });
     }
