@@ -1,9 +1,17 @@
-/** Dollars with enough digits to tell small prompts apart: $0.000123, $0.0421, $12.50. */
+/**
+ * Tally's one way to show money. From a dollar up: cents ($12.50, $1,234.50). Below: three
+ * significant digits, at least cents ($0.50, $0.0465, $0.000138), so a small figure never reads as
+ * its neighbour ("$0.05 spent of $0.06" when $0.0465 was spent) and sub-cent prompts stay apart.
+ */
 export function formatUsd(value: number): string {
-  if (value === 0) return '$0';
+  if (!Number.isFinite(value)) return '$?';
   const abs = Math.abs(value);
-  const digits = abs >= 1 ? 2 : abs >= 0.01 ? 4 : 6;
-  return `${value < 0 ? '-' : ''}$${abs.toFixed(digits)}`;
+  const sign = value < 0 ? '-' : '';
+  if (abs < 5e-7) return '$0.00';
+  if (abs >= 0.9995) return `${sign}$${abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const decimals = Math.max(2, 2 - Math.floor(Math.log10(abs)));
+  const text = abs.toFixed(decimals).replace(/(\.\d\d\d*?)0+$/, '$1');
+  return `${sign}$${text}`;
 }
 
 /** 1234 → "1.2k", 2500000 → "2.5M": short enough for a status bar. */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { formatTokens, formatUsd } from '../core/format.js';
 import { isPromptLikeDocument } from './promptFiles.js';
 import type { TallyServices } from './services.js';
-import type { RoutedTier } from './settings.js';
+import type { RoutedTier } from '../core/tiers.js';
 import type { TierEstimate } from './selectionEstimate.js';
 
 // The estimate status bar item: `≈1.2k tok · $0.0040 Sonnet` while text is selected (or for

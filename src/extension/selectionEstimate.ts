@@ -1,10 +1,9 @@
-import { TYPICAL_ANSWER_TOKENS } from '../core/estimate.js';
+import { estimatePlainRequest } from '../core/estimate/index.js';
 import { formatTokens, formatUsd } from '../core/format.js';
-import { priceTokens, utcDate } from '../core/prices/cost.js';
 import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
 import type { TokenizerFamily } from '../core/prices/schema.js';
-import { estimateTextTokens, messageFrameTokens } from '../core/tokens/estimator.js';
-import { ROUTED_TIERS, type RoutedTier } from './settings.js';
+import { estimateTextTokens } from '../core/tokens/estimator.js';
+import { ROUTED_TIERS, tierLabel, type RoutedTier } from '../core/tiers.js';
 
 // Pure: what the estimate status bar item and its quick pick show. No `vscode` import.
 
@@ -15,8 +14,11 @@ export interface TierEstimate {
   /** Prompt tokens as this model's tokenizer counts them (message frame included). */
   inputTokens: number;
   outputTokens: number;
-  /** Sent once, uncached, with an answer of outputTokens. */
+  /** Sent as a new conversation's first message (as the chat would send it), with a typical answer of outputTokens. */
   usd: number;
+  /** With a short and a long answer: the answer's length is not known before sending. */
+  usdLow: number;
+  usdHigh: number;
 }
 
 export function tierEstimates(table: PriceTable, models: Record<RoutedTier, string>, text: string, now: number): TierEstimate[] {
@@ -33,22 +35,22 @@ export function tierEstimatesFromCounts(
   contentTokens: (family: TokenizerFamily) => number,
   now: number,
 ): TierEstimate[] {
-  const date = utcDate(now);
   return ROUTED_TIERS.map((tier) => {
     const model = resolveModel(table, models[tier]);
-    // As estimateForModel prices a lone message: the message frame plus the content, sent uncached.
-    const inputTokens = messageFrameTokens(model.family) + contentTokens(model.family);
-    const usd = priceTokens(
-      table,
-      model,
-      { input: inputTokens, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: TYPICAL_ANSWER_TOKENS },
-      { date },
-    ).total;
-    return { tier, model: model.id, displayName: model.displayName, inputTokens, outputTokens: TYPICAL_ANSWER_TOKENS, usd };
+    // The selection sent as a new conversation's only message, priced as the chat engine would send it.
+    const estimate = estimatePlainRequest(table, model, { message: '' }, { nowMs: now, tokensOf: () => contentTokens(model.family) });
+    return {
+      tier,
+      model: model.id,
+      displayName: model.displayName,
+      inputTokens: estimate.inputTokens,
+      outputTokens: estimate.output.typical,
+      usd: estimate.usd.typical,
+      usdLow: estimate.usd.low,
+      usdHigh: estimate.usd.high,
+    };
   });
 }
-
-export const tierLabel = (tier: RoutedTier) => tier.charAt(0).toUpperCase() + tier.slice(1);
 
 /** `≈1.2k tok · $0.0040 Sonnet` */
 export function statusText(estimate: TierEstimate): string {

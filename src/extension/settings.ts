@@ -1,12 +1,10 @@
 import * as v from 'valibot';
 import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
 import { compileSafePattern } from '../core/router/safePattern.js';
+import { ROUTED_TIERS, type RoutedTier } from '../core/tiers.js';
 
 // Pure (no `vscode` import) so unit tests can drive it; extension glue reads the raw values
 // with vscode.workspace.getConfiguration('tally') and passes them here.
-
-export const ROUTED_TIERS = ['haiku', 'sonnet', 'opus'] as const;
-export type RoutedTier = (typeof ROUTED_TIERS)[number];
 
 /** Either a regular expression (case-insensitive) or a plain keyword (case-insensitive substring), as in the core's router config. */
 export type RoutingRule = { pattern: string; tier: RoutedTier } | { keyword: string; tier: RoutedTier };

@@ -1,13 +1,12 @@
 import * as v from 'valibot';
 import { ModelSchema } from '../core/prices/schema.js';
+import { ROUTED_TIERS, TIER_CHOICES, type RoutedTier, type TierChoice } from '../core/tiers.js';
 
 // Every message between the chat webview and the extension host. Both sides validate what
 // arrives (a webview is another process and renders model output: treat its messages as untrusted).
 
-export const TIER_CHOICES = ['auto', 'haiku', 'sonnet', 'opus'] as const;
-export type TierChoice = (typeof TIER_CHOICES)[number];
-const RoutedTierSchema = v.picklist(['haiku', 'sonnet', 'opus']);
-export type RoutedTier = v.InferOutput<typeof RoutedTierSchema>;
+export type { RoutedTier, TierChoice };
+const RoutedTierSchema = v.picklist(ROUTED_TIERS);
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const usd = v.pipe(v.number(), v.finite());

@@ -5,7 +5,8 @@ import { ChatEngine, type ChatEngineOptions, type ChatRouter } from '../../src/c
 import { Conversation } from '../../src/core/chat/conversation.js';
 import { thinkTimesFromLedger } from '../../src/core/chat/thinkTime.js';
 import { parseLedgerEntry, type LedgerEntry, type LedgerSource, type SpendTotals } from '../../src/core/ledger/index.js';
-import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
+import { priceUsage } from '../../src/core/prices/cost.js';
+import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/simulator/server.js';
 
 const MODEL = 'claude-sonnet-5-5';
@@ -89,7 +90,12 @@ test('a turn streams its text, is recorded once in the ledger and reports what c
   assert.equal(entry.usd, second.usd);
   assert.ok(entry.baselineUsd > entry.usd);
   assert.ok(entry.routedReasons.includes('routed for the test'));
-  assert.ok(Math.abs(second.estimateUsd - second.usd) < second.usd, 'the estimate uses the cache state');
+  const billed = priceUsage(bundledPriceTable(), resolveModel(bundledPriceTable(), MODEL), second.usage!, { date: '2026-11-20' });
+  const billedInput = billed.total - billed.output;
+  assert.ok(
+    Math.abs(second.estimate.usd.input - billedInput) < 0.1 * billedInput,
+    `the estimate's input side uses the cache state: ${second.estimate.usd.input} vs billed ${billedInput}`,
+  );
 });
 
 test('a stream dropped mid-way is recorded as an error with the usage reported so far; the turn is not kept', async () => {
@@ -251,6 +257,7 @@ test("a user's pauses in earlier conversations, read from the ledger, set 'auto'
     client: null,
     messageId: null,
     usageEstimated: false,
+    taskClass: null,
     conversationId,
     model: MODEL,
     tier: 'sonnet',

@@ -156,13 +156,13 @@ test('a recorded request is charted, totalled and listed, with a text alternativ
     assert.ok((canvas!.getAttribute('aria-label') ?? '').length > 20, `${id} has a spoken summary`);
     assert.ok(page.byTestId(`${id}-table`), `${id} has a data table`);
   }
-  assert.match(page.byTestId('chart-daily-by-model-summary')!.textContent!, /claude-sonnet-5-5 \$0\.4200/);
-  assert.equal(page.byTestId('today-spend')!.textContent, '$0.4205'); // $0.42 + haiku's $0.00053
+  assert.match(page.byTestId('chart-daily-by-model-summary')!.textContent!, /claude-sonnet-5-5 \$0\.42\b/);
+  assert.equal(page.byTestId('today-spend')!.textContent, '$0.421'); // $0.42 + haiku's $0.00053
   const rows = page.allByTestId('recent-row');
   assert.equal(rows.length, 2);
   assert.match(rows[0]!.textContent!, /claude-haiku-5-5.*aborted/);
-  assert.match(rows[1]!.textContent!, /claude-sonnet-5-5.*200k in.*\$0\.4200/);
-  assert.match(page.byTestId('budget-summary')!.textContent!, /\$0\.4205 of \$20\.00 this month/);
+  assert.match(rows[1]!.textContent!, /claude-sonnet-5-5.*200k in.*\$0\.42\b/);
+  assert.match(page.byTestId('budget-summary')!.textContent!, /\$0\.421 of \$20\.00 this month/);
   assert.ok(page.byTestId('budget-daily'), 'daily budget meter');
   assert.ok(page.contexts() >= 4, 'Chart.js drew the four charts');
   assert.deepEqual(page.scriptErrors, []);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { estimateForModel } from '../../src/core/estimate.js';
+import { estimatePlainRequest } from '../../src/core/estimate/index.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { estimateTextTokens } from '../../src/core/tokens/estimator.js';
 import { mergeEdits, PromptTokens, ROUTER_EDGE_CHARS, routerInput, type TextEdit } from '../../src/extension/promptTokens.js';
@@ -78,14 +78,10 @@ test('per-tier figures from shared counts equal the per-model estimate of the te
   const fromCounts = tierEstimatesFromCounts(table, DEFAULT_SETTINGS.models, (family) => estimateTextTokens(PROSE, family), now);
   assert.deepEqual(fromCounts, tierEstimates(table, DEFAULT_SETTINGS.models, PROSE, now));
   for (const tier of fromCounts) {
-    const direct = estimateForModel(
-      table,
-      resolveModel(table, tier.model),
-      { message: PROSE, outputTokens: tier.outputTokens },
-      '2026-11-29',
-    );
+    // The status bar prices through the one estimate: the same figures as estimating the text directly.
+    const direct = estimatePlainRequest(table, resolveModel(table, tier.model), { message: PROSE }, { nowMs: now });
     assert.equal(tier.inputTokens, direct.inputTokens);
-    assert.equal(tier.usd, direct.noCache.usd.total);
+    assert.equal(tier.usd, direct.usd.typical);
   }
 });
 

@@ -45,11 +45,11 @@ test('report by day: a readable table with requests, tokens, USD, savings and a 
   assert.match(lines[0]!, /^day\s+requests\s+input\s+cache write\s+cache read\s+output\s+USD\s+cache saved\s+routing saved$/);
   assert.match(
     lines.find((l) => l.startsWith('2026-11-01'))!,
-    /^2026-11-01\s+2\s+1\.1M\s+0\s+0\s+0\s+\$2\.01\s+\$0\s+\$0\.1900$/,
+    /^2026-11-01\s+2\s+1\.1M\s+0\s+0\s+0\s+\$2\.01\s+\$0\.00\s+\$0\.19$/,
   );
   assert.match(
     lines.find((l) => l.startsWith('2026-11-02'))!,
-    /\$0\.1000\s+\$1\.90\s+\$0$/,
+    /\$0\.10\s+\$1\.90\s+\$0\.00$/,
   );
   assert.match(
     lines.find((l) => l.startsWith('total'))!,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import { scoreRouting, type Labelled } from '../../src/core/router/evaluation.js';
-import { defaultRouterConfig, routePrompt, type RouterTier } from '../../src/core/router/index.js';
+import { defaultRouterConfig, routePrompt, type RoutedTier } from '../../src/core/router/index.js';
 
 /**
  * 375 prompts written for the router's own checks, labelled by the rubric before the router
@@ -11,7 +11,7 @@ import { defaultRouterConfig, routePrompt, type RouterTier } from '../../src/cor
  * under-routing 1.7%, 4.4%, 0, 0, 0, 0, 2.2%, 4.4%), then used to widen the
  * signals. They guard against regressions; they are not evidence of accuracy on unseen prompts.
  */
-const PROBES: Array<[RouterTier, string]> = [
+const PROBES: Array<[RoutedTier, string]> = [
   ['haiku', 'what does the -p flag do in mkdir'],
   ['haiku', 'convert this to YAML:\n\n{"server": {"port": 8080, "host": "localhost"}, "debug": true}'],
   ['haiku', 'regex to match an IPv4 address'],

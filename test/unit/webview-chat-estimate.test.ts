@@ -50,7 +50,7 @@ const attachment = (tokens: number): Attachment => ({
 
 test('a short question with a huge attachment gets a warning naming the size and the cost per turn', () => {
   const warning = contextWarning([attachment(40_000)], 12, 'sonnet');
-  assert.match(warning ?? '', /Attached context is 40k tokens, 3333x your question; it adds about \$0\.0800 to every turn/);
+  assert.match(warning ?? '', /Attached context is 40k tokens, 3333x your question; it adds about \$0\.08 to every turn/);
   assert.equal(contextWarning([attachment(40_000)], 5_000, 'sonnet'), undefined, 'a long question can use the context');
   assert.equal(contextWarning([attachment(1_000)], 5, 'sonnet'), undefined, 'small context is fine');
 });

@@ -6,6 +6,9 @@ import { loadPriceTable } from '../priceTable.js';
 
 const USAGE = 'tally prices [--json] [--date YYYY-MM-DD] [--prices FILE]';
 
+/** A rate in USD per million tokens, as the pricing page writes it (3.75, 0.3). */
+const perMillion = (rate: number) => String(rate);
+
 export const pricesCommand: Command = {
   summary: 'the price table in force, with its source and date',
   usage: USAGE,
@@ -19,19 +22,18 @@ export const pricesCommand: Command = {
     const date = parseDateFlag(values.date, 'date') ?? utcDate(Date.now());
     const rows = table.models.map((model) => {
       const rates = ratesOn(model, date);
-      const money = (n: number) => String(n);
       return [
         model.id,
         model.tier,
         model.family,
-        money(rates.input),
-        money(rates.cacheWrite5m),
-        money(rates.cacheWrite1h),
-        money(rates.cacheRead),
-        money(rates.output),
+        perMillion(rates.input),
+        perMillion(rates.cacheWrite5m),
+        perMillion(rates.cacheWrite1h),
+        perMillion(rates.cacheRead),
+        perMillion(rates.output),
         String(model.minCacheableTokens),
         rates.longPrompt
-          ? `>${rates.longPrompt.aboveTokens / 1000}k: ${money(rates.longPrompt.input)}/${money(rates.longPrompt.output)}`
+          ? `>${rates.longPrompt.aboveTokens / 1000}k: ${perMillion(rates.longPrompt.input)}/${perMillion(rates.longPrompt.output)}`
           : '',
       ];
     });

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { BudgetRefusedError } from '../errors.js';
+import { formatUsd } from '../format.js';
 import { roundUsd } from '../prices/cost.js';
 import { parseOrThrow } from '../validation.js';
 
@@ -74,7 +75,7 @@ export function checkBudget(input: BudgetCheckInput): BudgetDecision {
         ...base,
         action: 'refuse',
         limit,
-        message: `${limit} budget ${money(cap)} reached (${money(spent)} spent + ~${money(estimateUsd)} this request); send anyway to override`,
+        message: `${limit} budget ${formatUsd(cap)} reached (${formatUsd(spent)} spent + ~${formatUsd(estimateUsd)} this request); send anyway to override`,
       });
     }
   }
@@ -83,7 +84,7 @@ export function checkBudget(input: BudgetCheckInput): BudgetDecision {
       ...base,
       action: 'confirm',
       limit: 'confirm',
-      message: `this prompt will cost about ${money(estimateUsd)}, above your ${money(budget.confirmAboveUsd)} confirmation threshold`,
+      message: `this prompt will cost about ${formatUsd(estimateUsd)}, above your ${formatUsd(budget.confirmAboveUsd)} confirmation threshold`,
     });
   }
   for (const { limit, cap, spent } of windows) {
@@ -93,7 +94,7 @@ export function checkBudget(input: BudgetCheckInput): BudgetDecision {
         ...base,
         action: 'warn',
         limit,
-        message: `${limit} budget ${Math.round((after / cap) * 100)}% used after this request (${money(after)} of ${money(cap)})`,
+        message: `${limit} budget ${Math.round((after / cap) * 100)}% used after this request (${formatUsd(after)} of ${formatUsd(cap)})`,
       };
     }
   }
@@ -103,12 +104,4 @@ export function checkBudget(input: BudgetCheckInput): BudgetDecision {
 /** The error the CLI and engine throw for a refusal (exit code 3). */
 export function budgetRefusal(decision: BudgetDecision): BudgetRefusedError {
   return new BudgetRefusedError(decision.message);
-}
-
-/** Cents for budgets ($5.00, $0.40); sub-cent estimates keep their significant digits ($0.0042). */
-export function money(usd: number): string {
-  const abs = Math.abs(usd);
-  const sign = usd < 0 ? '-' : '';
-  if (abs === 0 || abs >= 0.01) return `${sign}$${abs.toFixed(2)}`;
-  return `${sign}$${abs.toPrecision(2).replace(/0+$/, '')}`;
 }

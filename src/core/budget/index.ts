@@ -7,7 +7,7 @@
  *   if (decision.action === 'refuse' && !userOverrode) throw budgetRefusal(decision);
  *   if (decision.action === 'confirm') ask the user, showing decision.message;
  */
-export { BudgetSchema, budgetRefusal, checkBudget, money, parseBudget } from './budget.js';
+export { BudgetSchema, budgetRefusal, checkBudget, parseBudget } from './budget.js';
 export type { Budget, BudgetAction, BudgetCheckInput, BudgetDecision } from './budget.js';
 export { memoryBudgetGuard, MIN_USEFUL_OUTPUT_TOKENS, openBudgetGuard } from './reservations.js';
 export type { BudgetGuard, Hold, HoldRequest, WorstCase } from './reservations.js';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { roundUsd, utcDate } from '../prices/cost.js';
-import { checkBudget, money, type Budget, type BudgetDecision } from './budget.js';
+import { formatUsd } from '../format.js';
+import { checkBudget, type Budget, type BudgetDecision } from './budget.js';
 
 /**
  * Hard budgets that hold across every process sharing a ledger (editor windows, `tally chat`, the
@@ -201,24 +202,24 @@ type Window = { limit: 'daily' | 'monthly'; cap: number | null; spent: number; h
 
 function explainRefusal(decision: BudgetDecision, windows: Window[], estimateUsd: number): BudgetDecision {
   const window = windows.find((w) => w.limit === decision.limit) ?? windows[0]!;
-  const inFlight = window.held > 0 ? `, ${money(window.held)} held by requests in flight` : '';
+  const inFlight = window.held > 0 ? `, ${formatUsd(window.held)} held by requests in flight` : '';
   return {
     ...decision,
-    message: `${window.limit} budget ${money(window.cap ?? 0)} would be exceeded (${money(window.spent)} spent${inFlight}, ~${money(estimateUsd)} this request); send anyway to override`,
+    message: `${window.limit} budget ${formatUsd(window.cap ?? 0)} would be exceeded (${formatUsd(window.spent)} spent${inFlight}, ~${formatUsd(estimateUsd)} this request); send anyway to override`,
   };
 }
 
 function worstCaseRefusal(window: Window, neededUsd: number): BudgetDecision {
   const left = Math.max(0, (window.cap ?? 0) - window.spent - window.held);
-  const inFlight = window.held > 0 ? ` and ${money(window.held)} held by requests in flight` : '';
+  const inFlight = window.held > 0 ? ` and ${formatUsd(window.held)} held by requests in flight` : '';
   return {
     action: 'refuse',
     limit: window.limit,
     dailyLeftUsd: null,
     monthlyLeftUsd: null,
     message:
-      `${window.limit} budget ${money(window.cap ?? 0)} would be exceeded: ${money(window.spent)} spent${inFlight} leave ${money(left)}, ` +
-      `and this request could cost up to ${money(neededUsd)} even with a short answer; send anyway to override`,
+      `${window.limit} budget ${formatUsd(window.cap ?? 0)} would be exceeded: ${formatUsd(window.spent)} spent${inFlight} leave ${formatUsd(left)}, ` +
+      `and this request could cost up to ${formatUsd(neededUsd)} even with a short answer; send anyway to override`,
   };
 }
 

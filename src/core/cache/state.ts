@@ -50,7 +50,8 @@ export class CacheModel {
   predict(model: string, layout: PromptLayout, breakpoints: readonly Breakpoint[], nowMs: number): CachePrediction {
     const total = layout.cumulativeTokens.at(-1) ?? 0;
     const readIndex = this.readIndex(model, layout, breakpoints, nowMs);
-    const readTokens = readIndex >= 0 ? layout.cumulativeTokens[readIndex]! : 0;
+    // A read is billed at the size the server counted when it wrote the entry (exact from its usage).
+    const readTokens = readIndex >= 0 ? this.warmEntry(model, layout.prefixKeys[readIndex]!, nowMs)!.tokens : 0;
     let written = readTokens;
     let write5mTokens = 0;
     let write1hTokens = 0;
@@ -83,10 +84,18 @@ export class CacheModel {
       entry.expiresAtMs = sentAtMs + TTL_MS[entry.ttl];
       if (split.cacheRead > 0) entry.tokens = split.cacheRead;
     }
-    for (const bp of breakpoints) {
-      if (bp.index <= readIndex) continue;
+    // The usage pins some prefixes exactly: the last breakpoint (read + every write) and, when TTLs
+    // are mixed, the last 1-hour one (read + 1-hour writes); the rest are scaled estimates.
+    const written = breakpoints.filter((bp) => bp.index > readIndex);
+    const lastOneHour = written.filter((bp) => bp.ttl === '1h').at(-1);
+    for (const bp of written) {
       const prefixKey = layout.prefixKeys[bp.index]!;
-      const tokens = Math.round(layout.cumulativeTokens[bp.index]! * scale);
+      const tokens =
+        bp === written.at(-1)
+          ? split.cacheRead + split.cacheWrite5m + split.cacheWrite1h
+          : bp === lastOneHour && split.cacheWrite5m > 0
+            ? split.cacheRead + split.cacheWrite1h
+            : Math.round(layout.cumulativeTokens[bp.index]! * scale);
       this.entries.set(entryKey(model, prefixKey), { model, prefixKey, tokens, ttl: bp.ttl, expiresAtMs: sentAtMs + TTL_MS[bp.ttl] });
     }
   }

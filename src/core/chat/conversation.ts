@@ -1,5 +1,15 @@
-import { contextBlockText, type ContextFile } from '../estimate.js';
 import { layoutBlocks, type PromptBlock, type PromptLayout } from '../cache/planner.js';
+
+/** A file attached to a conversation (or given to `tally estimate --context`). */
+export interface ContextFile {
+  path: string;
+  text: string;
+}
+
+/** How an attached file is presented to the model (and so what it costs). */
+export function contextBlockText(file: ContextFile): string {
+  return `<file path="${file.path}">\n${file.text}\n</file>`;
+}
 
 export interface ChatTurn {
   /** 1-based turn number in the conversation. */

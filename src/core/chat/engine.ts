@@ -8,20 +8,20 @@ import {
   type BudgetGuard,
   type Hold,
 } from '../budget/index.js';
-import { planBreakpoints, type Breakpoint, type PromptLayout } from '../cache/planner.js';
+import type { Breakpoint, PromptLayout } from '../cache/planner.js';
 import { CacheModel, type CachePrediction } from '../cache/state.js';
-import { chooseTtls, type CacheTtlSetting, type TtlChoice } from '../cache/ttl.js';
+import type { CacheTtlSetting, TtlChoice } from '../cache/ttl.js';
 import type { ApiError } from '../errors.js';
-import { TYPICAL_ANSWER_TOKENS, type ContextFile } from '../estimate.js';
+import { answerLengthsFrom, estimateRequest, type AnswerLengths, type ExactTokenCounts, type RequestEstimate } from '../estimate/index.js';
 import { buildLedgerEntry, uncachedUsd, type Ledger, type LedgerSource } from '../ledger/index.js';
-import { priceTokens, priceUsage, rateCardFor, roundUsd, splitUsage, utcDate, type Usage } from '../prices/cost.js';
+import { priceTokens, priceUsage, roundUsd, splitUsage, utcDate, type Usage } from '../prices/cost.js';
 import { resolveModel, type PriceTable } from '../prices/priceTable.js';
 import { TIERS, type ModelInfo, type TokenizerFamily } from '../prices/schema.js';
 import type { CacheChoiceInput } from '../router/cacheAware.js';
-import type { RouteDecision, RouteInput } from '../router/types.js';
+import type { RouteDecision, RouteInput, TaskClass } from '../router/types.js';
 import { estimateTextTokens, messageFrameTokens } from '../tokens/estimator.js';
 import { DEFAULT_COMPRESSION, summaryRequest, turnsToCompress, type CompressionSettings } from './compress.js';
-import type { ChatTurn, Conversation, HistorySummary } from './conversation.js';
+import type { ChatTurn, ContextFile, Conversation, HistorySummary } from './conversation.js';
 import { buildMessagesRequest } from './request.js';
 
 /** The router as the engine uses it: a tier for the prompt, then a model that respects warm caches. */
@@ -39,6 +39,10 @@ export interface ChatEngineOptions {
   ledger: Pick<Ledger, 'append' | 'spend'> & Partial<Pick<Ledger, 'checkWritable'>>;
   /** Reserves each request's worst case against hard budgets; share one per ledger (openBudgetGuard). Default: this engine only. */
   budgetGuard?: BudgetGuard;
+  /** Anthropic's count_tokens, when a key allows: each request is counted exactly before it is sent. */
+  exactCounts?: ExactTokenCounts;
+  /** How long this user's answers run (e.g. from the ledger); learns each new answer. Default: the priors. */
+  answers?: AnswerLengths;
   router: ChatRouter;
   workspace: { path: string; name: string };
   /** Epoch ms; drives cache expiry, think time and the budget's day. */
@@ -83,6 +87,8 @@ export interface TurnResult {
   tier: string;
   reasons: string[];
   estimateUsd: number;
+  /** The estimate shown before sending (exact on the input side when count_tokens answered). */
+  estimate: RequestEstimate;
   /** As the API returned it; null when nothing was sent or the request failed before the stream started. */
   usage: Usage | null;
   /** Set when the server's usage could not be used and Tally recorded its own estimate instead. */
@@ -127,6 +133,7 @@ export class ChatEngine {
   private readonly clock: () => number;
   private readonly defaultModel: ModelInfo;
   private readonly guard: BudgetGuard;
+  private readonly answers: AnswerLengths;
   private readonly tokenMemo = new Map<TokenizerFamily, Map<string, number>>();
   private memoChars = 0;
 
@@ -136,6 +143,7 @@ export class ChatEngine {
     this.clock = options.clock ?? Date.now;
     this.defaultModel = resolveModel(options.priceTable, options.defaultModel ?? 'sonnet');
     this.guard = options.budgetGuard ?? memoryBudgetGuard(options.ledger, this.clock);
+    this.answers = options.answers ?? answerLengthsFrom([]);
   }
 
   async sendTurn(conversation: Conversation, request: TurnRequest): Promise<TurnResult> {
@@ -149,7 +157,10 @@ export class ChatEngine {
     const pause = conversation.lastReplyAtMs === null ? null : Math.max(0, askedAt - conversation.lastReplyAtMs);
     const thinkTimesMs = pause === null ? this.thinkTimesMs : [...this.thinkTimesMs, pause];
     const decision = await this.route(conversation, request, ledgerProblems);
-    const plan = this.planTurn(conversation, request, decision, askedAt, date, thinkTimesMs);
+    let plan = this.planTurn(conversation, request, decision, askedAt, thinkTimesMs);
+    // With a key, the request is counted exactly before it is sent, so the estimate's input side is the bill's.
+    const exact = await this.exactCount(plan);
+    if (exact !== null) plan = this.planTurn(conversation, request, decision, askedAt, thinkTimesMs, exact);
 
     // Before anything is paid for (the history summary included): the ledger must take the entry,
     // and the budget must have room for the worst case, which stays reserved until it is recorded.
@@ -175,7 +186,12 @@ export class ChatEngine {
     const { priceTable: table } = this.options;
     const { decision, hold, summaryTurns, turnNumber, replacedContext, askedAt, thinkTimesMs, ledgerProblems } = step;
     const trimmed = summaryTurns.length > 0 ? await this.summarise(conversation, summaryTurns, request.signal, ledgerProblems) : null;
-    const plan = trimmed ? this.planTurn(conversation, request, decision, askedAt, utcDate(askedAt), thinkTimesMs) : step.plan;
+    let plan = step.plan;
+    if (trimmed) {
+      plan = this.planTurn(conversation, request, decision, askedAt, thinkTimesMs);
+      const exact = await this.exactCount(plan);
+      if (exact !== null) plan = this.planTurn(conversation, request, decision, askedAt, thinkTimesMs, exact);
+    }
     const { model, layout, breakpoints } = plan;
     const maxTokens = Math.min(plan.maxTokens, hold.maxTokens);
     const base = this.resultBase(plan, { turn: turnNumber, trimmed, replacedContext });
@@ -199,8 +215,13 @@ export class ChatEngine {
     if (result.status === 'ok') {
       conversation.addTurn(request.user, result.text, this.clock());
       conversation.lastTier = model.tier === 'frontier' ? 'opus' : model.tier;
+      if (usage && !result.usageEstimated)
+        this.answers.add({ taskClass: decision.taskClass, model: model.id, outputTokens: usage.output_tokens });
     }
-    if (usage) this.record(conversation, model, this.defaultModel, base.reasons, { ...result, usage }, sentAt, ledgerProblems);
+    if (usage) {
+      const recorded = { ...result, usage, taskClass: decision.taskClass };
+      this.record(conversation, model, this.defaultModel, base.reasons, recorded, sentAt, ledgerProblems);
+    }
 
     const usd = usage ? priceUsage(table, model, usage, { date: utcDate(sentAt) }).total : 0;
     const uncached = usage ? uncachedUsd(table, model, usage, utcDate(sentAt)) : 0;
@@ -257,40 +278,59 @@ export class ChatEngine {
   }
 
   /** Model, cache plan and estimate for the question, from the conversation as it stands. */
+  /** Model, cache plan and estimate for the question, from the conversation as it stands (exact when the count is given). */
   private planTurn(
     conversation: Conversation,
     request: TurnRequest,
     decision: RouteDecision,
     nowMs: number,
-    date: string,
     thinkTimesMs: readonly number[],
+    exactInputTokens: number | null = null,
   ): TurnPlan {
-    const choice = this.chooseModel(conversation, request, decision, nowMs, date);
+    const choice = this.chooseModel(conversation, request, decision, nowMs, utcDate(nowMs));
     const model = choice.model;
     const tokensOf = this.tokenCounter(model.family);
     const layout = conversation.layout(request.user, tokensOf, messageFrameTokens(model.family));
-    const ttl = this.chooseTtl(conversation, model, layout, thinkTimesMs, nowMs, date);
-    const breakpoints = planBreakpoints(layout, {
-      minCacheableTokens: model.minCacheableTokens,
-      ttl,
-      warmIndexes: this.cache.warmIndexes(model.id, layout, nowMs),
-    });
-    const prediction = this.cache.predict(model.id, layout, breakpoints, nowMs);
     const maxTokens = Math.min(request.maxTokens ?? decision.maxTokens, model.maxOutput);
-    const expectedOutput = Math.min(maxTokens, averageOutput(conversation, tokensOf) ?? TYPICAL_ANSWER_TOKENS);
-    const estimateUsd = priceTokens(
-      this.options.priceTable,
-      model,
+    const estimate = estimateRequest(
       {
-        input: prediction.uncachedTokens,
-        cacheWrite5m: prediction.write5mTokens,
-        cacheWrite1h: prediction.write1hTokens,
-        cacheRead: prediction.readTokens,
-        output: expectedOutput,
+        model,
+        layout,
+        maxTokens,
+        firstQuestion: conversation.completedTurns.length === 0 && conversation.summary === null,
+        taskClass: decision.taskClass,
       },
-      { date },
-    ).total;
-    return { model, reasons: [...choice.reasons, ttl.reason], layout, ttl, breakpoints, prediction, maxTokens, estimateUsd };
+      {
+        table: this.options.priceTable,
+        cache: this.cache,
+        ttl: this.options.cacheTtl ?? '5m',
+        thinkTimesMs,
+        nowMs,
+        answers: this.answers,
+        exactInputTokens,
+      },
+    );
+    const { ttl, breakpoints, prediction } = estimate;
+    const reasons = [...choice.reasons, ttl.reason];
+    return {
+      model,
+      reasons,
+      layout: estimate.layout,
+      ttl,
+      breakpoints,
+      prediction,
+      maxTokens,
+      estimateUsd: estimate.usd.typical,
+      estimate,
+    };
+  }
+
+  /** Anthropic's count of the planned request (free), when an exact counter is configured; null without one or on failure. */
+  private async exactCount(plan: TurnPlan): Promise<number | null> {
+    const counts = this.options.exactCounts;
+    if (!counts) return null;
+    const { max_tokens: _max, ...countable } = buildMessagesRequest(plan.model.id, plan.layout, plan.breakpoints, plan.maxTokens);
+    return counts.countNow(countable, EXACT_COUNT_TIMEOUT_MS);
   }
 
   private chooseModel(
@@ -318,7 +358,7 @@ export class ChatEngine {
       prefixTokens: total - newTokens,
       newTokens,
       expectedTurns: this.options.expectedTurns ?? 5,
-      outputTokens: averageOutput(conversation, tokensOf) ?? TYPICAL_ANSWER_TOKENS,
+      outputTokens: this.answers.rangeFor(decision.taskClass, resolveModel(table, decision.model).id).typical,
       priceTable: table,
       date,
     });
@@ -326,8 +366,8 @@ export class ChatEngine {
   }
 
   private resultBase(plan: TurnPlan, turn: Pick<TurnResult, 'turn' | 'trimmed' | 'replacedContext'>) {
-    const { model, reasons, estimateUsd, breakpoints, ttl, prediction } = plan;
-    return { ...turn, model: model.id, tier: model.tier, reasons, estimateUsd, breakpoints, ttl, prediction };
+    const { model, reasons, estimateUsd, breakpoints, ttl, prediction, estimate } = plan;
+    return { ...turn, model: model.id, tier: model.tier, reasons, estimateUsd, estimate, breakpoints, ttl, prediction };
   }
 
   private notSent(
@@ -377,6 +417,7 @@ export class ChatEngine {
       routedReasons: reasons,
       usage: result.usage,
       usageEstimated: result.usageEstimated ?? false,
+      taskClass: result.taskClass ?? null,
       requestId: result.requestId,
       messageId: result.messageId ?? null,
       status: result.status,
@@ -404,8 +445,9 @@ export class ChatEngine {
       const worst = summary ? addWorstCase(turn, summary) : turn;
       return this.guard.hold({ workspace: this.options.workspace.path, budget, worst, override });
     };
-    const p = plan.prediction;
-    const estimated = p.uncachedTokens + p.write5mTokens + p.write1hTokens + p.readTokens;
+    // An exact count needs no margin: it is what the server will count.
+    if (plan.estimate.exact) return attempt(plan.estimate.inputTokens);
+    const estimated = plan.estimate.inputTokens;
     const first = attempt(Math.ceil(estimated * PROMPT_ESTIMATE_MARGIN));
     if (budget.dailyUsd === null && budget.monthlyUsd === null) return first;
     if (first.granted && first.maxTokens === plan.maxTokens) return first;
@@ -417,31 +459,6 @@ export class ChatEngine {
       return attempt(Math.ceil(estimated * PROMPT_ESTIMATE_MARGIN)); // no exact count: the margin stands
     }
     return attempt(exact);
-  }
-
-  private chooseTtl(
-    conversation: Conversation,
-    model: ModelInfo,
-    layout: PromptLayout,
-    thinkTimesMs: readonly number[],
-    nowMs: number,
-    date: string,
-  ): TtlChoice {
-    const setting = this.options.cacheTtl ?? '5m';
-    // What a plain 5-minute plan would read and write tells 'auto' what is at stake.
-    const probe = planBreakpoints(layout, { minCacheableTokens: model.minCacheableTokens, ttl: { prefix: '5m', turn: '5m', reason: '' } });
-    const predicted = this.cache.predict(model.id, layout, probe, nowMs);
-    const prefixEnd = probe.find((bp) => bp.label === 'prefix')?.prefixTokens ?? 0;
-    const lastBp = probe.at(-1)?.prefixTokens ?? 0;
-    return chooseTtls({
-      setting,
-      thinkTimesMs,
-      coldPrefix: predicted.readTokens < prefixEnd,
-      firstQuestion: conversation.completedTurns.length === 0 && conversation.summary === null,
-      writeTokens: predicted.write5mTokens + predicted.write1hTokens,
-      protectedTokens: lastBp,
-      rates: rateCardFor(model, date, layout.cumulativeTokens.at(-1) ?? 0),
-    });
   }
 
   /** Token estimates by text: every turn re-sends the same system prompt, files and history. */
@@ -521,6 +538,7 @@ interface RecordedRequest {
   requestId: string | null;
   messageId?: string | null;
   durationMs: number;
+  taskClass?: TaskClass;
 }
 
 /** What sendTurn decided before sending, handed to send(). */
@@ -536,6 +554,8 @@ interface SendStep {
   ledgerProblems: string[];
 }
 
+/** A send waits at most this long for its exact count (then goes with the offline estimate). */
+const EXACT_COUNT_TIMEOUT_MS = 2_000;
 const NO_BUDGET: Budget = { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null };
 /** Reservations bound the prompt by this multiple of Tally's estimate unless an exact count is asked for. */
 const PROMPT_ESTIMATE_MARGIN = 2;
@@ -549,10 +569,6 @@ interface TurnPlan {
   prediction: CachePrediction;
   maxTokens: number;
   estimateUsd: number;
-}
-
-function averageOutput(conversation: Conversation, tokensOf: (text: string) => number): number | undefined {
-  const turns = conversation.completedTurns;
-  if (turns.length === 0) return undefined;
-  return Math.round(turns.reduce((sum, turn) => sum + tokensOf(turn.assistant), 0) / turns.length);
+  /** Tally's estimate, as shown before sending. */
+  estimate: RequestEstimate;
 }

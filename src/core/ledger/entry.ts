@@ -42,6 +42,8 @@ export const LedgerEntrySchema = v.looseObject({
   messageId: v.optional(v.nullable(v.string('must be a string')), null),
   /** True when the server's usage was missing or not sane and Tally recorded its own estimate instead. */
   usageEstimated: v.optional(v.boolean('must be true or false'), false),
+  /** What the router said the prompt asked for (explain, write, ...): answer lengths are learned per class. */
+  taskClass: v.optional(v.nullable(v.string('must be a string')), null),
   conversationId: v.optional(v.nullable(v.string('must be a string')), null),
   model: v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')),
   tier: v.picklist(TIERS, `must be one of ${TIERS.join(', ')}`),
@@ -74,6 +76,7 @@ export interface EntryDetails {
   client?: string | null;
   messageId?: string | null;
   usageEstimated?: boolean;
+  taskClass?: string | null;
   conversationId?: string | null;
   /** The model that answered. */
   model: ModelInfo;
@@ -96,6 +99,7 @@ export function buildLedgerEntry(table: PriceTable, details: EntryDetails): Ledg
     client: details.client ?? null,
     messageId: details.messageId ?? null,
     usageEstimated: details.usageEstimated ?? false,
+    taskClass: details.taskClass ?? null,
     conversationId: details.conversationId ?? null,
     model: details.model.id,
     tier: details.model.tier,

@@ -36,3 +36,5 @@ export type { LedgerFileSystem } from './fileSystem.js';
 export type { LineProblem } from './reader.js';
 export { entryDay, entryTotals } from './totals.js';
 export type { Totals } from './totals.js';
+export { sharedLedger } from './shared.js';
+export type { SharedLedger } from './shared.js';

@@ -14,6 +14,7 @@ export class PendingEntries {
   private readonly memory: { entry: LedgerEntry; line: string }[] = [];
   private readonly prefix: string;
   private readonly ownFile: string;
+  private checkedOrphans = false;
 
   constructor(
     private readonly fs: LedgerFileSystem,
@@ -49,7 +50,12 @@ export class PendingEntries {
    * fails (it throws), keeping the rest.
    */
   flush(write: (line: string) => void): number {
-    for (const file of this.orphanFiles()) this.adopt(file);
+    // Files of dead processes are looked for once per ledger opened (not on every append: that is the hot path).
+    if (!this.checkedOrphans) {
+      this.checkedOrphans = true;
+      for (const file of this.orphanFiles()) this.adopt(file);
+    }
+    if (this.memory.length === 0) return 0;
     let moved = 0;
     while (this.memory.length > 0) {
       write(this.memory[0]!.line);

@@ -1,8 +1,10 @@
 import { formatTokens, formatUsd } from '../format.js';
-import { priceTokens, roundUsd, utcDate } from '../prices/cost.js';
+import { priceScenario, requestSplit } from '../estimate/scenario.js';
+import { roundUsd, utcDate } from '../prices/cost.js';
 import { resolveModel, type PriceTable } from '../prices/priceTable.js';
 import type { ModelInfo } from '../prices/schema.js';
-import { tierLabel, tierRank, type RouteDecision, type RouterTier } from './types.js';
+import { type RouteDecision } from './types.js';
+import { tierLabel, tierRank, type RoutedTier } from '../tiers.js';
 
 /** A prompt prefix cached on one model (Anthropic caches per model) until `expiresAtMs`. */
 export interface WarmCache {
@@ -31,7 +33,7 @@ export interface CacheChoiceInput {
 
 export interface CacheChoice {
   model: string;
-  tier: RouterTier | 'frontier';
+  tier: RoutedTier | 'frontier';
   reasons: string[];
   /** Expected cost of the next `expectedTurns` turns on each candidate, in USD. */
   expectedUsd: Record<string, number>;
@@ -110,9 +112,9 @@ function expectedCost(model: ModelInfo, cachedTokens: number, input: CacheChoice
     const prompt = input.prefixTokens + input.newTokens + turn * (input.newTokens + input.outputTokens);
     const split =
       prompt < model.minCacheableTokens
-        ? { input: prompt, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: input.outputTokens }
-        : { input: 0, cacheWrite5m: prompt - cached, cacheWrite1h: 0, cacheRead: cached, output: input.outputTokens };
-    total += priceTokens(input.priceTable, model, split, { date }).total;
+        ? requestSplit({ read: 0, write5m: 0, write1h: 0, uncached: prompt, output: input.outputTokens })
+        : requestSplit({ read: cached, write5m: prompt - cached, write1h: 0, uncached: 0, output: input.outputTokens });
+    total += priceScenario(input.priceTable, model, split, date).usd.total;
     cached = prompt;
   }
   return roundUsd(total);

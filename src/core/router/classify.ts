@@ -1,12 +1,13 @@
 import { readAnatomy } from './anatomy.js';
 import { SIGNALS, type Signal, type SignalHit } from './signals/index.js';
-import { tierLabel, type RouteInput, type RouterTier, type TaskClass } from './types.js';
+import { type RouteInput, type TaskClass } from './types.js';
+import { tierLabel, type RoutedTier } from '../tiers.js';
 
 /** Raw-score cut points: below `haikuBelow` is mechanical work, from `opusFrom` up is frontier work. */
 export const THRESHOLDS = { haikuBelow: -1, opusFrom: 3 } as const;
 
 export interface Classification {
-  tier: RouterTier;
+  tier: RoutedTier;
   /** 0 … 1, a logistic squash of the raw sum; 0.21 and 0.79 are the tier boundaries. */
   score: number;
   /** Sum of the signal weights that counted. */
@@ -57,7 +58,7 @@ export function classifyLocally(input: RouteInput): Classification {
   return { tier, score: squash(raw), raw: Math.round(raw * 100) / 100, reasons, taskClass: taskClassFor(tier, hits), hits };
 }
 
-export function tierFor(raw: number): RouterTier {
+export function tierFor(raw: number): RoutedTier {
   if (raw < THRESHOLDS.haikuBelow) return 'haiku';
   return raw >= THRESHOLDS.opusFrom ? 'opus' : 'sonnet';
 }
@@ -80,7 +81,7 @@ function strongestPerGroup(signals: readonly Signal[], detect: (signal: Signal) 
 }
 
 /** The signals that pushed toward the chosen tier, strongest first. */
-function explain(tier: RouterTier, hits: SignalHit[]): string[] {
+function explain(tier: RoutedTier, hits: SignalHit[]): string[] {
   const aligned = hits
     .filter((hit) =>
       tier === 'haiku' ? hit.signal.weight < 0 : tier === 'opus' ? hit.signal.weight > 0 && hit.signal.kind !== 'coding' : true,
@@ -96,7 +97,7 @@ function explain(tier: RouterTier, hits: SignalHit[]): string[] {
   return reasons;
 }
 
-function taskClassFor(tier: RouterTier, hits: SignalHit[]): TaskClass {
+function taskClassFor(tier: RoutedTier, hits: SignalHit[]): TaskClass {
   const direction = tier === 'haiku' ? -1 : 1;
   const classed = hits
     .filter((hit) => hit.signal.taskClass && Math.sign(hit.signal.weight) === direction)
@@ -105,7 +106,7 @@ function taskClassFor(tier: RouterTier, hits: SignalHit[]): TaskClass {
 }
 
 /** A short follow-up with no task words of its own ("now do the same for the other file"). */
-function followUp(previousTier: RouterTier, hits: SignalHit[]): Classification {
+function followUp(previousTier: RoutedTier, hits: SignalHit[]): Classification {
   const raw = previousTier === 'haiku' ? THRESHOLDS.haikuBelow - 1 : previousTier === 'opus' ? THRESHOLDS.opusFrom + 0.5 : 1;
   return {
     tier: previousTier,

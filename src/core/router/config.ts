@@ -2,19 +2,20 @@ import * as v from 'valibot';
 import { InputError } from '../errors.js';
 import { compileSafePattern, type SafePattern } from './safePattern.js';
 import { parseJsonOrThrow } from '../validation.js';
-import { ROUTER_TIERS, TASK_CLASSES, type RouterTier, type TaskClass } from './types.js';
+import { TASK_CLASSES, type TaskClass } from './types.js';
+import { ROUTED_TIERS, type RoutedTier } from '../tiers.js';
 
 /** A workspace rule: when the prompt matches, the rule's tier wins over the classifier. */
 export interface RouterRule {
   name: string;
-  tier: RouterTier;
+  tier: RoutedTier;
   matches: (prompt: string) => boolean;
 }
 
 export interface RouterConfig {
   /** 'local' (default): no network. 'model': a cheap model classifies, the local classifier is the fallback. */
   mode: 'local' | 'model';
-  models: Readonly<Record<RouterTier, string>>;
+  models: Readonly<Record<RoutedTier, string>>;
   /** Models the router may pick; undefined = any. */
   allowList?: readonly string[];
   rules: readonly RouterRule[];
@@ -48,7 +49,7 @@ export const defaultRouterConfig: RouterConfig = Object.freeze({
   classifierModel: 'claude-haiku-5-5',
 }) as RouterConfig;
 
-const tier = v.picklist(ROUTER_TIERS, `must be one of ${ROUTER_TIERS.join(', ')}`);
+const tier = v.picklist(ROUTED_TIERS, `must be one of ${ROUTED_TIERS.join(', ')}`);
 const modelName = v.pipe(v.string('must be a model id'), v.trim(), v.nonEmpty('must not be empty'));
 const tokenLimit = v.optional(
   v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1')),

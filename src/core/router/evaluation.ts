@@ -1,10 +1,10 @@
-import { ROUTER_TIERS, tierRank, type RouterTier } from './types.js';
+import { ROUTED_TIERS, tierRank, type RoutedTier } from '../tiers.js';
 
 /** A prompt with the tier a person judged it needs. */
 export interface Labelled {
   id: string;
   prompt: string;
-  tier: RouterTier;
+  tier: RoutedTier;
 }
 
 export interface RoutingScore {
@@ -15,13 +15,13 @@ export interface RoutingScore {
   underRoutingOfHard: number;
   /** haiku prompts sent to opus, as a share of all prompts. */
   overRouting: number;
-  /** confusion[label][routed index in ROUTER_TIERS]. */
-  confusion: Record<RouterTier, number[]>;
+  /** confusion[label][routed index in ROUTED_TIERS]. */
+  confusion: Record<RoutedTier, number[]>;
 }
 
 /** The metrics: accuracy, under-routing (hard work to haiku), over-routing (haiku work to opus). */
-export function scoreRouting(items: readonly Labelled[], routed: readonly RouterTier[]): RoutingScore {
-  const confusion = { haiku: [0, 0, 0], sonnet: [0, 0, 0], opus: [0, 0, 0] } as Record<RouterTier, number[]>;
+export function scoreRouting(items: readonly Labelled[], routed: readonly RoutedTier[]): RoutingScore {
+  const confusion = { haiku: [0, 0, 0], sonnet: [0, 0, 0], opus: [0, 0, 0] } as Record<RoutedTier, number[]>;
   let correct = 0;
   let under = 0;
   let over = 0;
@@ -58,6 +58,6 @@ export function lengthBaseline(items: readonly Labelled[]): { cuts: [number, num
   return best!;
 }
 
-function byLength(length: number, [haikuBelow, opusFrom]: [number, number]): RouterTier {
-  return length < haikuBelow ? ROUTER_TIERS[0] : length >= opusFrom ? ROUTER_TIERS[2] : ROUTER_TIERS[1];
+function byLength(length: number, [haikuBelow, opusFrom]: [number, number]): RoutedTier {
+  return length < haikuBelow ? ROUTED_TIERS[0] : length >= opusFrom ? ROUTED_TIERS[2] : ROUTED_TIERS[1];
 }

@@ -4,12 +4,5 @@ export { routePrompt, routePromptAsync, MODEL_CLASSIFIER_TIMEOUT_MS, type ModelC
 export { chooseModelWithCache, type CacheChoice, type CacheChoiceInput, type WarmCache } from './cacheAware.js';
 export { parseRouterConfig, defaultRouterConfig, DEFAULT_MAX_TOKENS, type RouterConfig, type RouterRule } from './config.js';
 export { classifyLocally, THRESHOLDS, type Classification } from './classify.js';
-export {
-  ROUTER_TIERS,
-  TASK_CLASSES,
-  type RouteDecision,
-  type RouteInput,
-  type RouterTier,
-  type TaskClass,
-  type ClassifierCost,
-} from './types.js';
+export { TASK_CLASSES, type RouteDecision, type RouteInput, type TaskClass, type ClassifierCost } from './types.js';
+export { ROUTED_TIERS, type RoutedTier } from '../tiers.js';

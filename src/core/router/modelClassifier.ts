@@ -1,5 +1,5 @@
 import type { MessagesClient } from '../anthropic/client.js';
-import { ROUTER_TIERS, type RouterTier } from './types.js';
+import { ROUTED_TIERS, type RoutedTier } from '../tiers.js';
 import type { ModelClassifier } from './route.js';
 
 /** The rubric in a few lines: the classifier model answers with one word, so its output costs almost nothing. */
@@ -30,10 +30,10 @@ export function createModelClassifier(client: MessagesClient, model: string): Mo
   };
 }
 
-export function parseTier(answer: string): RouterTier | undefined {
+export function parseTier(answer: string): RoutedTier | undefined {
   const word = answer
     .trim()
     .toLowerCase()
     .match(/[a-z]+/)?.[0];
-  return (ROUTER_TIERS as readonly string[]).includes(word ?? '') ? (word as RouterTier) : undefined;
+  return (ROUTED_TIERS as readonly string[]).includes(word ?? '') ? (word as RoutedTier) : undefined;
 }

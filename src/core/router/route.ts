@@ -5,19 +5,11 @@ import type { ModelInfo } from '../prices/schema.js';
 import { formatUsd } from '../format.js';
 import { classifyLocally, squash, THRESHOLDS, type Classification } from './classify.js';
 import type { RouterConfig } from './config.js';
-import {
-  ROUTER_TIERS,
-  tierLabel,
-  tierRank,
-  type ClassifierCost,
-  type RouteDecision,
-  type RouteInput,
-  type RouterTier,
-  type TaskClass,
-} from './types.js';
+import { type ClassifierCost, type RouteDecision, type RouteInput, type TaskClass } from './types.js';
+import { ROUTED_TIERS, tierLabel, tierRank, type RoutedTier } from '../tiers.js';
 
 /** 'model' mode: a cheap model names the tier. The chat engine injects the real API call. */
-export type ModelClassifier = (prompt: string) => Promise<{ tier: RouterTier; usage: Usage }>;
+export type ModelClassifier = (prompt: string) => Promise<{ tier: RoutedTier; usage: Usage }>;
 
 export interface ModelModeOptions {
   classify?: ModelClassifier;
@@ -63,10 +55,10 @@ export async function routePromptAsync(
 
   const classifierModel = resolveModel(priceTable, config.classifierModel);
   const timeoutMs = options.timeoutMs ?? MODEL_CLASSIFIER_TIMEOUT_MS;
-  let answer: { tier: RouterTier; usage: Usage };
+  let answer: { tier: RoutedTier; usage: Usage };
   try {
     answer = await withTimeout(options.classify(input.prompt), timeoutMs);
-    if (!(ROUTER_TIERS as readonly string[]).includes(answer.tier)) throw new Error(`answered "${String(answer.tier)}", not a tier`);
+    if (!(ROUTED_TIERS as readonly string[]).includes(answer.tier)) throw new Error(`answered "${String(answer.tier)}", not a tier`);
   } catch (error) {
     const why = error instanceof TimeoutError ? `no answer within ${timeoutMs / 1000} s` : (error as Error).message;
     return { ...local, reasons: [`classifier model failed (${why}): used the local classifier`, ...local.reasons] };
@@ -88,7 +80,7 @@ function finish(
   config: RouterConfig,
   priceTable: PriceTable,
   classification: Classification,
-  wanted: RouterTier,
+  wanted: RoutedTier,
   reasons: string[],
   extra: Pick<RouteDecision, 'ruleApplied' | 'classifierCost'>,
 ): RouteDecision {
@@ -109,17 +101,17 @@ function finish(
 
 /** The wanted tier's model if the allow-list permits it, else the nearest allowed tier upward (then downward). */
 function pickAllowed(
-  wanted: RouterTier,
+  wanted: RoutedTier,
   config: RouterConfig,
   priceTable: PriceTable,
-): { tier: RouterTier; model: ModelInfo; reason?: string } {
+): { tier: RoutedTier; model: ModelInfo; reason?: string } {
   checkModelNames(config, priceTable);
-  const modelFor = (tier: RouterTier) => allowedModelForTier(tier, config, priceTable);
+  const modelFor = (tier: RoutedTier) => allowedModelForTier(tier, config, priceTable);
   const first = modelFor(wanted);
   if (first) return { tier: wanted, model: first };
   const start = tierRank(wanted);
-  const upward = ROUTER_TIERS.slice(start + 1);
-  const downward = ROUTER_TIERS.slice(0, start).reverse();
+  const upward = ROUTED_TIERS.slice(start + 1);
+  const downward = ROUTED_TIERS.slice(0, start).reverse();
   for (const [tiers, direction] of [
     [upward, 'next allowed tier up'],
     [downward, 'no higher tier is allowed'],
@@ -143,7 +135,7 @@ function pickAllowed(
 /** Every model the config names must be in the price table, whichever tier this prompt needs. */
 function checkModelNames(config: RouterConfig, priceTable: PriceTable): void {
   const named = [
-    ...ROUTER_TIERS.map((tier) => [`models.${tier}`, config.models[tier]] as const),
+    ...ROUTED_TIERS.map((tier) => [`models.${tier}`, config.models[tier]] as const),
     ...(config.allowList ?? []).map((name, i) => [`allowList[${i}]`, name] as const),
   ];
   for (const [field, name] of named) {
@@ -156,7 +148,7 @@ function checkModelNames(config: RouterConfig, priceTable: PriceTable): void {
 }
 
 /** The tier's configured model if allowed; otherwise an allowed model of that tier from the price table. */
-function allowedModelForTier(tier: RouterTier, config: RouterConfig, priceTable: PriceTable): ModelInfo | undefined {
+function allowedModelForTier(tier: RoutedTier, config: RouterConfig, priceTable: PriceTable): ModelInfo | undefined {
   const configured = resolveModel(priceTable, config.models[tier]);
   if (!config.allowList) return configured;
   const allowed = config.allowList.map((name) => resolveModel(priceTable, name));
@@ -171,7 +163,7 @@ function maxTokensFor(taskClass: TaskClass, prompt: string, config: RouterConfig
 }
 
 /** A score inside the tier's band, for tiers set by a rule or the classifier model. */
-function scoreForTier(tier: RouterTier): number {
+function scoreForTier(tier: RoutedTier): number {
   return squash(tier === 'haiku' ? THRESHOLDS.haikuBelow - 1 : tier === 'opus' ? THRESHOLDS.opusFrom + 0.5 : 1);
 }
 

@@ -1,8 +1,6 @@
 import type { Usage } from '../prices/cost.js';
 
-/** The tiers the router chooses between, cheapest first. */
-export const ROUTER_TIERS = ['haiku', 'sonnet', 'opus'] as const;
-export type RouterTier = (typeof ROUTER_TIERS)[number];
+import type { RoutedTier } from '../tiers.js';
 
 /** What kind of answer the prompt asks for; sets max_tokens. */
 export const TASK_CLASSES = [
@@ -31,7 +29,7 @@ export interface RouteInput {
   /** Turns already in this conversation. */
   conversationTurns?: number;
   /** Tier the previous turn of this conversation was sent to. */
-  previousTier?: RouterTier;
+  previousTier?: RoutedTier;
 }
 
 export interface ClassifierCost {
@@ -41,7 +39,7 @@ export interface ClassifierCost {
 }
 
 export interface RouteDecision {
-  tier: RouterTier;
+  tier: RoutedTier;
   model: string;
   /** 0 (mechanical) … 1 (frontier reasoning); tiers split at the classifier's thresholds. */
   score: number;
@@ -53,13 +51,4 @@ export interface RouteDecision {
   ruleApplied?: string;
   /** What the classifier model cost, in 'model' mode. */
   classifierCost?: ClassifierCost;
-}
-
-export function tierRank(tier: string): number {
-  const rank = (ROUTER_TIERS as readonly string[]).indexOf(tier);
-  return rank === -1 ? (tier === 'frontier' ? ROUTER_TIERS.length : -1) : rank;
-}
-
-export function tierLabel(tier: string): string {
-  return tier.charAt(0).toUpperCase() + tier.slice(1);
 }

@@ -19,7 +19,8 @@ import type {
   Turn,
   WebviewMessage,
 } from '../../protocol/chat.js';
-import { ROUTED_TIERS, type TallySettings } from '../settings.js';
+import { nextTier, ROUTED_TIERS } from '../../core/tiers.js';
+import type { TallySettings } from '../settings.js';
 import { titleFrom, type ConversationStore, type StoredConversation } from './conversationStore.js';
 
 // The chat panel's controller, kept free of `vscode` so unit tests drive it with a fake engine
@@ -62,8 +63,6 @@ export interface ChatSessionDeps {
   newId(): string;
   log(text: string): void;
 }
-
-const NEXT_TIER: Record<RoutedTier, RoutedTier | null> = { haiku: 'sonnet', sonnet: 'opus', opus: null };
 
 export class ChatSession {
   private current: StoredConversation;
@@ -334,7 +333,7 @@ export class ChatSession {
 
   private async retryHigher(turnId: string): Promise<void> {
     const turn = this.current.turns.find((t) => t.id === turnId);
-    const higher = turn?.tier ? NEXT_TIER[turn.tier] : null;
+    const higher = turn?.tier ? nextTier(turn.tier) : null;
     if (!turn || !higher) return;
     // The weaker answer stays visible but leaves the history the model sees.
     this.core = this.buildCore(this.current, new Set([turnId]));

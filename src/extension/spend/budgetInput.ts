@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { money } from '../../core/budget/index.js';
+import { formatUsd } from '../../core/format.js';
 
 // Pure parsing of what a user types into the budget prompts, so each bad value gets one clear
 // message (shown under the input box) and nothing is written until the value is good.
@@ -35,7 +35,7 @@ export function parseWarnAtInput(text: string): Parsed<number> {
 
 export function describeBudgetValue(field: BudgetField, value: number | null): string {
   if (field === 'warnAt') return `${Math.round((value ?? 0) * 100)}%`;
-  return value === null ? 'not set' : money(value);
+  return value === null ? 'not set' : formatUsd(value);
 }
 
 const usdOrNull = v.nullable(v.pipe(v.number('must be a number of US dollars'), v.minValue(0, 'must not be negative')));

@@ -1,4 +1,4 @@
-import { money } from '../../core/budget/index.js';
+import { formatUsd } from '../../core/format.js';
 import type { SpendTotals } from '../../core/ledger/index.js';
 import type { BudgetView } from '../../protocol/dashboard.js';
 
@@ -6,13 +6,13 @@ import type { BudgetView } from '../../protocol/dashboard.js';
 // the budgets' format (cents, sub-cent amounts with their significant digits).
 
 export function statusText(spend: SpendTotals): string {
-  return `$(graph) ${money(spend.today.usd)} today`;
+  return `$(graph) ${formatUsd(spend.today.usd)} today`;
 }
 
 function ofLimit(spent: number, limit: number | null): string {
-  if (limit === null) return money(spent);
+  if (limit === null) return formatUsd(spent);
   const percent = limit > 0 ? Math.round((spent / limit) * 100) : 100;
-  return `${money(spent)} of ${money(limit)} (${percent}%)`;
+  return `${formatUsd(spent)} of ${formatUsd(limit)} (${percent}%)`;
 }
 
 /** Markdown for the tooltip: today, this month, budget left, forecast, savings, and the click hint. */
@@ -21,10 +21,10 @@ export function statusTooltipMarkdown(workspaceName: string, spend: SpendTotals,
   const rows: Array<[string, string]> = [
     ['Today', ofLimit(spend.today.usd, budget.dailyUsd)],
     ['This month', ofLimit(month.usd, budget.monthlyUsd)],
-    ['Budget left', budget.leftUsd === null ? 'no budget set' : money(budget.leftUsd)],
-    ['Month-end forecast', money(budget.forecastMonthUsd)],
-    ['Saved by caching (month)', money(month.cacheSavingsUsd)],
-    ['Saved by routing (month)', money(month.routingSavingsUsd)],
+    ['Budget left', budget.leftUsd === null ? 'no budget set' : formatUsd(budget.leftUsd)],
+    ['Month-end forecast', formatUsd(budget.forecastMonthUsd)],
+    ['Saved by caching (month)', formatUsd(month.cacheSavingsUsd)],
+    ['Saved by routing (month)', formatUsd(month.routingSavingsUsd)],
     ['Requests (month)', String(month.requests)],
   ];
   const warning =
@@ -47,10 +47,10 @@ export function statusTooltipMarkdown(workspaceName: string, spend: SpendTotals,
 
 /** What a screen reader says for the item (no icon syntax, full words). */
 export function statusAccessibilityLabel(spend: SpendTotals, budget: BudgetView): string {
-  const parts = [`Tally: ${money(spend.today.usd)} spent today in this workspace`];
+  const parts = [`Tally: ${formatUsd(spend.today.usd)} spent today in this workspace`];
   if (budget.level === 'exceeded') parts.push('budget reached');
   else if (budget.level === 'warning') parts.push(`past ${Math.round(budget.warnAt * 100)} percent of budget`);
-  if (budget.leftUsd !== null) parts.push(`${money(budget.leftUsd)} left`);
+  if (budget.leftUsd !== null) parts.push(`${formatUsd(budget.leftUsd)} left`);
   return parts.join(', ') + '. Open spend dashboard.';
 }
 

@@ -2,11 +2,11 @@ import '../shared/base.css';
 import './chat.css';
 import DOMPurify from 'dompurify';
 import { formatTokens, formatUsd } from '../../core/format.js';
+import { nextTier, TIER_CHOICES, tierLabel } from '../../core/tiers.js';
 import { byTestId, fill, h } from '../shared/dom.js';
 import { contextWarning, DraftTokenCounter, estimateDraft } from './draftEstimate.js';
 import {
   parseHostMessage,
-  TIER_CHOICES,
   type Attachment,
   type BudgetPrompt,
   type Conversation,
@@ -53,8 +53,6 @@ const state = {
   budgetPromptId: null as string | null,
 };
 
-const TIER_LABEL: Record<RoutedTier, string> = { haiku: 'Haiku', sonnet: 'Sonnet', opus: 'Opus' };
-const NEXT_TIER: Record<RoutedTier, RoutedTier | null> = { haiku: 'sonnet', sonnet: 'opus', opus: null };
 const TIER_RANK: Record<RoutedTier, number> = { haiku: 0, sonnet: 1, opus: 2 };
 
 let render: RenderMarkdown = (text) => escapeForText(text);
@@ -76,7 +74,7 @@ const override = h(
   'select',
   { testid: 'tier-override', attrs: { 'aria-label': 'Model tier for this message' } },
   ...TIER_CHOICES.map((choice) =>
-    h('option', { attrs: { value: choice }, text: choice === 'auto' ? 'Auto (recommended)' : TIER_LABEL[choice] }),
+    h('option', { attrs: { value: choice }, text: choice === 'auto' ? 'Auto (recommended)' : tierLabel(choice) }),
   ),
 );
 override.value = saved?.choice ?? 'auto';
@@ -272,7 +270,7 @@ function renderEstimates(): void {
           testid: `tier-estimate-${figure.tier}`,
           attrs: { 'data-recommended': String(figure.tier === recommended), 'data-selected': String(figure.tier === selected) },
         },
-        h('td', { text: `${TIER_LABEL[figure.tier]}${figure.tier === recommended ? ' ★' : ''}` }),
+        h('td', { text: `${tierLabel(figure.tier)}${figure.tier === recommended ? ' ★' : ''}` }),
         h('td', { class: 'muted', text: figure.displayName }),
         h('td', { class: 'num', testid: `tier-tokens-${figure.tier}`, text: formatTokens(figure.inputTokens) }),
         h('td', { class: 'num', testid: `tier-cost-${figure.tier}`, text: formatUsd(figure.usd) }),
@@ -296,13 +294,13 @@ function renderRecommendation(): void {
   const below = choice !== 'auto' && TIER_RANK[choice] < TIER_RANK[rec.tier];
   fill(
     recommendation,
-    h('div', { testid: 'recommendation-tier', text: `Recommended: ${TIER_LABEL[rec.tier]} (${rec.model})` }),
+    h('div', { testid: 'recommendation-tier', text: `Recommended: ${tierLabel(rec.tier)} (${rec.model})` }),
     below
       ? h('div', {
           class: 'warning',
           testid: 'override-warning',
           attrs: { role: 'status' },
-          text: `${TIER_LABEL[choice]} is below the recommended ${TIER_LABEL[rec.tier]}: cheaper, but it may miss what this prompt needs.`,
+          text: `${tierLabel(choice)} is below the recommended ${tierLabel(rec.tier)}: cheaper, but it may miss what this prompt needs.`,
         })
       : null,
     h('ul', { testid: 'recommendation-reasons' }, ...rec.reasons.map((reason) => h('li', { text: reason }))),
@@ -400,9 +398,9 @@ function turnElement(turn: Turn): HTMLElement {
   const answer = h('div', { class: 'answer markdown', testid: 'turn-answer' });
   answer.innerHTML = render(turn.answer);
   const isLast = state.conversation?.turns.at(-1)?.id === turn.id;
-  const higher = turn.tier ? NEXT_TIER[turn.tier] : null;
+  const higher = turn.tier ? nextTier(turn.tier) : null;
   const meta = h('footer', { class: 'meta', testid: 'turn-meta' });
-  if (turn.model) meta.append(h('span', { testid: 'turn-model', text: `${turn.tier ? TIER_LABEL[turn.tier] : ''} · ${turn.model}` }));
+  if (turn.model) meta.append(h('span', { testid: 'turn-model', text: `${turn.tier ? tierLabel(turn.tier) : ''} · ${turn.model}` }));
   if (turn.usage) {
     meta.append(
       h('span', {
@@ -438,9 +436,9 @@ function turnElement(turn: Turn): HTMLElement {
       h('button', {
         class: 'secondary',
         testid: 'turn-retry-higher',
-        text: `Retry on ${TIER_LABEL[higher]}`,
+        text: `Retry on ${tierLabel(higher)}`,
         // Hidden (not rebuilt) while a reply streams: see renderBusy.
-        attrs: { 'aria-label': `Ask again on the ${TIER_LABEL[higher]} tier`, hidden: state.busy ? '' : undefined },
+        attrs: { 'aria-label': `Ask again on the ${tierLabel(higher)} tier`, hidden: state.busy ? '' : undefined },
         on: { click: () => post({ type: 'retryHigher', turnId: turn.id }) },
       }),
     );

@@ -1,9 +1,15 @@
-// Exact counts from Anthropic's count_tokens endpoint, where an API key allows: looked up by
-// content hash, fetched in the background at a limited rate, never awaited by the estimate.
-// The caller shows `peek()` when it has a value and the offline estimate otherwise.
+import type { MessagesRequest } from '../anthropic/client.js';
 
-/** Supplied by the Anthropic client (messages.countTokens with the text as the only user message). */
-export type CountTokens = (model: string, text: string) => Promise<number>;
+// Exact counts from Anthropic's count_tokens endpoint (free), where an API key allows: looked up by
+// the request's content hash, fetched in the background at a limited rate while the user types, and
+// asked for directly (with a timeout) just before a send. The estimate shows `peek()` when it has a
+// value and the offline estimate otherwise, and says which.
+
+/** A request as count_tokens takes it: what will be sent, without max_tokens. */
+export type CountableRequest = Omit<MessagesRequest, 'max_tokens'>;
+
+/** Supplied by the Anthropic client (messages.countTokens). */
+export type CountTokens = (request: CountableRequest) => Promise<number>;
 
 export interface Scheduler {
   now(): number;
@@ -17,7 +23,7 @@ export interface ExactCountOptions {
   /** Most counts kept; the oldest go first. Default 2000. */
   maxEntries?: number;
   /** Called when an exact count arrives, so a view can swap the estimate for it. */
-  onCount?: (model: string, text: string, tokens: number) => void;
+  onCount?: (request: CountableRequest, tokens: number) => void;
   /** Failures are never thrown; they are reported here (and the estimate stays in use). */
   onError?: (error: unknown, model: string) => void;
   scheduler?: Scheduler;
@@ -41,8 +47,8 @@ export function contentHash(text: string): string {
 
 export class ExactTokenCounts {
   private readonly counts = new Map<string, number>();
-  /** Latest text waiting per model: older requests for the same model are stale once superseded. */
-  private readonly waiting = new Map<string, string>();
+  /** Latest request waiting per model: older ones for the same model are stale once superseded. */
+  private readonly waiting = new Map<string, CountableRequest>();
   private readonly inFlight = new Set<string>();
   private busy = false;
   private lastCallAt = -Infinity;
@@ -52,18 +58,42 @@ export class ExactTokenCounts {
     this.scheduler = options.scheduler ?? defaultScheduler;
   }
 
-  /** The exact count of `text` for `model` if one has arrived; never waits. */
-  peek(model: string, text: string): number | undefined {
-    return this.counts.get(key(model, text));
+  /** The exact count of `request` if one has arrived; never waits. */
+  peek(request: CountableRequest): number | undefined {
+    return this.counts.get(requestKey(request));
   }
 
   /** Asks for the exact count in the background (no-op when it is known or already on its way). */
-  request(model: string, text: string): void {
-    const id = key(model, text);
+  request(request: CountableRequest): void {
+    const id = requestKey(request);
     if (this.counts.has(id) || this.inFlight.has(id)) return;
-    this.waiting.delete(model); // re-insert so the model moves to the back of the queue
-    this.waiting.set(model, text);
+    this.waiting.delete(request.model); // re-insert so the model moves to the back of the queue
+    this.waiting.set(request.model, request);
     this.pump();
+  }
+
+  /**
+   * The exact count now, for a request about to be sent: the known one, else one call that does not
+   * wait its turn in the queue, given up after `timeoutMs`. Null when it cannot be had (reported to onError).
+   */
+  async countNow(request: CountableRequest, timeoutMs: number): Promise<number | null> {
+    const id = requestKey(request);
+    const known = this.counts.get(id);
+    if (known !== undefined) return known;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), timeoutMs);
+    });
+    try {
+      const tokens = await Promise.race([this.options.countTokens(request), timeout]);
+      if (tokens !== null) this.remember(id, tokens);
+      return tokens;
+    } catch (error) {
+      this.options.onError?.(error, request.model);
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private pump(): void {
@@ -77,9 +107,9 @@ export class ExactTokenCounts {
       }, wait);
       return;
     }
-    const [model, text] = this.waiting.entries().next().value as [string, string];
+    const [model, request] = this.waiting.entries().next().value as [string, CountableRequest];
     this.waiting.delete(model);
-    const id = key(model, text);
+    const id = requestKey(request);
     if (this.counts.has(id)) {
       this.busy = false;
       return this.pump();
@@ -88,7 +118,7 @@ export class ExactTokenCounts {
     this.inFlight.add(id);
     let call: Promise<number>;
     try {
-      call = this.options.countTokens(model, text);
+      call = this.options.countTokens(request);
     } catch (error) {
       call = Promise.reject(error);
     }
@@ -96,7 +126,7 @@ export class ExactTokenCounts {
       .then(
         (tokens) => {
           this.remember(id, tokens);
-          this.options.onCount?.(model, text, tokens);
+          this.options.onCount?.(request, tokens);
         },
         (error: unknown) => this.options.onError?.(error, model),
       )
@@ -115,4 +145,10 @@ export class ExactTokenCounts {
   }
 }
 
-const key = (model: string, text: string) => `${model}\u0000${contentHash(text)}`;
+/** Cache breakpoints do not change what a request counts, so they are left out of its key. */
+export function requestKey(request: CountableRequest): string {
+  const canonical = JSON.stringify({ system: request.system ?? null, messages: request.messages }, (name, value: unknown) =>
+    name === 'cache_control' ? undefined : value,
+  );
+  return `${request.model}\u0000${contentHash(canonical)}`;
+}
