@@ -34,7 +34,7 @@ function project(name: string): string {
 }
 
 test('a plain prompt: one streamed /v1/messages?beta=true call, and Claude Code’s own cost equals Tally’s price', async (t) => {
-  const tools = clientToolsOrSkip(t);
+  const tools = await clientToolsOrSkip(t);
   if (!tools) return;
   const cwd = project('plain');
   fake.requests.length = 0;
@@ -67,7 +67,7 @@ test('a plain prompt: one streamed /v1/messages?beta=true call, and Claude Code�
 });
 
 test('a scripted Read tool call: Claude Code reads the file and sends its content back as a tool_result', async (t) => {
-  const tools = clientToolsOrSkip(t);
+  const tools = await clientToolsOrSkip(t);
   if (!tools) return;
   const cwd = project('reader');
   writeFileSync(join(cwd, 'notes.txt'), 'the secret word is pineapple\n');
@@ -100,7 +100,7 @@ test('a scripted Read tool call: Claude Code reads the file and sends its conten
 });
 
 test('a scripted Bash call runs in the project folder when the tool is allowed', async (t) => {
-  const tools = clientToolsOrSkip(t);
+  const tools = await clientToolsOrSkip(t);
   if (!tools) return;
   const cwd = project('shell');
   fake.requests.length = 0;

@@ -6,10 +6,15 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { findClientTools, type ClientTools } from '../../scripts/client-tools.mjs';
+
+// The install script is an ES module and the tests are CommonJS to TypeScript: its types come in with
+// resolution-mode, its code through a dynamic import.
+import type { ClientTools } from '../../scripts/client-tools.mjs' with { 'resolution-mode': 'import' };
+export type { ClientTools };
 
 /** The installed tools, or undefined after marking the test skipped with the reason (the runner prints it). */
-export function clientToolsOrSkip(t: TestContext): ClientTools | undefined {
+export async function clientToolsOrSkip(t: TestContext): Promise<ClientTools | undefined> {
+  const { findClientTools } = await import('../../scripts/client-tools.mjs');
   const tools = findClientTools();
   if (tools) return tools;
   const reason = 'Claude Code and ccusage are not installed: run `node scripts/client-tools.mjs` (needs the npm registry)';
