@@ -25,8 +25,8 @@ export interface RecordedRequest {
   at: number;
   method: string;
   path: string;
-  /** The query string without `?` (Claude Code sends `beta=true`), '' when none. */
-  query: string;
+  /** Path and query string as sent (e.g. /v1/messages?beta=true). */
+  url: string;
   /** Request headers, lower-cased, with credential values replaced by "[redacted]". */
   headers: Record<string, string>;
   auth: 'bearer' | 'x-api-key' | null;
@@ -74,7 +74,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
+    const url = req.url ?? '/';
+    const path = url.split('?')[0]!;
     const requestId = `req_fake_${(++counter).toString(16).padStart(8, '0')}`;
     res.setHeader('request-id', requestId);
     const raw = await readBody(req);
@@ -85,7 +86,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       at: now(),
       method: req.method ?? 'GET',
       path,
-      query,
+      url,
       headers: redactedHeaders(req),
       auth: null,
       body: undefined,

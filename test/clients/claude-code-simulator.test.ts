@@ -50,8 +50,7 @@ test('a plain prompt: one streamed /v1/messages?beta=true call, and Claude Codeâ
 
   assert.equal(fake.requests.length, 1, `only the essential call: ${fake.requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
   const [request] = fake.requests;
-  assert.equal(request!.path, '/v1/messages');
-  assert.equal(request!.query, 'beta=true');
+  assert.equal(request!.url, '/v1/messages?beta=true');
   assert.equal(request!.auth, 'x-api-key');
   assert.match(request!.headers['user-agent'] ?? '', new RegExp(`^claude-cli/${tools.claudeCodeVersion.replace(/\./g, '\\.')} `));
   assert.match(request!.headers['anthropic-beta'] ?? '', /claude-code-20250219/);

@@ -74,7 +74,7 @@ test('a scripted tool_use streams as content blocks with input_json_delta and st
   assert.equal(delta['delta']['stop_reason'], 'tool_use');
   assert.ok(delta['usage']['output_tokens'] > 0);
   const recorded = fake.requests.at(-1)!;
-  assert.equal(recorded.query, 'beta=true');
+  assert.equal(recorded.url, '/v1/messages?beta=true');
   assert.match(recorded.messageId ?? '', /^msg_/);
 });
 
