@@ -1,13 +1,13 @@
 // The real Claude Code against the simulated API, offline: what it sends, that it completes runs
 // (including tool calls the fake scripts), and that its own cost report agrees with Tally's prices.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { priceUsage, type Usage } from '../../src/core/prices/cost.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/simulator/server.js';
-import { scratchDir } from '../unit/scratch.js';
 import { claudeHome, clientToolsOrSkip, runClaudeCodeOk, type ClaudeHome } from './claudeCode.js';
 
 const KEY = 'sk-ant-claude-code-test';
@@ -21,10 +21,13 @@ let root: string;
 let home: ClaudeHome;
 before(async () => {
   fake = await startFakeAnthropic({ apiKeys: [KEY] });
-  root = scratchDir('tally-claude-code-');
+  root = mkdtempSync(join(tmpdir(), 'tally-claude-code-'));
   home = claudeHome(root);
 });
-after(() => fake.close());
+after(async () => {
+  await fake.close();
+  rmSync(root, { recursive: true, force: true });
+});
 
 /** A project folder for one run (inside the scratch root, removed with it). */
 function project(name: string): string {
