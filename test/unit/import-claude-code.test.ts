@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { importClaudeCode, type ClaudeCodeImportReport } from '../../src/core/import/claudeCodeImport.js';
 import { acquireImportLock, importStatePaths } from '../../src/core/import/importState.js';
+import { LedgerIds } from '../../src/core/import/ledgerIds.js';
 import { buildLedgerEntry, openLedger } from '../../src/core/ledger/index.js';
 import { priceUsage } from '../../src/core/prices/cost.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
@@ -285,4 +286,41 @@ test('a sidechain replay of a message an earlier import recorded is not a new re
     entriesOf(ledgerDir).map((entry) => entry.messageId),
     ['msg_parent', 'msg_side'],
   );
+});
+
+test('the ledger ids a one-shot import looks up by byte search are the ones a full read finds', () => {
+  const { ledgerDir } = setup();
+  const model = resolveModel(table, 'claude-haiku-4-5');
+  const ledger = openLedger(ledgerDir);
+  for (let index = 0; index < 50; index++) {
+    ledger.append(
+      buildLedgerEntry(table, {
+        startedAt: Date.parse(`${DAY}T10:00:00.000Z`) + index,
+        workspace: { path: '/work/alpha', name: 'alpha' },
+        source: index % 2 ? 'gateway' : 'import',
+        requestId: index % 3 ? `req_${index}` : null,
+        messageId: `msg_${index}`,
+        conversationId: index % 2 ? null : 's-1',
+        model,
+        defaultModel: model,
+        usage: { input_tokens: 1, output_tokens: 1 },
+        status: 'ok',
+        durationMs: 0,
+      }),
+    );
+  }
+  const wanted = ['req_7', 'msg_9', 'msg_3', 'req_3', 'req_404', 'msg_"odd'];
+  const targeted = new LedgerIds(ledgerDir);
+  targeted.learn(['2026-11'], wanted);
+  const full = new LedgerIds(ledgerDir);
+  full.refresh(['2026-11']);
+  for (const id of wanted) {
+    assert.equal(targeted.requestSource(id), full.requestSource(id), id);
+    assert.deepEqual(targeted.messageEntries(id), full.messageEntries(id), id);
+  }
+  assert.equal(targeted.requestSource('req_7'), 'gateway');
+  assert.equal(targeted.requestSource('req_3'), undefined, 'entry 3 has no request id');
+  assert.deepEqual(targeted.messageEntries('msg_3'), [
+    { ts: `${DAY}T10:00:00.003Z`, source: 'gateway', requestId: null, conversationId: null },
+  ]);
 });

@@ -140,7 +140,8 @@ export async function importClaudeCode(options: ClaudeCodeImportOptions): Promis
     };
 
     const ids = options.ids ?? new LedgerIds(ledger.dir);
-    ids.refresh(monthsAround(responses.map((response) => response.line.ms)));
+    const wanted = responses.flatMap((response) => [response.messageId, ...(response.line.requestId ? [response.line.requestId] : [])]);
+    ids.learn(monthsAround(responses.map((response) => response.line.ms)), wanted);
     const models = new Map<string, ModelInfo | undefined>();
     const workspaceRoots = [...(options.workspaceRoots ?? [])].sort((a, b) => b.length - a.length);
 

@@ -1,8 +1,9 @@
 // The request and message ids already in the ledger, from any writer (the gateway, an earlier import),
 // read per month file from where the last read stopped: a long-lived caller (the editor) keeps one and
-// pays only for new lines.
+// pays only for new lines. A one-shot caller asking about a few ids has only the lines that mention
+// them parsed (a byte search of the month files), not the whole ledger.
 import * as path from 'node:path';
-import type { LedgerEntry } from '../ledger/entry.js';
+import { parseLedgerEntry, type LedgerEntry } from '../ledger/entry.js';
 import { nodeFileSystem, type LedgerFileSystem } from '../ledger/fileSystem.js';
 import { monthFileName } from '../ledger/paths.js';
 import { scanFile, type ScanPosition } from '../ledger/reader.js';
@@ -14,6 +15,10 @@ export interface RecordedMessage {
   requestId: string | null;
   conversationId: string | null;
 }
+
+const NEWLINE = 0x0a;
+/** Up to this many ids, parsing only the lines that mention them beats reading the month files whole. */
+const TARGETED_IDS_MAX = 500;
 
 export class LedgerIds {
   private readonly requests = new Map<string, string>();
@@ -45,6 +50,40 @@ export class LedgerIds {
         () => {},
       );
       this.positions.set(month, { offset: result.offset, lines: result.lines });
+    }
+  }
+
+  /**
+   * Makes the entries mentioning these ids known: the lines holding them are found by a byte search and
+   * parsed (months already followed are refreshed instead). Beyond a few hundred ids, a full read is cheaper.
+   */
+  learn(months: Iterable<string>, ids: readonly string[]): void {
+    const list = [...months];
+    const followed = list.filter((month) => this.positions.has(month));
+    const rest = list.filter((month) => !this.positions.has(month));
+    this.refresh(followed);
+    if (ids.length > TARGETED_IDS_MAX) return this.refresh(rest);
+    const needles = ids.map((id) => Buffer.from(JSON.stringify(id)));
+    for (const month of rest) {
+      const file = path.join(this.dir, monthFileName(month));
+      const size = this.fs.size(file) ?? 0;
+      if (size === 0) continue;
+      const bytes = this.fs.read(file, 0, size);
+      const starts = new Set<number>();
+      for (const needle of needles) {
+        for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + needle.length)) {
+          starts.add(bytes.lastIndexOf(NEWLINE, at) + 1);
+        }
+      }
+      for (const start of starts) {
+        const end = bytes.indexOf(NEWLINE, start);
+        if (end === -1) continue; // a line still being written
+        try {
+          this.add(parseLedgerEntry(JSON.parse(bytes.toString('utf8', start, end))));
+        } catch {
+          // not an entry the ledger's readers accept either
+        }
+      }
     }
   }
 
