@@ -7,6 +7,7 @@ import { importCommand } from './import.js';
 import { pricesCommand } from './prices.js';
 import { routeCommand } from './route.js';
 import { reportCommand } from './report.js';
+import { statuslineCommand } from './statusline.js';
 
 /** Every `tally` subcommand, by name. */
 export const commands: Record<string, Command> = {
@@ -18,4 +19,5 @@ export const commands: Record<string, Command> = {
   report: reportCommand,
   chat: chatCommand,
   import: importCommand,
+  statusline: statuslineCommand,
 };

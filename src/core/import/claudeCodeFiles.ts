@@ -36,6 +36,12 @@ export async function listLogFiles(projectDirs: readonly string[]): Promise<stri
   return [...new Set(files)].sort();
 }
 
+/** One session's logs: its transcript and the subagent transcripts in the folder named after it. */
+export async function sessionLogFiles(transcript: string): Promise<string[]> {
+  const folder = transcript.replace(/\.jsonl$/, '');
+  return [transcript, ...(folder === transcript ? [] : await listLogFiles([folder]))];
+}
+
 /** The session a log file belongs to: projects/<project>/<session>.jsonl, or projects/<project>/<session>/…/x.jsonl. */
 export function sessionOfFile(projects: string, file: string): string {
   const parts = path.relative(projects, file).split(path.sep);

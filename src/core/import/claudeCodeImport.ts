@@ -25,6 +25,8 @@ export const DEFAULT_SETTLE_MS = 10_000;
 export interface ClaudeCodeImportOptions {
   /** The `projects` folders (claudeProjectDirs). */
   projectDirs: readonly string[];
+  /** Only these log files (one session's, for the status line); the record of the others is kept. */
+  files?: readonly string[];
   ledger: Ledger;
   priceTable: PriceTable;
   /** Folders a cwd inside them is recorded against (the editor's workspace folders); else the cwd itself is the workspace. */
@@ -95,7 +97,7 @@ export async function importClaudeCode(options: ClaudeCodeImportOptions): Promis
   if (!release) return { ...report, locked: true };
   try {
     const state = loadImportState(paths.state);
-    const files = await listLogFiles(options.projectDirs);
+    const files = options.files ? [...options.files] : await listLogFiles(options.projectDirs);
     report.files.total = files.length;
 
     const lines: LoggedLine[] = [];
@@ -175,8 +177,8 @@ export async function importClaudeCode(options: ClaudeCodeImportOptions): Promis
     }
     report.imported.usd = roundUsd(report.imported.usd);
 
-    // Files no longer listed drop out; a held response's file is read again from its first line.
-    const saved: Record<string, FileReadState> = {};
+    // Files no longer listed drop out (unless only some were asked for); a held response's file is read again from its first line.
+    const saved: Record<string, FileReadState> = options.files ? { ...state.files } : {};
     for (const [file, read] of reads) saved[file] = { ...read.stamp, offset: Math.min(read.end, holdFrom.get(file) ?? Infinity) };
     saveImportState(paths.dir, paths.state, { version: 1, files: saved });
   } finally {
