@@ -72,6 +72,7 @@ function emptyTotals(): ImportedTotals {
 }
 
 const KEPT_EXAMPLES = 5;
+const YIELD_EVERY = 200;
 
 export async function importClaudeCode(options: ClaudeCodeImportOptions): Promise<ClaudeCodeImportReport> {
   const now = options.now ?? Date.now;
@@ -174,6 +175,8 @@ export async function importClaudeCode(options: ClaudeCodeImportOptions): Promis
       }
       ledger.append(entry);
       addImported(report.imported, entry);
+      // A first import appends thousands: let the host (the editor) breathe in between.
+      if (report.imported.requests % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     report.imported.usd = roundUsd(report.imported.usd);
 

@@ -24,11 +24,18 @@ export class LedgerIds {
   private readonly requests = new Map<string, string>();
   private readonly messages = new Map<string, RecordedMessage[]>();
   private readonly positions = new Map<string, ScanPosition>();
+  private readonly fs: LedgerFileSystem;
 
+  /**
+   * @param follow read whole month files and keep following them (a long-lived caller: later reads cost
+   *   only the new lines) instead of searching them for the few ids asked about
+   */
   constructor(
     readonly dir: string,
-    private readonly fs: LedgerFileSystem = nodeFileSystem,
-  ) {}
+    private readonly options: { follow?: boolean; fs?: LedgerFileSystem } = {},
+  ) {
+    this.fs = options.fs ?? nodeFileSystem;
+  }
 
   /** Reads what was appended to these months' files (YYYY-MM) since the last call. */
   refresh(months: Iterable<string>): void {
@@ -59,6 +66,7 @@ export class LedgerIds {
    */
   learn(months: Iterable<string>, ids: readonly string[]): void {
     const list = [...months];
+    if (this.options.follow) return this.refresh(list);
     const followed = list.filter((month) => this.positions.has(month));
     const rest = list.filter((month) => !this.positions.has(month));
     this.refresh(followed);
