@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Budget } from '../core/budget/index.js';
-import type { Ledger } from '../core/ledger/index.js';
+import type { Ledger, LedgerEntry } from '../core/ledger/index.js';
 import type { PriceTable } from '../core/prices/priceTable.js';
 import { defaultRouterConfig } from '../core/router/index.js';
 import { estimateTextTokens } from '../core/tokens/estimator.js';
@@ -76,8 +76,8 @@ export interface Gateway {
   revokeToken(token: string): void;
   /** Requests being relayed now. */
   inFlight(): number;
-  /** Ledger entries the ledger has not taken yet (kept and retried). */
-  pendingEntries(): number;
+  /** Entries the ledger has not taken yet (kept and retried with each new entry and at close). */
+  pendingEntries(): LedgerEntry[];
   /**
    * Stops taking requests, lets those in flight finish for up to `graceMs` (default 10 s), then
    * cuts the rest; every one that reached the upstream has its ledger entry before this resolves.
@@ -323,7 +323,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       server.closeAllConnections();
       await stopped;
       upstream.agent.destroy();
-      if (recorder.retry() > 0) problem(`${recorder.pending()} ledger entries could not be written`);
+      if (recorder.retry() > 0) problem(`${recorder.pending().length} ledger entries could not be written`);
     },
   };
 }

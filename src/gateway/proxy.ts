@@ -74,7 +74,7 @@ export function forward(upstream: Upstream, request: ForwardRequest, res: http.S
   };
   res.once('close', onClientClose);
 
-  const send = (attempt: number) => {
+  const send = () => {
     const base = upstream.url.pathname.replace(/\/+$/, '');
     const outgoing = upstream.request({
       protocol: upstream.url.protocol,
@@ -91,15 +91,13 @@ export function forward(upstream: Upstream, request: ForwardRequest, res: http.S
     outgoing.once('finish', () => (result.reached = true));
     outgoing.once('response', (upstreamRes) => relay(upstreamRes));
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      if (settled || current !== outgoing) return;
-      // A kept-alive socket the server had just closed: the request never got there, so send it once more on a new one.
-      if (attempt === 0 && outgoing.reusedSocket && error.code === 'ECONNRESET' && result.status === null) {
-        result.reached = false;
-        return send(1);
-      }
+      if (settled) return;
+      // No retry here, even on a kept-alive socket the server had just closed: a request that got
+      // there may have been billed, so the client (which retries connection errors) decides.
       result.error = error;
-      if (result.status === null) return settle(); // the caller answers the client (nothing was relayed yet)
-      res.destroy();
+      // The client sees what it would have seen without the gateway: the connection cut. Before
+      // anything was sent the caller answers instead (there is nothing to be faithful to).
+      if (result.reached || result.status !== null) res.destroy();
       settle();
     });
     outgoing.end(request.body ?? undefined);
@@ -147,7 +145,7 @@ export function forward(upstream: Upstream, request: ForwardRequest, res: http.S
     });
   };
 
-  send(0);
+  send();
   return {
     done,
     abort: () => {

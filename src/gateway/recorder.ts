@@ -32,7 +32,7 @@ export interface Recorder {
   /** Appends the request's entry (or keeps it for a retry); returns it. */
   record(request: FinishedRequest): LedgerEntry;
   /** Entries still waiting for the ledger. */
-  pending(): number;
+  pending(): LedgerEntry[];
   /** Tries the waiting entries again; returns how many are still waiting. */
   retry(): number;
 }
@@ -90,7 +90,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       if (retry() > 0 || !append(entry)) waiting.push(entry);
       return entry;
     },
-    pending: () => waiting.length,
+    pending: () => [...waiting],
     retry,
   };
 }
