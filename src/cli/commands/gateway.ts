@@ -81,11 +81,9 @@ export const gatewayCommand: Command = {
       throw error;
     });
 
-    if (values.json) writeJson(io, { baseUrl: gateway.baseUrl, port: gateway.port });
-    else io.stdout(`tally gateway: listening; set ANTHROPIC_BASE_URL=${gateway.baseUrl}\n`);
-
     // Runs until SIGTERM or Ctrl-C; requests in flight finish (or are cut after the grace period) with their ledger entries.
-    await new Promise<void>((done) => {
+    // The handlers are in place before the ready line, so a signal sent as soon as it is read is handled.
+    const stopped = new Promise<void>((done) => {
       let signals = 0;
       const finished = () => {
         process.removeListener('SIGTERM', stop);
@@ -98,6 +96,9 @@ export const gatewayCommand: Command = {
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
     });
+    if (values.json) writeJson(io, { baseUrl: gateway.baseUrl, port: gateway.port });
+    else io.stdout(`tally gateway: listening; set ANTHROPIC_BASE_URL=${gateway.baseUrl}\n`);
+    await stopped;
     const unwritten = gateway.pendingEntries();
     if (unwritten.length === 0) return 0;
     // Never lost: what the ledger would not take goes to stderr, one JSON line per entry, to append by hand.
