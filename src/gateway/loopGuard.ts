@@ -17,7 +17,8 @@ export interface LoopFinding {
  */
 export function findToolLoop(body: Json, repeats: number): LoopFinding | null {
   if (repeats < 2) return null;
-  const messages = messagesOf(body);
+  // System messages inside `messages` (reminders Claude Code adds after a tool result) are not turns.
+  const messages = messagesOf(body).filter((message) => message.role !== 'system');
   const last = messages.at(-1);
   if (!last || last.role !== 'user' || !contentBlocks(last.content).some((block) => block['type'] === 'tool_result')) return null;
   let signature: string | null = null;

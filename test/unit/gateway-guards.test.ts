@@ -83,10 +83,14 @@ test('max_tokens is lowered to what the budget can pay for; concurrent requests 
   assert.equal(ledgerUsd(rig.entries().slice(1)), billedUsd(rig.fake), 'the ledger has exactly what was billed');
 });
 
-const toolCall = (input: unknown) => [
-  { role: 'assistant', content: [{ type: 'tool_use', id: `t${Math.random()}`, name: 'read_file', input }] },
-  { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x', content: 'same output' }] },
-];
+let callNumber = 0;
+const toolCall = (input: unknown) => {
+  const id = `toolu_${++callNumber}`;
+  return [
+    { role: 'assistant', content: [{ type: 'tool_use', id, name: 'read_file', input }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: 'same output' }] },
+  ];
+};
 
 test('the loop guard refuses the third identical tool call in a row, sending nothing; different input or the guard off lets it through', async () => {
   const rig = await startRig();
@@ -109,6 +113,14 @@ test('the loop guard refuses the third identical tool call in a row, sending not
     (error.error as { error: { message: string } }).error.message,
     /^Tally: loop guard: the same tool call read_file\(\{"n":1,"path":"a.ts"\}\) was made 3 times in a row, so this request was not sent/,
   );
+  // A system reminder after the last tool result (as Claude Code sends) does not hide the loop.
+  const reminded = await ask([
+    ...toolCall({ q: 2 }),
+    ...toolCall({ q: 2 }),
+    ...toolCall({ q: 2 }),
+    { role: 'system', content: 'reminder' },
+  ]).catch((e: unknown) => e);
+  assert.ok(reminded instanceof Anthropic.BadRequestError);
   assert.equal(rig.fake.requests.length, 2);
   assert.equal(rig.entries().length, 2);
 
