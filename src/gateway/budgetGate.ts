@@ -10,8 +10,8 @@ import type { ModelInfo } from '../core/prices/schema.js';
 export interface SpendRequest {
   workspacePath: string;
   model: ModelInfo;
-  /** An upper estimate of the prompt's tokens. */
-  promptTokens: number;
+  /** An upper estimate of the prompt's tokens; asked only when a budget applies (counting a long prompt takes time). */
+  promptTokens: () => number;
   /** max_tokens as the client asked for it. */
   maxTokens: number;
   /** thinking.budget_tokens when extended thinking is on (max_tokens must stay above it). */
@@ -70,7 +70,8 @@ export function createBudgetGate(
       const date = utcDate(request.at);
       const spend = ledger.spend(request.workspacePath);
       const reserved = inFlight.get(request.workspacePath) ?? 0;
-      const worst = (outputTokens: number) => worstCaseUsd(table, request.model, request.promptTokens, outputTokens, date);
+      const promptTokens = request.promptTokens();
+      const worst = (outputTokens: number) => worstCaseUsd(table, request.model, promptTokens, outputTokens, date);
       const fits = (usd: number) =>
         checkBudget({
           budget: { ...budget, confirmAboveUsd: null },

@@ -212,7 +212,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const decision = gate.admit({
         workspacePath: workspace.path,
         model: model(),
-        promptTokens: Math.ceil(estimatePrompt() * ESTIMATE_MARGIN),
+        promptTokens: () => Math.ceil(estimatePrompt() * ESTIMATE_MARGIN),
         maxTokens,
         thinkingBudget,
         at: startedAt,
