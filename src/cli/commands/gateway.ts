@@ -1,7 +1,7 @@
-import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { parseBudget } from '../../core/budget/index.js';
+import { openBudgetGuard, parseBudget } from '../../core/budget/index.js';
 import { InputError } from '../../core/errors.js';
 import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
 import { defaultRouterConfig, parseRouterConfig } from '../../core/router/index.js';
@@ -56,7 +56,8 @@ export const gatewayCommand: Command = {
       : defaultRouterConfig;
     const workspaceDir = resolve(values.workspace ?? process.cwd());
     const ledgerDir = resolveLedgerDir(values.ledger, io.env, homedir(), process.platform);
-    checkWritable(ledgerDir);
+    const ledger = openLedger(ledgerDir, { priceTable: table });
+    ledger.checkWritable(); // before listening: no request is paid for that could not be recorded
     const token = values['token-file'] ? tokenFromFile(values['token-file']) : undefined;
 
     const policy: GatewayPolicy = {
@@ -69,7 +70,8 @@ export const gatewayCommand: Command = {
       port,
       upstream,
       priceTable: table,
-      ledger: openLedger(ledgerDir, { priceTable: table }),
+      ledger,
+      budgetGuard: openBudgetGuard(ledgerDir, ledger),
       workspace: { path: workspaceDir, name: basename(workspaceDir) },
       ...(token ? { token } : {}),
       apiKey: () => io.env['ANTHROPIC_API_KEY']?.trim() || undefined,
@@ -99,14 +101,7 @@ export const gatewayCommand: Command = {
     if (values.json) writeJson(io, { baseUrl: gateway.baseUrl, port: gateway.port });
     else io.stdout(`tally gateway: listening; set ANTHROPIC_BASE_URL=${gateway.baseUrl}\n`);
     await stopped;
-    const unwritten = gateway.pendingEntries();
-    if (unwritten.length === 0) return 0;
-    // Never lost: what the ledger would not take goes to stderr, one JSON line per entry, to append by hand.
-    io.stderr(
-      `tally gateway: ${unwritten.length} ledger entries could not be written to ${ledgerDir}; here they are, one JSON line each:\n`,
-    );
-    for (const entry of unwritten) io.stderr(`${JSON.stringify(entry)}\n`);
-    return 1;
+    return 0;
   },
 };
 
@@ -129,23 +124,6 @@ function parseLoopGuard(value: string | undefined): number | null {
   const repeats = Number(value);
   if (!Number.isInteger(repeats) || repeats < 2) throw new InputError(`--loop-guard expects "off" or a whole number ≥ 2, got "${value}"`);
   return repeats;
-}
-
-/** Checked before listening, so no request is paid for that could not be recorded. */
-function checkWritable(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? 'not writable'
-        : code === 'ENOTDIR' || code === 'EEXIST'
-          ? 'not a directory'
-          : (error as Error).message;
-    throw new InputError(`ledger directory ${dir}: ${why}`);
-  }
 }
 
 /** The token in the file, or a new one written there (readable by the user only) when the file does not exist. */
