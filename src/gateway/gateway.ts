@@ -22,8 +22,8 @@ import { forward, openUpstream, type Forwarding } from './proxy.js';
 import { createRecorder, pricedModel } from './recorder.js';
 import { estimatePromptTokens, lastUserText, parseBody, type Json } from './requestBody.js';
 import { GatewayRouter, type RoutingPolicy } from './routing.js';
+import { DEFAULT_UPSTREAM } from './upstreamUrl.js';
 
-export const DEFAULT_UPSTREAM = 'https://api.anthropic.com';
 /** The Messages API's own request limit. */
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 

@@ -5,7 +5,15 @@ import { openBudgetGuard, parseBudget } from '../../core/budget/index.js';
 import { InputError } from '../../core/errors.js';
 import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
 import { defaultRouterConfig, parseRouterConfig } from '../../core/router/index.js';
-import { DEFAULT_LOOP_REPEATS, DEFAULT_UPSTREAM, isTokenShaped, newToken, startGateway, type GatewayPolicy } from '../../gateway/index.js';
+import {
+  DEFAULT_LOOP_REPEATS,
+  DEFAULT_UPSTREAM,
+  isTokenShaped,
+  newToken,
+  startGateway,
+  upstreamProblem,
+  type GatewayPolicy,
+} from '../../gateway/index.js';
 import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
 import { decodeText, readFileOrThrow } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
@@ -106,15 +114,8 @@ export const gatewayCommand: Command = {
 };
 
 function checkUpstream(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InputError(`--upstream "${raw}" is not a URL (expected e.g. ${DEFAULT_UPSTREAM})`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new InputError(`--upstream "${raw}" must start with http:// or https://`);
-  if (url.username || url.password) throw new InputError('--upstream must not contain a user name or password');
+  const problem = upstreamProblem(raw);
+  if (problem) throw new InputError(`--upstream ${problem}`);
   return raw;
 }
 

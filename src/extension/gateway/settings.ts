@@ -1,7 +1,7 @@
 // tally.gateway.* as the extension reads them: validated, and for the settings that decide where
 // requests go or what they carry, only the user's own value (a cloned repository's
 // .vscode/settings.json must not turn the gateway on, point it elsewhere or change requests).
-import { DEFAULT_LOOP_REPEATS, DEFAULT_UPSTREAM } from '../../gateway/index.js';
+import { DEFAULT_LOOP_REPEATS, DEFAULT_UPSTREAM, isTallyGatewayUrl, upstreamProblem } from '../../gateway/index.js';
 
 export interface GatewaySettings {
   /** null: not decided yet, so the user is asked once. */
@@ -89,18 +89,6 @@ export function resolveGatewaySettings(read: (key: GatewaySettingKey) => Setting
   return { settings, problems, ignoredFromWorkspace };
 }
 
-export function upstreamProblem(raw: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return `"${raw}" is not a URL (e.g. ${DEFAULT_UPSTREAM})`;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `"${raw}" must start with http:// or https://`;
-  if (url.username || url.password) return 'must not contain a user name or password';
-  return null;
-}
-
 export type Consent = 'accepted' | 'declined' | undefined;
 
 /** Run when the user said so in settings, or accepted the one-time question; ask when neither happened yet. */
@@ -120,13 +108,4 @@ export function chooseUpstream(settings: GatewaySettings, env: NodeJS.ProcessEnv
   const inherited = env['ANTHROPIC_BASE_URL']?.trim();
   if (inherited && !upstreamProblem(inherited) && !isTallyGatewayUrl(inherited)) return inherited;
   return DEFAULT_UPSTREAM;
-}
-
-export function isTallyGatewayUrl(raw: string): boolean {
-  try {
-    const url = new URL(raw);
-    return (url.hostname === '127.0.0.1' || url.hostname === 'localhost') && url.pathname.startsWith('/t/');
-  } catch {
-    return false;
-  }
 }
