@@ -220,7 +220,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       workspace,
       client: clientName(rawHeader(req.rawHeaders, 'user-agent'), rawHeader(req.rawHeaders, 'x-title')),
       requestId: result.requestId,
-      requestedModel: prepared.requestedModel(),
+      requestedModel: prepared.requestedModel,
       routed: prepared.routed,
       reasons: prepared.reasons,
       upstreamStatus: result.status,
