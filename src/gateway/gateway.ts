@@ -108,6 +108,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     active.add(exchange);
     void exchange.finished.finally(() => active.delete(exchange));
   });
+  // Clients keep connections open between an agent's steps: closing an idle one just as a client
+  // reuses it costs that client a failed request, so idle connections are kept longer than Node's 5 s.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse, onForward: (forwarding: Forwarding) => void): Promise<void> {
     const startedAt = clock();
