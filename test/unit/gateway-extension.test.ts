@@ -108,6 +108,7 @@ test('registerGateway: asks once, then meters the terminals (ANTHROPIC_BASE_URL)
   const { registerGateway } = await import('../../src/extension/gateway/index.js');
   const ledgerDir = scratchDir('tally-gateway-ext-');
   const logs: string[] = [];
+  let trusted = false;
   const services = {
     settings: () => DEFAULT_SETTINGS,
     onDidChangeSettings: new FakeEmitter<typeof DEFAULT_SETTINGS>().event,
@@ -119,6 +120,7 @@ test('registerGateway: asks once, then meters the terminals (ANTHROPIC_BASE_URL)
     workspace: () => ({ path: '/home/dev/site', name: 'site' }),
     onDidRecordSpend: new FakeEmitter<never>().event,
     getApiKey: () => Promise.resolve(KEY),
+    isTrusted: () => trusted,
     log: { info: (text: string) => logs.push(text), warn: (text: string) => logs.push(text) },
   };
   vscode.user['upstream'] = fake.url;
@@ -126,6 +128,12 @@ test('registerGateway: asks once, then meters the terminals (ANTHROPIC_BASE_URL)
   const context = vscode.context();
   const registration = registerGateway(context as never, services as never);
   try {
+    // Restricted Mode: nothing runs, nothing is asked, until the workspace is trusted.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(vscode.messages.length, 0);
+    assert.equal(registration.baseUrl(), undefined);
+    trusted = true;
+    vscode.trustGranted.fire();
     await waitFor(() => vscode.env.has('ANTHROPIC_BASE_URL'));
     assert.equal(vscode.messages.length, 1, 'asked once');
     assert.match(vscode.messages[0]!, /meter Claude Code, Cline, aider and scripts/);

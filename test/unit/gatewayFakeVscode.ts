@@ -28,6 +28,7 @@ export interface FakeVscode {
   clipboard: string;
   commands: Map<string, () => unknown>;
   configChanged: FakeEmitter<{ affectsConfiguration(section: string): boolean }>;
+  trustGranted: FakeEmitter<void>;
   /** Changes a user setting and fires the change event, as the Settings editor does. */
   setUser(key: string, value: unknown): void;
   context(): FakeContext;
@@ -67,6 +68,7 @@ export function installFakeVscode(): FakeVscode {
     clipboard: '',
     commands: new Map(),
     configChanged: new FakeEmitter(),
+    trustGranted: new FakeEmitter(),
     setUser(key, value) {
       fake.user[key] = value;
       fake.configChanged.fire({ affectsConfiguration: (section) => `tally.gateway.${key}`.startsWith(section) });
@@ -104,6 +106,7 @@ export function installFakeVscode(): FakeVscode {
       }),
       onDidChangeConfiguration: fake.configChanged.event,
       onDidChangeWorkspaceFolders: new FakeEmitter<void>().event,
+      onDidGrantWorkspaceTrust: fake.trustGranted.event,
     },
     window: {
       showInformationMessage: (message: string) => {

@@ -195,6 +195,9 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
       if (error instanceof Anthropic.APIError && error.requestID) state.requestId ??= error.requestID;
       // An error status before any stream: the server answered and did not bill (a stream's own error events have no status).
       if (error instanceof Anthropic.APIError && error.status !== undefined && !state.usage.started) state.rejected = true;
+      if (error instanceof Anthropic.APIConnectionTimeoutError) {
+        state.usage.unanswered(`no response within ${timeoutMs / 1000}s, so the server may have processed the request`);
+      }
       const outputTokensSoFar = state.usage.started ? state.usage.reading(estimate).usage.output_tokens : null;
       return finish('error', failure(error, { model: request.model, outputTokensSoFar, requestId: state.requestId }));
     } finally {

@@ -40,7 +40,15 @@ export class StreamUsage {
     this.reported = merged;
   }
 
-  /** Whether the server said anything about usage (a stream that began). */
+  /**
+   * The server took the request but never answered within the timeout: it may still have processed
+   * (and billed) it, so the prompt is recorded at Tally's estimate rather than not at all.
+   */
+  unanswered(reason: string): void {
+    this.problem ??= reason;
+  }
+
+  /** Whether the server said anything about usage (a stream that began), or may have processed the request. */
   get started(): boolean {
     return this.reported !== null || this.problem !== null;
   }

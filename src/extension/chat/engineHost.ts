@@ -20,6 +20,15 @@ export function missingKeyNotice(): Notice {
   };
 }
 
+/** Restricted Mode: Tally shows costs, spend and budgets, and sends nothing until the workspace is trusted. */
+export function untrustedNotice(): Notice {
+  return {
+    kind: 'untrusted',
+    message: 'Restricted Mode: Tally shows estimates and spend here, but sends no requests until you trust this workspace.',
+    action: 'workbench.trust.manage',
+  };
+}
+
 export function createEngineProvider(
   services: HostServices,
   cache: CacheModel,
@@ -39,6 +48,7 @@ export function createEngineProvider(
   };
 
   return async () => {
+    if (!services.isTrusted()) return untrustedNotice();
     const key = await services.getApiKey();
     if (!key) return missingKeyNotice();
     const settings = services.settings();

@@ -93,7 +93,8 @@ export function registerGateway(context: vscode.ExtensionContext, services: Tall
 
   async function reconcile(): Promise<void> {
     if (disposed) return;
-    const decision = gatewayDecision(settings, context.globalState.get<Consent>(CONSENT_KEY));
+    // Restricted Mode sends nothing: the gateway waits until the workspace is trusted.
+    const decision = services.isTrusted() ? gatewayDecision(settings, context.globalState.get<Consent>(CONSENT_KEY)) : 'off';
     if (decision === 'ask') void ask();
     if (decision !== 'run') {
       await stop(RESTART_GRACE_MS);
@@ -214,6 +215,7 @@ export function registerGateway(context: vscode.ExtensionContext, services: Tall
     // The ledger directory, prices and tier models come from the other tally.* settings.
     services.onDidChangeSettings(() => void schedule()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void schedule()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void schedule()),
   ];
   void schedule();
 
