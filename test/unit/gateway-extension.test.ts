@@ -129,7 +129,7 @@ test('registerGateway: asks once, then meters the terminals (ANTHROPIC_BASE_URL)
   const registration = registerGateway(context as never, services as never);
   try {
     // Restricted Mode: nothing runs, nothing is asked, until the workspace is trusted.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await registration.settled();
     assert.equal(vscode.messages.length, 0);
     assert.equal(registration.baseUrl(), undefined);
     trusted = true;

@@ -24,6 +24,8 @@ const SHUTDOWN_GRACE_MS = 2_000;
 export interface GatewayRegistration extends vscode.Disposable {
   /** The base URL terminals get, while the gateway runs. */
   baseUrl(): string | undefined;
+  /** Resolves once the last change (settings, trust, a restart) has been applied. */
+  settled(): Promise<void>;
   /** Stops the gateway; every request that reached the upstream has its ledger entry when this resolves (for deactivate). */
   stop(): Promise<void>;
 }
@@ -221,6 +223,7 @@ export function registerGateway(context: vscode.ExtensionContext, services: Tall
 
   const registration: GatewayRegistration = {
     baseUrl: () => running?.gateway.baseUrl,
+    settled: () => queue,
     stop: async () => {
       disposed = true;
       await queue;
