@@ -206,7 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   function answerUnreached(res: ServerResponse, result: ForwardResult): void {
     if (result.reached || result.clientGone) return;
     const why = result.error ? `: ${result.error.message}` : '';
-    sendApiError(res, 502, 'api_error', `Tally gateway: could not reach the upstream ${upstream.url.origin}${why}`);
+    sendApiError(res, 502, 'api_error', `Tally gateway: could not reach the upstream ${upstream.url.origin}${why}`, true);
   }
 
   function record(

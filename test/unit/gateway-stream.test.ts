@@ -139,6 +139,7 @@ test('an upstream that cannot be reached is a 502 with no ledger entry (nothing 
   const response = await rawRequest(`${rig.gateway.baseUrl}/v1/messages`, { headers: apiHeaders, body: messagesBody('anyone there?') });
   assert.equal(response.status, 502);
   assert.equal(JSON.parse(response.body.toString('utf8')).error.type, 'api_error');
+  assert.equal(response.headers['x-should-retry'], undefined, 'the client may retry as it would any 5xx');
   assert.equal(rig.entries().length, 0);
 });
 
