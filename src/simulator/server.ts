@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PromptCache, type CacheUsage } from './cache.js';
 import { FaultQueue, parseFault, type Fault, type FaultInput } from './faults.js';
+import { modelsResponse } from './models.js';
 import { parsePrompt, RequestRejection, type ParsedPrompt } from './prompt.js';
 import { apiBlock, composeReply, scriptedReply } from './reply.js';
 import { parseScriptedReply, ReplyScript, type ScriptedReplyInput } from './script.js';
@@ -51,6 +52,11 @@ export interface FakeAnthropic {
 }
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const RATE_LIMIT_HEADERS: ReadonlyArray<[string, string]> = [
+  ['anthropic-ratelimit-requests-limit', '4000'],
+  ['anthropic-ratelimit-input-tokens-limit', '2000000'],
+  ['anthropic-ratelimit-output-tokens-limit', '400000'],
+];
 
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const clock = options.clock ?? Date.now;
@@ -103,9 +109,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     };
 
     const isMessages = path === '/v1/messages';
-    if (req.method !== 'POST' || (!isMessages && path !== '/v1/messages/count_tokens')) {
-      return reject(404, 'not_found_error', `Not Found: ${req.method} ${path}`);
-    }
+    const isModels = path === '/v1/models' || path.startsWith('/v1/models/');
+    const wrongRoute = isModels ? req.method !== 'GET' : req.method !== 'POST' || (!isMessages && path !== '/v1/messages/count_tokens');
+    if (wrongRoute) return reject(404, 'not_found_error', `Not Found: ${req.method} ${path}`);
     const credential = readCredential(req);
     record.auth = credential?.scheme ?? null;
     if (!credential || !credential.key || (keys && !keys.has(credential.key))) {
@@ -113,6 +119,18 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
     if (!req.headers['anthropic-version']) {
       return reject(400, 'invalid_request_error', 'anthropic-version: header is required');
+    }
+    // The real API reports the organisation's rate limits on every authenticated answer.
+    for (const [name, value] of RATE_LIMIT_HEADERS) res.setHeader(name, value);
+    if (isModels) {
+      try {
+        const listed = modelsResponse(path, new URLSearchParams(url.slice(path.length)));
+        record.status = 200;
+        return sendJson(res, 200, listed);
+      } catch (error) {
+        if (error instanceof RequestRejection) return reject(error.status, error.type, error.message);
+        throw error;
+      }
     }
     try {
       record.body = JSON.parse(raw.toString('utf8'));
