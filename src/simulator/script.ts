@@ -3,6 +3,7 @@
 // A reply holding a tool_use waits for a request that offers that tool (a model can only call tools it
 // was given), so a client's side requests without tools do not use it up.
 import * as v from 'valibot';
+import { parseOrThrow } from '../core/validation.js';
 
 const TextBlock = v.strictObject({ type: v.literal('text'), text: v.pipe(v.string(), v.nonEmpty()) });
 const ToolUseBlock = v.strictObject({
@@ -21,11 +22,7 @@ export type ScriptedReply = v.InferOutput<typeof ScriptedReplySchema>;
 export type ScriptedBlock = ScriptedReply['content'][number];
 
 export function parseScriptedReply(input: unknown): ScriptedReply {
-  const result = v.safeParse(ScriptedReplySchema, input);
-  if (result.success) return result.output;
-  const issue = result.issues[0];
-  const path = (issue.path ?? []).map((item) => String(item.key)).join('.');
-  throw new Error(`bad scripted reply${path ? ` at ${path}` : ''}: ${issue.message}`);
+  return parseOrThrow(ScriptedReplySchema, input, 'scripted reply');
 }
 
 export class ReplyScript {

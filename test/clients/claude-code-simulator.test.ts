@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { priceUsage, type Usage } from '../../src/core/prices/cost.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/simulator/server.js';
-import { claudeHome, clientToolsOrSkip, runClaudeCodeOk, type ClaudeHome } from './claudeCode.js';
+import { claudeHome, clientToolsOrSkip, runClaudeCodeOk, type ClaudeCodeOptions, type ClaudeHome, type ClientTools } from './claudeCode.js';
 
 const KEY = 'sk-ant-claude-code-test';
 const table = bundledPriceTable();
@@ -29,6 +29,11 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** `claude -p PROMPT` in `cwd` against the fake. */
+function run(tools: ClientTools, cwd: string, prompt: string, extra: Partial<ClaudeCodeOptions> = {}) {
+  return runClaudeCodeOk({ claudeBin: tools.claudeBin, home, baseUrl: fake.url, apiKey: KEY, cwd, prompt, ...extra });
+}
+
 /** A project folder for one run (inside the scratch root, removed with it). */
 function project(name: string): string {
   const dir = join(root, name);
@@ -42,14 +47,7 @@ test('a plain prompt: one streamed /v1/messages?beta=true call, and Claude Codeâ
   const cwd = project('plain');
   fake.requests.length = 0;
 
-  const result = await runClaudeCodeOk({
-    claudeBin: tools.claudeBin,
-    home,
-    baseUrl: fake.url,
-    apiKey: KEY,
-    cwd,
-    prompt: 'hello [[tokens:40]]',
-  });
+  const result = await run(tools, cwd, 'hello [[tokens:40]]');
 
   assert.equal(fake.requests.length, 1, `only the essential call: ${fake.requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
   const [request] = fake.requests;
@@ -82,14 +80,7 @@ test('a scripted Read tool call: Claude Code reads the file and sends its conten
   });
   fake.scriptReply({ content: [{ type: 'text', text: 'The secret word is pineapple.' }] });
 
-  const result = await runClaudeCodeOk({
-    claudeBin: tools.claudeBin,
-    home,
-    baseUrl: fake.url,
-    apiKey: KEY,
-    cwd,
-    prompt: 'What is in notes.txt?',
-  });
+  const result = await run(tools, cwd, 'What is in notes.txt?');
 
   assert.equal(result.result, 'The secret word is pineapple.');
   assert.equal(result.num_turns, 2);
@@ -108,16 +99,7 @@ test('a scripted Bash call runs in the project folder when the tool is allowed',
   fake.requests.length = 0;
   fake.scriptReply({ content: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo tally-was-here', description: 'Say hello' } }] });
 
-  const result = await runClaudeCodeOk({
-    claudeBin: tools.claudeBin,
-    home,
-    baseUrl: fake.url,
-    apiKey: KEY,
-    cwd,
-    prompt: 'say hello from the shell',
-    model: 'claude-haiku-4-5',
-    args: ['--allowedTools', 'Bash(echo:*)'],
-  });
+  const result = await run(tools, cwd, 'say hello from the shell', { model: 'claude-haiku-4-5', args: ['--allowedTools', 'Bash(echo:*)'] });
 
   assert.equal(result.num_turns, 2);
   assert.deepEqual(Object.keys(result.modelUsage), ['claude-haiku-4-5']);

@@ -145,5 +145,5 @@ test('a scripted tool call waits for a request that offers the tool; times repea
     body: JSON.stringify({ content: [{ type: 'tool_use', name: 'X' }] }),
   });
   assert.equal(bad.status, 400);
-  assert.match(await bad.text(), /bad scripted reply at content\.0\.input/);
+  assert.match(await bad.text(), /scripted reply: content\[0\] \(X\)\.input: /);
 });
