@@ -226,6 +226,14 @@ test('Tally prices models ccusage’s offline table does not, matching Claude Co
       `session ${result.session_id}: Claude Code $${result.total_cost_usd}, Tally $${usd}`,
     );
   }
+  for (const name of [...new Set(models.map((model) => model.modelName))].sort()) {
+    const theirs = models.filter((model) => model.modelName === name);
+    const mine = tokensOf(entries.filter((entry) => entry.model === name));
+    const sum = (field: keyof CcusageModel) => theirs.reduce((total, model) => total + Number(model[field]), 0);
+    t.diagnostic(
+      `${name}: Tally ${JSON.stringify(classes(mine))} $${mine.usd.toFixed(6)}; ccusage in ${sum('inputTokens')} out ${sum('outputTokens')} write ${sum('cacheCreationTokens')} read ${sum('cacheReadTokens')} $${sum('cost').toFixed(6)}`,
+    );
+  }
   // Where ccusage knows the model, the two prices agree.
   const haiku = models.filter((model) => model.modelName === 'claude-haiku-4-5').reduce((sum, model) => sum + model.cost, 0);
   const tallyHaiku = tokensOf(entries.filter((entry) => entry.model === 'claude-haiku-4-5')).usd;
