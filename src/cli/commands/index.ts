@@ -3,9 +3,12 @@ import { chatCommand } from './chat.js';
 import { costCommand } from './cost.js';
 import { countCommand } from './count.js';
 import { estimateCommand } from './estimate.js';
+import { gatewayCommand } from './gateway.js';
+import { importCommand } from './import.js';
 import { pricesCommand } from './prices.js';
 import { routeCommand } from './route.js';
 import { reportCommand } from './report.js';
+import { statuslineCommand } from './statusline.js';
 
 /** Every `tally` subcommand, by name. */
 export const commands: Record<string, Command> = {
@@ -16,4 +19,7 @@ export const commands: Record<string, Command> = {
   route: routeCommand,
   report: reportCommand,
   chat: chatCommand,
+  gateway: gatewayCommand,
+  import: importCommand,
+  statusline: statuslineCommand,
 };
