@@ -1,0 +1,69 @@
+// The one call a host makes (the gateway, the extension, a CLI command): decide from the user's settings and
+// environment whether telemetry is on and, only then, load dist/telemetry.js by path and start it. This file
+// and ./config.js are all a host bundles; the OpenTelemetry SDK stays in the separate bundle.
+import { createRequire } from 'node:module';
+import { parseLedgerEntry, type Ledger } from '../core/ledger/index.js';
+import type { PriceTable } from '../core/prices/priceTable.js';
+import { resolveTelemetryConfig, type TelemetryConfig, type TelemetrySettings } from './config.js';
+import type * as TelemetryBundle from './index.js';
+import type { Telemetry } from './start.js';
+
+export type { Telemetry } from './start.js';
+
+export interface AttachOptions {
+  env: Record<string, string | undefined>;
+  /** The host's settings or flags (win over the environment). */
+  settings?: TelemetrySettings;
+  /** Absolute path of dist/telemetry.js. */
+  bundlePath: string;
+  serviceName: string;
+  serviceVersion?: string;
+  priceTable: () => PriceTable;
+  log?: (line: string) => void;
+}
+
+export interface Attached {
+  /** Undefined when telemetry is off (then nothing was loaded). */
+  telemetry: Telemetry | undefined;
+  config: TelemetryConfig;
+  /** Bad settings or variables, one line each; telemetry stays off when there is any. */
+  problems: string[];
+}
+
+/** Resolves the config; loads and starts the bundle only when the user turned telemetry on. */
+export async function attachTelemetry(options: AttachOptions): Promise<Attached> {
+  const { config, problems } = resolveTelemetryConfig(options.env, options.settings);
+  if (!config.enabled) return { telemetry: undefined, config, problems };
+  const bundle = loadTelemetryBundle(options.bundlePath);
+  const telemetry = await bundle.startTelemetry(config, {
+    serviceName: options.serviceName,
+    ...(options.serviceVersion ? { serviceVersion: options.serviceVersion } : {}),
+    priceTable: options.priceTable,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return { telemetry, config, problems };
+}
+
+/** require() by a path computed at run time, so esbuild leaves the SDK out of the host's bundle. */
+export function loadTelemetryBundle(bundlePath: string): typeof TelemetryBundle {
+  return createRequire(bundlePath)(bundlePath) as typeof TelemetryBundle;
+}
+
+/**
+ * A ledger whose appends are also recorded as metrics: entries reach telemetry only once they are in the
+ * books, so the metrics never count a request the ledger does not have. A metrics failure never loses the entry.
+ */
+export function recordingLedger<L extends Pick<Ledger, 'append'>>(ledger: L, telemetry: Pick<Telemetry, 'record'>, log?: (line: string) => void): L {
+  const append = ledger.append.bind(ledger);
+  const wrapped = Object.create(ledger) as L;
+  wrapped.append = (entry) => {
+    append(entry);
+    try {
+      // The entry as readers see it (defaults filled in); it has just passed the same validation.
+      telemetry.record(parseLedgerEntry(entry));
+    } catch (error) {
+      log?.(`telemetry: could not record a ledger entry: ${(error as Error).message}`);
+    }
+  };
+  return wrapped;
+}
