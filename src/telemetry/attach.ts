@@ -53,7 +53,11 @@ export function loadTelemetryBundle(bundlePath: string): typeof TelemetryBundle 
  * A ledger whose appends are also recorded as metrics: entries reach telemetry only once they are in the
  * books, so the metrics never count a request the ledger does not have. A metrics failure never loses the entry.
  */
-export function recordingLedger<L extends Pick<Ledger, 'append'>>(ledger: L, telemetry: Pick<Telemetry, 'record'>, log?: (line: string) => void): L {
+export function recordingLedger<L extends Pick<Ledger, 'append'>>(
+  ledger: L,
+  telemetry: Pick<Telemetry, 'record'>,
+  log?: (line: string) => void,
+): L {
   const append = ledger.append.bind(ledger);
   const wrapped = Object.create(ledger) as L;
   wrapped.append = (entry) => {
