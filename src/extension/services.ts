@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { LedgerEntryInput } from '../core/ledger/index.js';
 import type { PriceTable } from '../core/prices/priceTable.js';
 import type { TallySettings } from './settings.js';
 
@@ -17,6 +18,8 @@ export interface SpendRecorded {
   model: string;
   usd: number;
   status: 'ok' | 'error' | 'aborted';
+  /** The whole entry as appended (telemetry records it). */
+  entry: LedgerEntryInput;
 }
 
 /**

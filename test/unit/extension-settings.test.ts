@@ -6,6 +6,7 @@ import { chatHtml, contentSecurityPolicy, dashboardHtml } from '../../src/extens
 import { isPromptLikeDocument } from '../../src/extension/promptFiles.js';
 import { pricesWithOverride } from '../../src/extension/prices.js';
 import { statusText, tierEstimates } from '../../src/extension/selectionEstimate.js';
+import { readTelemetrySettings } from '../../src/extension/telemetry/settings.js';
 import packageJson from '../../package.json';
 
 const reader = (values: Partial<Record<SettingKey, unknown>>) => (key: SettingKey) => values[key];
@@ -117,6 +118,10 @@ test('every setting the code validates is declared in package.json with a descri
   const validated: string[] = [];
   resolveSettings((key) => {
     validated.push(`tally.${key}`);
+    return undefined;
+  });
+  readTelemetrySettings((key) => {
+    validated.push(`tally.telemetry.${key}`);
     return undefined;
   });
   assert.deepEqual(Object.keys(declared).sort(), validated.sort());

@@ -50,7 +50,7 @@ export function createEngineProvider(
       ledger: {
         append: (entry) => {
           store.append(entry);
-          services.recordedSpend({ ts: entry.ts, model: entry.model, usd: entry.usd, status: entry.status });
+          services.recordedSpend({ ts: entry.ts, model: entry.model, usd: entry.usd, status: entry.status, entry });
         },
         spend: (workspace) => store.spend(workspace),
       },
