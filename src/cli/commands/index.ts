@@ -4,6 +4,7 @@ import { costCommand } from './cost.js';
 import { countCommand } from './count.js';
 import { estimateCommand } from './estimate.js';
 import { pricesCommand } from './prices.js';
+import { reconcileCommand } from './reconcile.js';
 import { routeCommand } from './route.js';
 import { reportCommand } from './report.js';
 
@@ -16,4 +17,5 @@ export const commands: Record<string, Command> = {
   route: routeCommand,
   report: reportCommand,
   chat: chatCommand,
+  reconcile: reconcileCommand,
 };

@@ -57,7 +57,7 @@ export const reportCommand: Command = {
   },
 };
 
-function parseDay(value: string | undefined, flag: string): string | undefined {
+export function parseDay(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
   const ms = Date.parse(`${value}T00:00:00Z`);
   // Date.parse rolls 2026-02-30 over to March; a real day survives the round trip.
