@@ -3,15 +3,16 @@
 // code-server built with that Node, and playwright-core. Everything but the Debian packages goes to a
 // cache folder OUTSIDE the repo, so the project's own `npm ci` never pulls code-server.
 //
-// Each piece is installed into a scratch folder and renamed into place only when complete, so a run
-// that died halfway leaves nothing the next run would trust.
+// Each piece is installed into a scratch folder and renamed into place only when complete
+// (scripts/install-cache.mjs), so a run that died halfway leaves nothing the next run would trust.
 //
 // Usage: `node scripts/e2e-install.mjs` (prints the paths); `import { ensureE2eTools }` from run-e2e.mjs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { installOnce, npmInstall, run, timed as timedWith } from './install-cache.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_MAJOR = '24';
@@ -26,16 +27,7 @@ export function cacheRoot() {
 
 // Progress goes to stderr so that stdout carries only the JSON of paths (read by the harness).
 const log = (message) => console.error(`e2e-install: ${message}`);
-
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...options });
-  if (result.error) throw new Error(`${command} ${args.join(' ')} could not start: ${result.error.message}`);
-  if (result.status !== 0) {
-    const tail = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
-    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${tail}`);
-  }
-  return result.stdout ?? '';
-}
+const timed = (label, fn) => timedWith(log, label, fn);
 
 function missingAptPackages() {
   return APT_PACKAGES.filter((name) => {
@@ -54,52 +46,6 @@ function ensureAptPackages() {
   apt(['update']);
   apt(['install', '-y', '--no-install-recommends', ...missing]);
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`chromium installed but ${CHROMIUM_PATH} is missing`);
-}
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs `fill(scratchDir)` and renames the scratch folder to `<root>/<name>` only if it succeeded and `check` passes. */
-function installOnce(root, name, fill, check) {
-  const target = join(root, name);
-  // Leftovers from runs that died (their process is gone) are never reused.
-  for (const entry of readdirSync(root)) {
-    const match = entry.match(/^(.*)\.partial-(\d+)$/);
-    if (match?.[1] === name && !isAlive(Number(match[2]))) rmSync(join(root, entry), { recursive: true, force: true });
-  }
-  if (existsSync(join(target, '.complete'))) return target;
-  rmSync(target, { recursive: true, force: true }); // a target without its marker is from an older layout
-  const scratch = join(root, `${name}.partial-${process.pid}`);
-  mkdirSync(scratch, { recursive: true });
-  try {
-    fill(scratch);
-    check(scratch);
-    writeFileSync(join(scratch, '.complete'), new Date().toISOString());
-    renameSync(scratch, target);
-  } catch (error) {
-    rmSync(scratch, { recursive: true, force: true });
-    throw error;
-  }
-  return target;
-}
-
-function npmInstall(dir, spec, env = process.env) {
-  writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
-  run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: dir, env });
-}
-
-function timed(label, fn) {
-  const start = Date.now();
-  const result = fn();
-  const seconds = (Date.now() - start) / 1000;
-  if (seconds > 1) log(`${label}: ${seconds.toFixed(1)} s`);
-  return result;
 }
 
 /** Makes sure every tool is installed; returns where they are. Throws with a clear message if one cannot be. */

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
+import { compileSafePattern } from '../core/router/safePattern.js';
 
 // Pure (no `vscode` import) so unit tests can drive it; extension glue reads the raw values
 // with vscode.workspace.getConfiguration('tally') and passes them here.
@@ -42,7 +43,7 @@ const pathOrUnset = v.nullable(
 
 const validRegex = (pattern: string) => {
   try {
-    new RegExp(pattern, 'i');
+    compileSafePattern(pattern);
     return true;
   } catch {
     return false;

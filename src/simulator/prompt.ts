@@ -24,6 +24,8 @@ export interface ParsedPrompt {
   /** Tokens before the first block (the frame), part of every cached prefix. */
   frameTokens: number;
   lastUserText: string;
+  /** Names of the tools the request offers (a scripted tool_use needs its tool offered). */
+  toolNames: Set<string>;
   maxTokens: number;
   stream: boolean;
 }
@@ -76,6 +78,7 @@ export function parsePrompt(raw: unknown, endpoint: 'messages' | 'count_tokens')
   const model = findModel(body.model);
   if (!model) throw new RequestRejection(404, 'not_found_error', `model: ${body.model}`);
 
+  checkToolPairs(body);
   const blocks = flatten(body, model);
   checkBreakpoints(blocks);
   const frameTokens = messageFrameTokens(model.family);
@@ -85,6 +88,7 @@ export function parsePrompt(raw: unknown, endpoint: 'messages' | 'count_tokens')
     frameTokens,
     totalTokens: frameTokens + blocks.reduce((sum, block) => sum + block.tokens, 0),
     lastUserText: lastUserText(body),
+    toolNames: new Set((body.tools ?? []).map((tool) => tool.name)),
     maxTokens: body.max_tokens ?? 0,
     stream: body.stream ?? false,
   };
@@ -177,6 +181,38 @@ function checkBreakpoints(blocks: PromptBlock[]): void {
       "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`.",
     );
   }
+}
+
+const blockIds = (content: Body['messages'][number]['content'], type: string, key: string): string[] =>
+  typeof content === 'string' ? [] : content.flatMap((block) => (block.type === type ? [String(block[key])] : []));
+
+/** Every tool_use is answered by a tool_result in the next message (system messages aside), and only those: the real API's 400s. */
+function checkToolPairs(body: Body): void {
+  const turns = body.messages.map((message, index) => ({ message, index })).filter(({ message }) => message.role !== 'system');
+  turns.forEach(({ message, index }, turn) => {
+    const previous = turns[turn - 1];
+    const asked = previous?.message.role === 'assistant' ? new Set(blockIds(previous.message.content, 'tool_use', 'id')) : new Set();
+    const unexpected = blockIds(message.content, 'tool_result', 'tool_use_id').filter((id) => !asked.has(id));
+    if (message.role === 'user' && unexpected.length > 0) {
+      throw new RequestRejection(
+        400,
+        'invalid_request_error',
+        `messages.${index}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${unexpected.join(', ')}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+      );
+    }
+    if (message.role !== 'assistant') return;
+    const next = turns[turn + 1];
+    if (!next) return; // a final assistant message is a prefill
+    const answered = new Set(next.message.role === 'user' ? blockIds(next.message.content, 'tool_result', 'tool_use_id') : []);
+    const missing = blockIds(message.content, 'tool_use', 'id').filter((id) => !answered.has(id));
+    if (missing.length > 0) {
+      throw new RequestRejection(
+        400,
+        'invalid_request_error',
+        `messages.${index}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
+      );
+    }
+  });
 }
 
 function lastUserText(body: Body): string {

@@ -1,18 +1,46 @@
 // Deterministic replies: a sentence and a fenced code block, sized in output tokens, so tests can
 // control length and content. `[[reply:TEXT]]` in the last user message replies exactly TEXT;
-// `[[tokens:N]]` asks for a reply of N output tokens.
+// `[[tokens:N]]` asks for a reply of N output tokens. A scripted reply (script.ts) gives the content
+// blocks, text and tool_use, outright.
 import type { TokenizerFamily } from '../core/prices/schema.js';
 import { estimateTextTokens } from '../core/tokens/estimator.js';
+import type { ScriptedBlock } from './script.js';
 
 export const DEFAULT_REPLY_TOKENS = 80;
 const DELTA_CODE_POINTS = 12;
 
+/** A content block of the reply; `deltas` is its text (text_delta) or its input JSON (input_json_delta) in pieces. */
+export type ReplyBlock =
+  | { type: 'text'; text: string; deltas: string[] }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown>; deltas: string[] };
+
 export interface Reply {
-  text: string;
+  content: ReplyBlock[];
   outputTokens: number;
-  stopReason: 'end_turn' | 'max_tokens';
-  /** The text as the text_delta events carry it. */
-  deltas: string[];
+  stopReason: 'end_turn' | 'max_tokens' | 'tool_use';
+}
+
+/** The block as the API returns it in a non-streaming message (and as content_block_start opens it, input empty). */
+export function apiBlock(block: ReplyBlock, { opening = false } = {}): object {
+  if (block.type === 'text') return { type: 'text', text: opening ? '' : block.text };
+  return { type: 'tool_use', id: block.id, name: block.name, input: opening ? {} : block.input };
+}
+
+/** Exactly the scripted blocks; tool_use ids come from `toolId(index)`. Stops for tool use when it calls one. */
+export function scriptedReply(blocks: readonly ScriptedBlock[], family: TokenizerFamily, toolId: (index: number) => string): Reply {
+  let outputTokens = 0;
+  const content = blocks.map((block, index): ReplyBlock => {
+    if (block.type === 'text') {
+      outputTokens += estimateTextTokens(block.text, family);
+      return { type: 'text', text: block.text, deltas: splitDeltas(block.text) };
+    }
+    const json = JSON.stringify(block.input);
+    // The model writes the call as its name and input JSON; that is what it is billed for.
+    outputTokens += estimateTextTokens(`${block.name} ${json}`, family);
+    return { type: 'tool_use', id: toolId(index), name: block.name, input: block.input, deltas: ['', ...splitDeltas(json)] };
+  });
+  const stopReason = content.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn';
+  return { content, outputTokens: Math.max(1, outputTokens), stopReason };
 }
 
 export function composeReply(lastUserText: string, family: TokenizerFamily, maxTokens: number): Reply {
@@ -34,7 +62,7 @@ export function composeReply(lastUserText: string, family: TokenizerFamily, maxT
     outputTokens = maxTokens;
     stopReason = 'max_tokens';
   }
-  return { text, outputTokens, stopReason, deltas: splitDeltas(text) };
+  return { content: [{ type: 'text', text, deltas: splitDeltas(text) }], outputTokens, stopReason };
 }
 
 function markdownOfSize(tokens: number, family: TokenizerFamily): string {

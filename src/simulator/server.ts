@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PromptCache, type CacheUsage } from './cache.js';
 import { FaultQueue, parseFault, type Fault, type FaultInput } from './faults.js';
+import { modelsResponse } from './models.js';
 import { parsePrompt, RequestRejection, type ParsedPrompt } from './prompt.js';
-import { composeReply } from './reply.js';
+import { apiBlock, composeReply, scriptedReply } from './reply.js';
+import { parseScriptedReply, ReplyScript, type ScriptedReplyInput } from './script.js';
 
 export interface FakeAnthropicOptions {
   /** 0 (default) picks a free port. */
@@ -24,12 +26,16 @@ export interface RecordedRequest {
   at: number;
   method: string;
   path: string;
+  /** Path and query string as sent (e.g. /v1/messages?beta=true). */
+  url: string;
   /** Request headers, lower-cased, with credential values replaced by "[redacted]". */
   headers: Record<string, string>;
   auth: 'bearer' | 'x-api-key' | null;
   body: unknown;
   status: number;
   requestId: string;
+  /** The reply's message id (msg_...), once the request got as far as a reply. */
+  messageId: string | null;
   fault: Fault['type'] | null;
   /** Usage the response reported (for /v1/messages that got as far as processing the prompt). */
   usage: (CacheUsage & { output_tokens: number }) | null;
@@ -39,11 +45,18 @@ export interface FakeAnthropic {
   url: string;
   close(): Promise<void>;
   injectFault(fault: FaultInput): void;
+  /** The next matching /v1/messages requests reply with exactly these blocks (see script.ts). */
+  scriptReply(reply: ScriptedReplyInput): void;
   requests: RecordedRequest[];
   clearCache(): void;
 }
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const RATE_LIMIT_HEADERS: ReadonlyArray<[string, string]> = [
+  ['anthropic-ratelimit-requests-limit', '4000'],
+  ['anthropic-ratelimit-input-tokens-limit', '2000000'],
+  ['anthropic-ratelimit-output-tokens-limit', '400000'],
+];
 
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const clock = options.clock ?? Date.now;
@@ -55,6 +68,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
   const cache = new PromptCache();
   const faults = new FaultQueue();
+  const script = new ReplyScript();
   const requests: RecordedRequest[] = [];
   let counter = 0;
 
@@ -66,7 +80,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const url = req.url ?? '/';
+    const path = url.split('?')[0]!;
     const requestId = `req_fake_${(++counter).toString(16).padStart(8, '0')}`;
     res.setHeader('request-id', requestId);
     const raw = await readBody(req);
@@ -77,11 +92,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       at: now(),
       method: req.method ?? 'GET',
       path,
+      url,
       headers: redactedHeaders(req),
       auth: null,
       body: undefined,
       status: 0,
       requestId,
+      messageId: null,
       fault: null,
       usage: null,
     };
@@ -92,9 +109,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     };
 
     const isMessages = path === '/v1/messages';
-    if (req.method !== 'POST' || (!isMessages && path !== '/v1/messages/count_tokens')) {
-      return reject(404, 'not_found_error', `Not Found: ${req.method} ${path}`);
-    }
+    const isModels = path === '/v1/models' || path.startsWith('/v1/models/');
+    const wrongRoute = isModels ? req.method !== 'GET' : req.method !== 'POST' || (!isMessages && path !== '/v1/messages/count_tokens');
+    if (wrongRoute) return reject(404, 'not_found_error', `Not Found: ${req.method} ${path}`);
     const credential = readCredential(req);
     record.auth = credential?.scheme ?? null;
     if (!credential || !credential.key || (keys && !keys.has(credential.key))) {
@@ -102,6 +119,18 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
     if (!req.headers['anthropic-version']) {
       return reject(400, 'invalid_request_error', 'anthropic-version: header is required');
+    }
+    // The real API reports the organisation's rate limits on every authenticated answer.
+    for (const [name, value] of RATE_LIMIT_HEADERS) res.setHeader(name, value);
+    if (isModels) {
+      try {
+        const listed = modelsResponse(path, new URLSearchParams(url.slice(path.length)));
+        record.status = 200;
+        return sendJson(res, 200, listed);
+      } catch (error) {
+        if (error instanceof RequestRejection) return reject(error.status, error.type, error.message);
+        throw error;
+      }
     }
     try {
       record.body = JSON.parse(raw.toString('utf8'));
@@ -135,15 +164,21 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
 
     const cacheUsage = cache.apply(prompt, now());
-    const reply = composeReply(prompt.lastUserText, prompt.model.family, prompt.maxTokens);
+    const serial = counter.toString(16).padStart(8, '0');
+    const scripted = script.take(prompt.toolNames);
+    const reply = scripted
+      ? scriptedReply(scripted, prompt.model.family, (index) => `toolu_fake_${serial}_${index}`)
+      : composeReply(prompt.lastUserText, prompt.model.family, prompt.maxTokens);
     record.usage = { ...cacheUsage, output_tokens: reply.outputTokens };
     record.status = 200;
-    const messageId = `msg_fake_${counter.toString(16).padStart(8, '0')}`;
+    const messageId = `msg_fake_${serial}`;
+    record.messageId = messageId;
+    const deltaCount = reply.content.reduce((sum, block) => sum + block.deltas.length, 0);
 
     if (!prompt.stream) {
       // Stream faults, as a non-streaming request meets them: no reply, a late reply, an error status.
       if (fault?.type === 'drop') return dropConnection(res);
-      if (fault?.type === 'slow') await delay(fault.delayMs * reply.deltas.length);
+      if (fault?.type === 'slow') await delay(fault.delayMs * deltaCount);
       if (fault?.type === 'stream_error') {
         return reject(fault.errorType === 'overloaded_error' ? 529 : 500, fault.errorType, 'Injected error');
       }
@@ -153,7 +188,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         type: 'message',
         role: 'assistant',
         model: prompt.model.id,
-        content: [{ type: 'text', text: reply.text }],
+        content: reply.content.map((block) => apiBlock(block)),
         stop_reason: reply.stopReason,
         stop_sequence: null,
         usage: { ...cacheUsage, output_tokens: reply.outputTokens },
@@ -174,24 +209,27 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         usage: { ...cacheUsage, output_tokens: 1 },
       },
     });
-    send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
-    send('ping', {});
     let sent = 0;
-    for (const text of reply.deltas) {
-      if (fault?.type === 'drop' && sent >= fault.afterDeltas) return dropConnection(res);
-      if (fault?.type === 'stream_error' && sent >= fault.afterDeltas) {
-        const message = fault.errorType === 'overloaded_error' ? 'Overloaded' : `Injected ${fault.errorType}`;
-        res.end(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: fault.errorType, message } })}\n\n`);
-        return;
+    for (const [index, block] of reply.content.entries()) {
+      send('content_block_start', { index, content_block: apiBlock(block, { opening: true }) });
+      if (index === 0) send('ping', {});
+      for (const piece of block.deltas) {
+        if (fault?.type === 'drop' && sent >= fault.afterDeltas) return dropConnection(res);
+        if (fault?.type === 'stream_error' && sent >= fault.afterDeltas) {
+          const message = fault.errorType === 'overloaded_error' ? 'Overloaded' : `Injected ${fault.errorType}`;
+          res.end(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: fault.errorType, message } })}\n\n`);
+          return;
+        }
+        if (fault?.type === 'slow') await delay(fault.delayMs);
+        else await new Promise((resolve) => setImmediate(resolve)); // let each delta leave on its own
+        if (res.destroyed) return;
+        const delta = block.type === 'text' ? { type: 'text_delta', text: piece } : { type: 'input_json_delta', partial_json: piece };
+        send('content_block_delta', { index, delta });
+        sent++;
       }
-      if (fault?.type === 'slow') await delay(fault.delayMs);
-      else await new Promise((resolve) => setImmediate(resolve)); // let each delta leave on its own
-      if (res.destroyed) return;
-      send('content_block_delta', { index: 0, delta: { type: 'text_delta', text } });
-      sent++;
+      if (fault?.type === 'drop' && index === reply.content.length - 1) return dropConnection(res);
+      send('content_block_stop', { index });
     }
-    if (fault?.type === 'drop') return dropConnection(res);
-    send('content_block_stop', { index: 0 });
     send('message_delta', { delta: { stop_reason: reply.stopReason, stop_sequence: null }, usage: { output_tokens: reply.outputTokens } });
     send('message_stop', {});
     res.end();
@@ -206,6 +244,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       }
       return sendJson(res, 200, { ok: true });
     }
+    if (method === 'POST' && path === '/_fake/reply') {
+      try {
+        script.add(parseScriptedReply(JSON.parse(raw.toString('utf8') || 'null')));
+      } catch (error) {
+        return sendJson(res, 400, { error: (error as Error).message });
+      }
+      return sendJson(res, 200, { ok: true });
+    }
     if (method === 'POST' && path === '/_fake/clear-cache') {
       cache.clear();
       return sendJson(res, 200, { ok: true });
@@ -213,6 +259,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (method === 'POST' && path === '/_fake/reset') {
       cache.clear();
       faults.clear();
+      script.clear();
       requests.length = 0;
       return sendJson(res, 200, { ok: true });
     }
@@ -232,6 +279,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     url: `http://127.0.0.1:${port}`,
     requests,
     injectFault: (fault) => faults.add(parseFault(fault)),
+    scriptReply: (reply) => script.add(parseScriptedReply(reply)),
     clearCache: () => cache.clear(),
     close: () =>
       new Promise<void>((resolve) => {

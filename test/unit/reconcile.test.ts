@@ -178,7 +178,7 @@ test('the admin key comes from ANTHROPIC_ADMIN_KEY or a file, is never printed, 
 
   const badDay = await runTally(['reconcile', '--since', '2026-02-30'], '', { ANTHROPIC_ADMIN_KEY: ADMIN_KEY });
   assert.equal(badDay.code, 2);
-  assert.match(badDay.stderr, /--since expects a date as YYYY-MM-DD/);
+  assert.match(badDay.stderr, /--since expects a calendar date as YYYY-MM-DD/);
 });
 
 test('an unreachable Admin API is an API error (exit 4), not a crash', async () => {

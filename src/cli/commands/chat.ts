@@ -15,7 +15,7 @@ import { createModelClassifier, defaultRouterConfig, parseRouterConfig } from '.
 import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
 import { roundUsd, utcDate } from '../../core/prices/cost.js';
 import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
-import { decodeText, readFileOrThrow, type CliIO } from '../io.js';
+import { readTextFile, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
 const USAGE =
@@ -44,8 +44,8 @@ export const chatCommand: Command = {
       USAGE,
     );
     if (!values.script) throw new InputError(`--script FILE is required\nusage: ${USAGE}`);
-    const script = parseChatScript(decodeText(readFileOrThrow(values.script), values.script), values.script);
-    const timeScale = parseNumberFlag(values['time-scale'], 'time-scale', { min: Number.MIN_VALUE }) ?? 1;
+    const script = parseChatScript(readTextFile(values.script), values.script);
+    const timeScale = parseNumberFlag(values['time-scale'], 'time-scale', { min: 0.001, max: 1_000_000 }) ?? 1;
     // 'auto' by default: it learns the user's pauses, which a fixed TTL cannot (see README, prompt caching).
     const cacheTtl = (values['cache-ttl'] ?? 'auto') as CacheTtlSetting;
     if (!CACHE_TTL_SETTINGS.includes(cacheTtl))
@@ -69,7 +69,7 @@ export const chatCommand: Command = {
       ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
     });
     const routerConfig = values['router-config']
-      ? parseRouterConfig(decodeText(readFileOrThrow(values['router-config']), values['router-config']), values['router-config'])
+      ? parseRouterConfig(readTextFile(values['router-config']), values['router-config'])
       : defaultRouterConfig;
     const ledger = openLedger(resolveLedgerDir(values.ledger, io.env, homedir(), process.platform), { now: clock, priceTable: table });
     // How this user pauses between questions, from the last 30 days of chats in this workspace ('auto' TTLs start from it).

@@ -3,6 +3,7 @@ import { chatCommand } from './chat.js';
 import { costCommand } from './cost.js';
 import { countCommand } from './count.js';
 import { estimateCommand } from './estimate.js';
+import { gatewayCommand } from './gateway.js';
 import { pricesCommand } from './prices.js';
 import { reconcileCommand } from './reconcile.js';
 import { routeCommand } from './route.js';
@@ -17,5 +18,6 @@ export const commands: Record<string, Command> = {
   route: routeCommand,
   report: reportCommand,
   chat: chatCommand,
+  gateway: gatewayCommand,
   reconcile: reconcileCommand,
 };

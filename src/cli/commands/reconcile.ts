@@ -5,10 +5,9 @@ import { formatTable, formatUsd } from '../../core/format.js';
 import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
 import { utcDate } from '../../core/prices/cost.js';
 import { createAdminClient, reconcile, type Reconciliation } from '../../core/reconcile/index.js';
-import { parseFlags, writeJson, type Command } from '../command.js';
+import { parseDateFlag, parseFlags, writeJson, type Command } from '../command.js';
 import { decodeText, readFileOrThrow, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
-import { parseDay } from './report.js';
 
 const USAGE =
   'tally reconcile [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--ledger DIR] [--admin-key-file FILE] [--base-url URL] [--prices FILE] [--json]';
@@ -33,8 +32,8 @@ export const reconcileCommand: Command = {
     );
     if (positionals.length > 0) throw new InputError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
     const today = utcDate(Date.now());
-    const until = parseDay(values.until, 'until') ?? today;
-    const since = parseDay(values.since, 'since') ?? utcDate(Date.parse(`${until}T00:00:00Z`) - (DEFAULT_DAYS - 1) * 86_400_000);
+    const until = parseDateFlag(values.until, 'until') ?? today;
+    const since = parseDateFlag(values.since, 'since') ?? utcDate(Date.parse(`${until}T00:00:00Z`) - (DEFAULT_DAYS - 1) * 86_400_000);
     if (since > until) throw new InputError(`--since ${since} is after --until ${until}`);
     const adminKey = readAdminKey(values['admin-key-file'], io);
     const table = loadPriceTable(values.prices, io.env);

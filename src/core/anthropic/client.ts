@@ -60,6 +60,10 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
   if (!apiKey) {
     throw new InputError('no Anthropic API key: set ANTHROPIC_API_KEY (in VS Code: "Tally: Set Anthropic API Key")');
   }
+  if (/[\s\u0000-\u001f\u007f]/.test(apiKey)) {
+    // Never echo any of it: a header cannot carry it, and an error quoting it would leak its tail.
+    throw new InputError('the Anthropic API key contains a line break, space or control character; copy it again without them');
+  }
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const timeoutMs = positiveOr(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeout');
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
