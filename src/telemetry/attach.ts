@@ -2,6 +2,8 @@
 // environment whether telemetry is on and, only then, load dist/telemetry.js by path and start it. This file
 // and ./config.js are all a host bundles; the OpenTelemetry SDK stays in the separate bundle.
 import { createRequire } from 'node:module';
+import { basename, join, resolve } from 'node:path';
+import { InputError } from '../core/errors.js';
 import { parseLedgerEntry, type Ledger } from '../core/ledger/index.js';
 import type { PriceTable } from '../core/prices/priceTable.js';
 import { resolveTelemetryConfig, type TelemetryConfig, type TelemetrySettings } from './config.js';
@@ -42,6 +44,32 @@ export async function attachTelemetry(options: AttachOptions): Promise<Attached>
     ...(options.log ? { log: options.log } : {}),
   });
   return { telemetry, config, problems };
+}
+
+/** dist/telemetry.js beside the running bundle (dist/cli.js, dist/extension.js), or in dist/ when run from source. */
+export function defaultBundlePath(): string {
+  return basename(__dirname) === 'dist' ? join(__dirname, 'telemetry.js') : resolve(__dirname, '../../dist/telemetry.js');
+}
+
+/**
+ * For a command-line host (`tally gateway`): `--metrics-port N` turns on the Prometheus exporter on
+ * 127.0.0.1:N (0 for any free port); without it the environment decides. A bad setting is an InputError
+ * (exit 2), since the user asked for telemetry and would otherwise silently get none.
+ */
+export async function attachCliTelemetry(options: {
+  env: Record<string, string | undefined>;
+  serviceName: string;
+  priceTable: () => PriceTable;
+  metricsPort?: number | undefined;
+  log: (line: string) => void;
+}): Promise<Telemetry | undefined> {
+  const settings: TelemetrySettings =
+    options.metricsPort === undefined ? {} : { enabled: true, exporter: 'prometheus', prometheusPort: options.metricsPort };
+  const { telemetry, problems } = await attachTelemetry({ ...options, settings, bundlePath: defaultBundlePath() }).catch((error: Error) => {
+    throw new InputError(`telemetry: ${error.message}`);
+  });
+  if (problems.length > 0) throw new InputError(`telemetry: ${problems[0]}`);
+  return telemetry;
 }
 
 /** require() by a path computed at run time, so esbuild leaves the SDK out of the host's bundle. */

@@ -1,10 +1,11 @@
-// A real Prometheus (Debian's 2.42, from scripts/telemetry-tools.mjs) scrapes a long-running process that
-// meters a scripted workload against the fake Anthropic API the way the gateway does. PromQL totals must
-// equal the ledger's (as `tally report` prints them), every query of the committed dashboard must return
-// data, and the committed budget rules must load, evaluate and fire.
+// A real Prometheus (Debian's 2.42, from scripts/telemetry-tools.mjs) scrapes `tally gateway --metrics-port 0`
+// (the built dist/cli.js, loading dist/telemetry.js) while Claude clients send a scripted workload through it
+// to the fake Anthropic API. PromQL totals must equal the ledger's (as `tally report` prints them), every
+// query of the committed dashboard must return data, and the committed budget rules must load and fire.
+import Anthropic from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -20,10 +21,43 @@ describe('Prometheus scrapes Tally', { skip }, () => {
   const dir = scratchDir('tally-prometheus-');
   const ledgerDir = join(dir, 'ledger');
   let fake: FakeAnthropic;
-  let workload: JsonLineProcess;
+  let gateway: JsonLineProcess;
   let prometheus: Prometheus;
   let metricsUrl: string;
+  let baseUrl: string;
   let requests = 0;
+
+  const words = (seed: string, n: number) => Array.from({ length: n }, (_, i) => `${seed}${i % 97}`).join(' ');
+  /** Clients, models and a long cached system prompt, as a team's day mixes them (cache writes, then reads). */
+  const SCRIPT = [
+    { userAgent: 'claude-cli/2.1.0 (external, cli)', model: 'claude-sonnet-5-5', turns: 3, stream: true },
+    { userAgent: 'Cline/3.40.0', model: 'claude-haiku-5-5', turns: 2, stream: true },
+    { userAgent: undefined, model: 'claude-opus-5-5', turns: 1, stream: false },
+  ];
+  async function runRound(round: number): Promise<void> {
+    for (const step of SCRIPT) {
+      const client = new Anthropic({
+        apiKey: 'sk-ant-prometheus-test',
+        baseURL: baseUrl,
+        maxRetries: 0,
+        ...(step.userAgent ? { defaultHeaders: { 'user-agent': step.userAgent } } : {}),
+      });
+      const system: Anthropic.TextBlockParam[] = [{ type: 'text', text: words(step.model, 2500), cache_control: { type: 'ephemeral' } }];
+      for (let turn = 0; turn < step.turns; turn++) {
+        const params = {
+          model: step.model,
+          max_tokens: 512,
+          system,
+          messages: [
+            { role: 'user' as const, content: `round ${round} turn ${turn}: explain the failing test [[tokens:${40 + 20 * turn}]]` },
+          ],
+        };
+        if (step.stream) await client.messages.stream(params).finalMessage();
+        else await client.messages.create(params);
+        requests++;
+      }
+    }
+  }
 
   const ledgerReport = () => {
     const run = spawnSync(process.execPath, [join(REPO, 'dist/cli.js'), 'report', '--ledger', ledgerDir, '--by', 'model', '--json'], {
@@ -36,20 +70,33 @@ describe('Prometheus scrapes Tally', { skip }, () => {
   before(async () => {
     if (typeof tools === 'string') return;
     fake = await startFakeAnthropic({});
-    workload = new JsonLineProcess(
+    const workspace = join(dir, 'payments-api');
+    mkdirSync(workspace);
+    gateway = new JsonLineProcess(
       process.execPath,
-      ['--import', 'tsx', join(REPO, 'test/unit/telemetryWorkload.ts'), '--fake', fake.url, '--ledger', ledgerDir],
+      [
+        join(REPO, 'dist/cli.js'),
+        'gateway',
+        '--port',
+        '0',
+        '--upstream',
+        fake.url,
+        '--ledger',
+        ledgerDir,
+        '--workspace',
+        workspace,
+        '--metrics-port',
+        '0',
+        '--json',
+      ],
       {
         ...process.env,
-        TALLY_ENABLE_TELEMETRY: '1',
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_EXPORTER_PROMETHEUS_PORT: '0',
         TALLY_TELEMETRY_TEAM: 'payments',
         TALLY_TELEMETRY_COST_CENTER: 'CC-1234',
         TALLY_TELEMETRY_USER_EMAIL: 'ada@example.com',
       },
     );
-    ({ metricsUrl } = await workload.next<{ metricsUrl: string }>());
+    ({ metricsUrl, baseUrl } = await gateway.next<{ metricsUrl: string; baseUrl: string }>());
     // A tiny budget for the workload's team, so the committed alert must fire on real scraped data.
     const budgets = join(dir, 'budgets.yml');
     writeFileSync(
@@ -69,11 +116,10 @@ describe('Prometheus scrapes Tally', { skip }, () => {
       [new URL(metricsUrl).host],
       [join(REPO, 'telemetry/prometheus-rules.yml'), budgets],
     );
-    await prometheus.waitFor('the first scrape of the workload', async () => (await prometheus.scalar('up{job="tally"}')) === 1);
+    await prometheus.waitFor('the first scrape of the gateway', async () => (await prometheus.scalar('up{job="tally"}')) === 1);
     // Two rounds a few scrapes apart, so every counter has grown between samples (increase() sees it).
     for (let round = 0; round < 2; round++) {
-      workload.send('run');
-      ({ requests } = await workload.next<{ requests: number }>());
+      await runRound(round);
       await prometheus.waitFor(
         `Prometheus to see ${requests} requests`,
         async () => (await prometheus.scalar('sum(tally_requests_total)')) === requests,
@@ -83,8 +129,7 @@ describe('Prometheus scrapes Tally', { skip }, () => {
   });
 
   after(async () => {
-    workload?.send('exit');
-    await workload?.stop();
+    await gateway?.stop();
     await prometheus?.stop();
     await fake?.close();
   });
@@ -130,13 +175,14 @@ describe('Prometheus scrapes Tally', { skip }, () => {
   test('series carry the labels a team filters by, and nothing private', async () => {
     const series = await prometheus.query('tally_cost_usage_total');
     const labels = series.map((sample) => sample.metric);
-    assert.deepEqual(new Set(labels.map((l) => l.client)), new Set(['claude-code', 'cline', 'anthropic-sdk']));
-    assert.deepEqual(new Set(labels.map((l) => l.workspace)), new Set(['api', 'web']));
+    assert.deepEqual(new Set(labels.map((l) => l.client)), new Set(['claude-code', 'cline', 'anthropic-sdk-typescript']));
+    assert.deepEqual(new Set(labels.map((l) => l.model)), new Set(SCRIPT.map((step) => step.model)));
     for (const l of labels) {
       assert.equal(l.team, 'payments');
       assert.equal(l.cost_center, 'CC-1234');
       assert.equal(l.user_email, 'ada@example.com');
       assert.equal(l.source, 'gateway');
+      assert.equal(l.workspace, 'payments-api');
       // Workspace names, never paths; no request text or key in any label.
       assert.ok(
         !Object.values(l).some(
@@ -187,5 +233,12 @@ describe('Prometheus scrapes Tally', { skip }, () => {
     assert.deepEqual(unhealthy, []);
     // The monthly budget is far away: no alert for it.
     assert.equal((await prometheus.query('ALERTS{alertname="TallyTeamMonthlyBudgetExceeded"}')).length, 0);
+  });
+
+  test('SIGTERM stops the gateway with exit 0 and closes its metrics port', async () => {
+    const exited = new Promise<number | null>((resolve) => gateway.child.once('exit', (code) => resolve(code)));
+    gateway.child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    await assert.rejects(fetch(metricsUrl));
   });
 });
