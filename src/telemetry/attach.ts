@@ -1,14 +1,13 @@
 // The one call a host makes (the gateway, the extension, a CLI command): decide from the user's settings and
 // environment whether telemetry is on and, only then, load dist/telemetry.js by path and start it. This file
 // and ./config.js are all a host bundles; the OpenTelemetry SDK stays in the separate bundle.
-import { createRequire } from 'node:module';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { parseLedgerEntry, type Ledger } from '../core/ledger/index.js';
 import type { PriceTable } from '../core/prices/priceTable.js';
 import { resolveTelemetryConfig, type TelemetryConfig, type TelemetrySettings } from './config.js';
-import type * as TelemetryBundle from './index.js';
-import type { Telemetry } from './start.js';
+import { loadTelemetryBundle } from './load.js';
+import type { startTelemetry, Telemetry } from './start.js';
 
 export type { Telemetry } from './start.js';
 
@@ -16,8 +15,8 @@ export interface AttachOptions {
   env: Record<string, string | undefined>;
   /** The host's settings or flags (win over the environment). */
   settings?: TelemetrySettings;
-  /** Absolute path of dist/telemetry.js. */
-  bundlePath: string;
+  /** Absolute path of dist/telemetry.js, loaded only if telemetry is on; or, inside the bundle, its startTelemetry. */
+  bundlePath: string | { start: typeof startTelemetry };
   serviceName: string;
   serviceVersion?: string;
   priceTable: () => PriceTable;
@@ -36,8 +35,8 @@ export interface Attached {
 export async function attachTelemetry(options: AttachOptions): Promise<Attached> {
   const { config, problems } = resolveTelemetryConfig(options.env, options.settings);
   if (!config.enabled) return { telemetry: undefined, config, problems };
-  const bundle = loadTelemetryBundle(options.bundlePath);
-  const telemetry = await bundle.startTelemetry(config, {
+  const start = typeof options.bundlePath === 'string' ? loadTelemetryBundle(options.bundlePath).startTelemetry : options.bundlePath.start;
+  const telemetry = await start(config, {
     serviceName: options.serviceName,
     ...(options.serviceVersion ? { serviceVersion: options.serviceVersion } : {}),
     priceTable: options.priceTable,
@@ -70,11 +69,6 @@ export async function attachCliTelemetry(options: {
   });
   if (problems.length > 0) throw new InputError(`telemetry: ${problems[0]}`);
   return telemetry;
-}
-
-/** require() by a path computed at run time, so esbuild leaves the SDK out of the host's bundle. */
-export function loadTelemetryBundle(bundlePath: string): typeof TelemetryBundle {
-  return createRequire(bundlePath)(bundlePath) as typeof TelemetryBundle;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Where metrics go, from the user's settings and the standard OpenTelemetry environment variables.
 // Pure and free of OpenTelemetry imports: hosts call it before deciding whether to load dist/telemetry.js
 // at all, so a user who never turns telemetry on pays for none of it.
+import { envOptsIn, isTruthy } from './load.js';
 
 export const METRICS_EXPORTERS = ['otlp', 'prometheus', 'console'] as const;
 export type MetricsExporter = (typeof METRICS_EXPORTERS)[number];
@@ -52,7 +53,6 @@ export interface ResolvedTelemetry {
 
 type Env = Record<string, string | undefined>;
 
-const truthy = (value: string | undefined) => value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase());
 const present = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
 
 /**
@@ -63,10 +63,10 @@ const present = (value: string | null | undefined): value is string => typeof va
  */
 export function resolveTelemetryConfig(env: Env, settings: TelemetrySettings = {}): ResolvedTelemetry {
   const problems: string[] = [];
-  const optedIn = settings.enabled === true || (settings.enabled !== false && truthy(env.TALLY_ENABLE_TELEMETRY));
+  const optedIn = settings.enabled === true || (settings.enabled !== false && envOptsIn(env));
   if (!optedIn)
     return { config: { enabled: false, reason: 'not enabled (tally.telemetry.enabled or TALLY_ENABLE_TELEMETRY=1)' }, problems };
-  if (truthy(env.OTEL_SDK_DISABLED)) return { config: { enabled: false, reason: 'OTEL_SDK_DISABLED is set' }, problems };
+  if (isTruthy(env.OTEL_SDK_DISABLED)) return { config: { enabled: false, reason: 'OTEL_SDK_DISABLED is set' }, problems };
 
   const exporters = settings.exporter ? [settings.exporter] : parseExporters(env.OTEL_METRICS_EXPORTER, problems);
   if (exporters.length === 0 && problems.length === 0)

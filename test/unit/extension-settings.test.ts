@@ -6,7 +6,7 @@ import { chatHtml, contentSecurityPolicy, dashboardHtml } from '../../src/extens
 import { isPromptLikeDocument } from '../../src/extension/promptFiles.js';
 import { pricesWithOverride } from '../../src/extension/prices.js';
 import { statusText, tierEstimates } from '../../src/extension/selectionEstimate.js';
-import { readTelemetrySettings } from '../../src/extension/telemetry/settings.js';
+import { readTelemetrySettings } from '../../src/telemetry/settingScopes.js';
 import packageJson from '../../package.json';
 
 const reader = (values: Partial<Record<SettingKey, unknown>>) => (key: SettingKey) => values[key];

@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildLedgerEntry } from '../../src/core/ledger/index.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
-import { TelemetryController } from '../../src/extension/telemetry/controller.js';
 import {
   readTelemetrySettings,
   TELEMETRY_SETTINGS,
   type InspectedSetting,
   type TelemetrySettingKey,
-} from '../../src/extension/telemetry/settings.js';
-import { attachTelemetry } from '../../src/telemetry/attach.js';
+} from '../../src/telemetry/settingScopes.js';
+import { loadTelemetryBundle } from '../../src/telemetry/load.js';
 import packageJson from '../../package.json';
 import { REPO } from './telemetryTools.js';
 
@@ -53,20 +52,17 @@ test('bad setting values are named and ignored', () => {
   ]);
 });
 
-test('the controller serves metrics while enabled, and turning the setting off closes the port', async () => {
+test('the bundle the extension loads serves metrics while enabled, and turning the setting off closes the port', async () => {
   const warnings: string[] = [];
-  const controller = new TelemetryController({
-    attach: (settings) =>
-      attachTelemetry({
-        env: {},
-        settings,
-        bundlePath: join(REPO, 'dist/telemetry.js'),
-        serviceName: 'tally-vscode',
-        priceTable: () => table,
-      }),
+  const telemetry = loadTelemetryBundle(join(REPO, 'dist/telemetry.js')).createExtensionTelemetry({
+    env: {},
+    serviceVersion: '0.1.0',
+    priceTable: () => table,
     log: () => {},
     warn: (line) => warnings.push(line),
   });
+  const user = (values: Partial<Record<TelemetrySettingKey, unknown>>) =>
+    inspector(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { globalValue: v }])));
   const entry = buildLedgerEntry(table, {
     startedAt: Date.now(),
     workspace: { path: '/w/app', name: 'app' },
@@ -79,23 +75,25 @@ test('the controller serves metrics while enabled, and turning the setting off c
     durationMs: 900,
   });
 
-  await controller.apply({});
-  assert.equal(controller.active, false, 'off by default');
-  controller.record(entry); // no-op, no throw
+  await telemetry.apply(user({}));
+  assert.equal(telemetry.metricsUrl, undefined, 'off by default');
+  telemetry.record(entry); // no-op, no throw
 
-  await controller.apply({ enabled: true, exporter: 'prometheus', prometheusPort: 0 });
-  assert.equal(controller.active, true);
-  const url = controller.metricsUrl!;
-  controller.record(entry);
+  await telemetry.apply(user({ enabled: true, exporter: 'prometheus', prometheusPort: 0 }));
+  const url = telemetry.metricsUrl!;
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+  telemetry.record(entry);
   const text = await (await fetch(url)).text();
   assert.match(text, new RegExp(`tally_cost_usage_total\\{[^}]*source="chat"[^}]*\\} ${entry.usd}\\b`));
+  assert.match(text, /service_name="tally-vscode"/);
 
-  await controller.apply({ enabled: false });
-  assert.equal(controller.active, false);
+  await telemetry.apply(user({ enabled: false }));
+  assert.equal(telemetry.metricsUrl, undefined);
   await assert.rejects(fetch(url));
 
-  await controller.apply({ enabled: true, exporter: 'prometheus', prometheusPort: 70000 });
-  assert.equal(controller.active, false);
-  assert.match(warnings.at(-1)!, /prometheusPort: must be a port number/);
-  await controller.dispose();
+  // A value that cannot work keeps telemetry off and says why, naming the setting.
+  await telemetry.apply(user({ enabled: true, exporter: 'prometheus', prometheusPort: 0, otlpEndpoint: 'collector:4318' }));
+  assert.equal(telemetry.metricsUrl, undefined);
+  assert.match(warnings.at(-1)!, /^tally\.telemetry\.otlpEndpoint: must start with http:\/\/ or https:\/\//);
+  await telemetry.dispose();
 });

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { METRICS_EXPORTERS, type TelemetrySettings } from '../../telemetry/config.js';
+import { METRICS_EXPORTERS, type TelemetrySettings } from './config.js';
 
 // Pure (no `vscode` import): the glue passes each setting's inspect() result here.
 

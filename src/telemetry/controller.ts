@@ -1,6 +1,6 @@
-import { parseLedgerEntry, type LedgerEntryInput } from '../../core/ledger/index.js';
-import type { TelemetrySettings } from '../../telemetry/config.js';
-import type { Attached, Telemetry } from '../../telemetry/attach.js';
+import { parseLedgerEntry, type LedgerEntryInput } from '../core/ledger/index.js';
+import type { TelemetrySettings } from './config.js';
+import type { Attached, Telemetry } from './attach.js';
 
 // Pure (no `vscode` import): starts, restarts and stops telemetry as settings change; index.ts is the glue.
 
