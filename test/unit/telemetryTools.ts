@@ -19,7 +19,7 @@ export function telemetryTools(): TelemetryTools | string {
   const found = spawnSync(process.execPath, [join(REPO, 'scripts/telemetry-tools.mjs'), '--check'], { encoding: 'utf8' });
   if (found.status === 0) return JSON.parse(found.stdout) as TelemetryTools;
   const reason =
-    'Prometheus is not installed: run `node scripts/telemetry-tools.mjs` (Debian prometheus package, cached under ~/.cache/tally-telemetry)';
+    'Prometheus is not installed: run `node scripts/telemetry-tools.mjs` (Debian prometheus package, unpacked under ~/.cache/tally-telemetry)';
   console.log(`# skipped: ${reason}`);
   return reason;
 }
