@@ -4,14 +4,15 @@
 // upstream (bytes relayed as they arrive) → exactly one ledger entry if it reached the upstream.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Budget } from '../core/budget/index.js';
-import type { Ledger, LedgerEntry } from '../core/ledger/index.js';
+import { memoryBudgetGuard, type Budget, type BudgetGuard } from '../core/budget/index.js';
+import type { Ledger } from '../core/ledger/index.js';
 import type { PriceTable } from '../core/prices/priceTable.js';
 import { defaultRouterConfig } from '../core/router/index.js';
 import { estimateTextTokens } from '../core/tokens/estimator.js';
 import { allowedHosts, splitTokenPath, TokenRegistry, type Workspace } from './access.js';
 import { sendApiError } from './apiError.js';
 import { createBudgetGate, type Admission, type BudgetGate } from './budgetGate.js';
+import { countPromptTokens } from './countTokens.js';
 import { placeCacheBreakpoints } from './cachePlacement.js';
 import { clientName } from './clientName.js';
 import { hasCredential, rawHeader, TOKEN_HEADER, upstreamRequestHeaders } from './headers.js';
@@ -21,12 +22,10 @@ import { forward, openUpstream, type Forwarding } from './proxy.js';
 import { createRecorder, pricedModel } from './recorder.js';
 import { estimatePromptTokens, lastUserText, parseBody, type Json } from './requestBody.js';
 import { GatewayRouter, type RoutingPolicy } from './routing.js';
+import { DEFAULT_UPSTREAM } from './upstreamUrl.js';
 
-export const DEFAULT_UPSTREAM = 'https://api.anthropic.com';
 /** The Messages API's own request limit. */
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
-/** A hard budget reserves the estimate plus this share, for what the estimate may miss. */
-const ESTIMATE_MARGIN = 1.2;
 
 /** What the user decided about gateway traffic; read for each request, so a changed setting applies at once. */
 export interface GatewayPolicy {
@@ -63,7 +62,9 @@ export interface GatewayOptions {
   /** Problems worth telling the user (a ledger write that failed); never includes a key. */
   onProblem?: (message: string) => void;
   clock?: () => number;
-  /** Replaces the in-process budget reservations (tests, or core's cross-process ones). */
+  /** Reservations for hard budgets: openBudgetGuard(ledgerDir, ledger) to share them with every process on the ledger (default: this process only). */
+  budgetGuard?: BudgetGuard;
+  /** Replaces the budget check altogether (tests). */
   budgetGate?: BudgetGate;
 }
 
@@ -76,8 +77,6 @@ export interface Gateway {
   revokeToken(token: string): void;
   /** Requests being relayed now. */
   inFlight(): number;
-  /** Entries the ledger has not taken yet (kept and retried with each new entry and at close). */
-  pendingEntries(): LedgerEntry[];
   /**
    * Stops taking requests, lets those in flight finish for up to `graceMs` (default 10 s), then
    * cuts the rest; every one that reached the upstream has its ledger entry before this resolves.
@@ -100,7 +99,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const upstream = openUpstream(options.upstream ?? DEFAULT_UPSTREAM);
   const policyFor = options.policy ?? (() => DEFAULT_POLICY);
   const problem = options.onProblem ?? (() => undefined);
-  const gate = options.budgetGate ?? createBudgetGate(options.ledger, table, (path) => policyFor(path).budget);
+  const gate =
+    options.budgetGate ??
+    createBudgetGate(options.budgetGuard ?? memoryBudgetGuard(options.ledger), table, (path) => policyFor(path).budget);
   const recorder = createRecorder({
     ledger: options.ledger,
     priceTable: table,
@@ -204,15 +205,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
     }
 
+    const apiKey = hasCredential(req.rawHeaders) ? undefined : await options.apiKey?.();
+    const headersFor = (bodyLength: number | null) =>
+      upstreamRequestHeaders(req.rawHeaders, { host: upstream.url.host, bodyLength, apiKey });
     let admission: Extract<Admission, { ok: true }> | null = null;
     const maxTokens = body?.['max_tokens'];
     if (body && endpoint === 'messages' && typeof maxTokens === 'number' && Number.isSafeInteger(maxTokens) && maxTokens > 0) {
       const thinking = body['thinking'] as Json | undefined;
       const thinkingBudget = typeof thinking?.['budget_tokens'] === 'number' ? thinking['budget_tokens'] : null;
-      const decision = gate.admit({
+      const decision = await gate.admit({
         workspacePath: workspace.path,
         model: model(),
-        promptTokens: Math.ceil(estimatePrompt() * ESTIMATE_MARGIN),
+        promptTokens: estimatePrompt,
+        exactPromptTokens: () => countPromptTokens(upstream, path.slice(pathname.length), headersFor, body),
         maxTokens,
         thinkingBudget,
         at: startedAt,
@@ -228,8 +233,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
 
     try {
-      const apiKey = hasCredential(req.rawHeaders) ? undefined : await options.apiKey?.();
-      if (res.destroyed) return; // the client left while the key was read: nothing was sent
+      if (res.destroyed) return; // the client left while the key was read or the budget checked: nothing was sent
       const sent = changed && body ? Buffer.from(JSON.stringify(body)) : raw;
       const meter = endpoint === 'messages' ? new ReplyMeter() : null;
       const forwarding = forward(
@@ -237,11 +241,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         {
           method: req.method ?? 'GET',
           path,
-          headers: upstreamRequestHeaders(req.rawHeaders, {
-            host: upstream.url.host,
-            bodyLength: req.method === 'GET' && sent.length === 0 ? null : sent.length,
-            apiKey,
-          }),
+          headers: headersFor(req.method === 'GET' && sent.length === 0 ? null : sent.length),
           body: sent.length > 0 ? sent : null,
           ...(meter ? { tapFor: (status, headers) => meter.tapFor(status, rawHeader(headers, 'content-type')) } : {}),
         },
@@ -309,7 +309,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     revokeToken: (token) => tokens.revoke(token),
     inFlight: () => active.size,
-    pendingEntries: () => recorder.pending(),
     async close({ graceMs = 10_000 } = {}) {
       closing = true;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -323,7 +322,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       server.closeAllConnections();
       await stopped;
       upstream.agent.destroy();
-      if (recorder.retry() > 0) problem(`${recorder.pending().length} ledger entries could not be written`);
     },
   };
 }

@@ -6,7 +6,8 @@
  *   // ANTHROPIC_BASE_URL=gateway.baseUrl claude -p "..."
  *   await gateway.close();  // in-flight requests finish (or are cut after the grace period), each with its entry
  */
-export { DEFAULT_POLICY, DEFAULT_UPSTREAM, MAX_REQUEST_BYTES, startGateway } from './gateway.js';
+export { DEFAULT_POLICY, MAX_REQUEST_BYTES, startGateway } from './gateway.js';
+export { DEFAULT_UPSTREAM, isTallyGatewayUrl, upstreamProblem } from './upstreamUrl.js';
 export type { Gateway, GatewayOptions, GatewayPolicy } from './gateway.js';
 export { isTokenShaped, newToken, type Workspace } from './access.js';
 export { AUTO_MODEL, type RoutingPolicy } from './routing.js';

@@ -1,11 +1,23 @@
 // What a Messages response says it cost, read as it passes through the gateway: from the SSE
 // events of a stream, or from the JSON body of a non-streaming reply. Nothing here changes bytes.
+import { StreamUsage, usageProblem, type UsageReading } from '../core/anthropic/usage.js';
+import { parseUsage } from '../core/prices/cost.js';
 import { SseDataSplitter } from './sse.js';
 
-/** What was seen of one reply; `reported` is the server's usage exactly as sent (sanitised later). */
+export interface UsageEstimate {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** The server's usage, judged by core's rules: as reported where sane, else Tally's estimate, flagged. */
+export interface UsageSource {
+  reading(estimate: () => UsageEstimate): UsageReading;
+}
+
+/** What was seen of one reply. */
 export interface MeterReading {
-  /** message_start's usage with every later message_delta's fields laid over it: cumulative, never summed. */
-  reported: Record<string, unknown> | null;
+  /** message_start's usage, then each message_delta's laid over it (cumulative, never summed). */
+  usage: UsageSource;
   messageId: string | null;
   model: string | null;
   /** The reply's text, thinking and tool input, for an output estimate when the server reported none. */
@@ -18,8 +30,9 @@ export interface MeterReading {
   errorType: string | null;
 }
 
+/** Nothing came back: the usage to record is Tally's estimate. */
 export function emptyReading(): MeterReading {
-  return { reported: null, messageId: null, model: null, outputText: '', sawDelta: false, completed: false, errorType: null };
+  return { usage: new StreamUsage(), messageId: null, model: null, outputText: '', sawDelta: false, completed: false, errorType: null };
 }
 
 type Json = Record<string, unknown>;
@@ -28,7 +41,8 @@ const stringOrNull = (value: unknown) => (typeof value === 'string' ? value : nu
 
 /** Reads the `data` of each SSE event of a Messages stream. */
 export class StreamMeter {
-  readonly reading = emptyReading();
+  private readonly usage = new StreamUsage();
+  readonly reading: MeterReading = { ...emptyReading(), usage: this.usage };
   private readonly output: string[] = [];
 
   onEvent(data: string): void {
@@ -45,7 +59,7 @@ export class StreamMeter {
         const message = isObject(event['message']) ? event['message'] : {};
         reading.messageId = stringOrNull(message['id']) ?? reading.messageId;
         reading.model = stringOrNull(message['model']) ?? reading.model;
-        if (isObject(message['usage'])) reading.reported = { ...message['usage'] };
+        this.usage.start(message['usage']);
         break;
       }
       case 'content_block_start': {
@@ -63,7 +77,7 @@ export class StreamMeter {
       }
       case 'message_delta':
         reading.sawDelta = true;
-        if (isObject(event['usage'])) reading.reported = layOver(reading.reported, event['usage']);
+        this.usage.delta(event['usage']);
         break;
       case 'message_stop':
         reading.completed = true;
@@ -85,13 +99,6 @@ export class StreamMeter {
   }
 }
 
-/** message_delta usage is cumulative: its figures replace earlier ones; a null means "not reported here". */
-function layOver(base: Json | null, update: Json): Json {
-  const merged: Json = { ...(base ?? {}) };
-  for (const [key, value] of Object.entries(update)) if (value !== null && value !== undefined) merged[key] = value;
-  return merged;
-}
-
 /** Reads a non-streaming reply's JSON body (a `message` object). */
 export function readJsonMessage(body: Buffer): MeterReading {
   const reading = emptyReading();
@@ -104,7 +111,15 @@ export function readJsonMessage(body: Buffer): MeterReading {
   if (!isObject(message)) return reading;
   reading.messageId = stringOrNull(message['id']);
   reading.model = stringOrNull(message['model']);
-  if (isObject(message['usage'])) reading.reported = { ...message['usage'] };
+  const reported = message['usage'];
+  reading.usage = {
+    reading: (estimate) => {
+      const problem = usageProblem(reported);
+      if (problem === null) return { usage: parseUsage(reported), estimated: false, problem: null };
+      const guess = estimate();
+      return { usage: { input_tokens: guess.inputTokens, output_tokens: guess.outputTokens }, estimated: true, problem };
+    },
+  };
   reading.completed = message['type'] === 'message';
   reading.sawDelta = reading.completed;
   const parts: string[] = [];

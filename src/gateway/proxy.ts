@@ -117,8 +117,14 @@ export function forward(upstream: Upstream, request: ForwardRequest, res: http.S
       return;
     }
     res.writeHead(result.status, upstreamRes.statusMessage, endToEnd(upstreamRes.rawHeaders));
-    res.flushHeaders();
+    // Headers leave with the first body bytes when those came in the same read (one write, not two),
+    // and on their own when the body is slower, so the client sees them when the upstream sent them.
+    let relayed = false;
+    setImmediate(() => {
+      if (!relayed && !res.destroyed) res.flushHeaders();
+    });
     upstreamRes.on('data', (chunk: Buffer) => {
+      relayed = true;
       // The client's bytes first: metering must not delay them.
       if (!result.clientGone && !res.write(chunk)) {
         upstreamRes.pause();

@@ -1,13 +1,12 @@
 // One ledger entry per request that reached the upstream, whatever happened after: priced from
 // the usage the server reported where it is sane, from Tally's estimate where it is not. An entry
-// the ledger cannot take is kept and retried, never dropped.
+// the ledger cannot take is kept aside by the ledger itself (memory and a side file) and said so.
 import { buildLedgerEntry, type Ledger, type LedgerEntry, type LedgerStatus } from '../core/ledger/index.js';
 import type { Usage } from '../core/prices/cost.js';
 import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
 import { TIERS, type ModelInfo, type Tier } from '../core/prices/schema.js';
 import type { Workspace } from './access.js';
-import type { MeterReading } from './meter.js';
-import { sanitizeUsage, type UsageEstimate } from './usage.js';
+import type { MeterReading, UsageEstimate } from './meter.js';
 
 export interface FinishedRequest {
   startedAt: number;
@@ -22,19 +21,15 @@ export interface FinishedRequest {
   reasons: string[];
   /** The upstream's HTTP status, or null when it never answered. */
   upstreamStatus: number | null;
-  reading: MeterReading | null;
+  reading: MeterReading;
   status: LedgerStatus;
   /** Tally's estimate of the request: prompt tokens, and output from what the reply carried. */
   estimate: (outputText: string) => UsageEstimate;
 }
 
 export interface Recorder {
-  /** Appends the request's entry (or keeps it for a retry); returns it. */
+  /** Appends the request's entry; returns it. */
   record(request: FinishedRequest): LedgerEntry;
-  /** Entries still waiting for the ledger. */
-  pending(): LedgerEntry[];
-  /** Tries the waiting entries again; returns how many are still waiting. */
-  retry(): number;
 }
 
 export interface RecorderOptions {
@@ -50,34 +45,18 @@ const ZERO: Usage = { input_tokens: 0, output_tokens: 0 };
 export function createRecorder(options: RecorderOptions): Recorder {
   const { ledger, priceTable: table, onProblem } = options;
   const defaultModel = resolveModel(table, options.defaultModel ?? 'sonnet');
-  const waiting: LedgerEntry[] = [];
-
-  const append = (entry: LedgerEntry): boolean => {
-    try {
-      ledger.append(entry);
-      return true;
-    } catch (error) {
-      onProblem(`could not write to the ledger (${(error as Error).message}); the entry is kept and retried`);
-      return false;
-    }
-  };
-
-  const retry = () => {
-    while (waiting.length > 0 && append(waiting[0]!)) waiting.shift();
-    return waiting.length;
-  };
-
   return {
     record(request) {
-      const { usage, estimated } = usageOf(request);
-      const priced = pricedModel(table, request.reading?.model ?? request.requestedModel);
+      const { usage, estimated, problem } = usageOf(request);
+      if (problem) onProblem(`${request.requestId ?? 'a request'}: the upstream's usage ${problem}; recorded Tally's estimate`);
+      const priced = pricedModel(table, request.reading.model ?? request.requestedModel);
       const reasons = priced.note ? [...request.reasons, priced.note] : request.reasons;
       const entry = buildLedgerEntry(table, {
         startedAt: request.startedAt,
         workspace: request.workspace,
         source: 'gateway',
         client: request.client,
-        messageId: request.reading?.messageId ?? null,
+        messageId: request.reading.messageId,
         usageEstimated: estimated,
         model: priced.model,
         defaultModel: request.routed ? defaultModel : priced.model,
@@ -87,32 +66,26 @@ export function createRecorder(options: RecorderOptions): Recorder {
         status: request.status,
         durationMs: request.durationMs,
       });
-      if (retry() > 0 || !append(entry)) waiting.push(entry);
+      const written = ledger.append(entry);
+      if (!written.written) {
+        onProblem(
+          `${written.reason}; the entry is kept ${written.keptIn ? `in ${written.keptIn}` : 'in memory'} and added once the ledger can be written`,
+        );
+      }
       return entry;
     },
-    pending: () => [...waiting],
-    retry,
   };
 }
 
-function usageOf(request: FinishedRequest): { usage: Usage; estimated: boolean } {
+function usageOf(request: FinishedRequest): { usage: Usage; estimated: boolean; problem: string | null } {
   const status = request.upstreamStatus;
   // An error status from the API is not billed: nothing was generated.
-  if (status !== null && (status < 200 || status >= 300)) return { usage: ZERO, estimated: false };
+  if (status !== null && (status < 200 || status >= 300)) return { usage: ZERO, estimated: false, problem: null };
   const reading = request.reading;
-  const estimate = () => request.estimate(reading?.outputText ?? '');
-  if (!reading?.reported) {
-    // Sent, but no usage came back (the connection failed, or the client left, before it did).
-    const guess = estimate();
-    return { usage: { input_tokens: guess.inputTokens, output_tokens: guess.outputTokens }, estimated: true };
-  }
-  const sane = sanitizeUsage(reading.reported, estimate);
-  if (reading.sawDelta) return sane;
-  // The stream ended before message_delta: message_start's output count is a placeholder, the text received says more.
-  const output = Math.max(sane.usage.output_tokens, estimate().outputTokens);
-  return { usage: { ...sane.usage, output_tokens: output }, estimated: true };
+  const sane = reading.usage.reading(() => request.estimate(reading.outputText));
+  // Nothing reported at all (the connection failed, or the client left, first) is expected, not a server fault.
+  return { ...sane, problem: reading.sawDelta || reading.messageId ? sane.problem : null };
 }
-
 /** A model the price table knows; an unknown one is priced as the dearest model of its tier (or of all), and says so. */
 export function pricedModel(table: PriceTable, name: string | null): { model: ModelInfo; note: string | null } {
   const wanted = name?.trim() ?? '';

@@ -72,8 +72,9 @@ export async function attachCliTelemetry(options: {
 }
 
 /**
- * A ledger whose appends are also recorded as metrics: entries reach telemetry only once they are in the
- * books, so the metrics never count a request the ledger does not have. A metrics failure never loses the entry.
+ * A ledger whose appends are also recorded as metrics. An entry the ledger refuses as malformed (it throws)
+ * is not counted; one it keeps aside for a full or read-only disk is, since it stays in the books and is
+ * written later. A metrics failure never loses the entry.
  */
 export function recordingLedger<L extends Pick<Ledger, 'append'>>(
   ledger: L,
@@ -83,13 +84,14 @@ export function recordingLedger<L extends Pick<Ledger, 'append'>>(
   const append = ledger.append.bind(ledger);
   const wrapped = Object.create(ledger) as L;
   wrapped.append = (entry) => {
-    append(entry);
+    const result = append(entry);
     try {
       // The entry as readers see it (defaults filled in); it has just passed the same validation.
       telemetry.record(parseLedgerEntry(entry));
     } catch (error) {
       log?.(`telemetry: could not record a ledger entry: ${(error as Error).message}`);
     }
+    return result;
   };
   return wrapped;
 }

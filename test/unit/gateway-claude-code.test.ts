@@ -19,6 +19,12 @@ function folders() {
   return { home: claudeHome(root), cwd };
 }
 
+/** A `claude -p` run through the gateway, and everything it showed (result, stdout, stderr). */
+async function throughGateway(claudeBin: string, baseUrl: string, where: ReturnType<typeof folders>, prompt: string) {
+  const run = await runClaudeCode({ claudeBin, home: where.home, baseUrl, apiKey: KEY, cwd: where.cwd, prompt });
+  return { run, shown: `${run.result?.result ?? ''}\n${run.stdout}\n${run.stderr}` };
+}
+
 test('Claude Code through the gateway: one entry per request, totals equal to what was billed and to Claude Code’s own cost', async (t) => {
   const tools = await clientToolsOrSkip(t);
   if (!tools) return;
@@ -90,16 +96,7 @@ test('a hard budget refusal reads as an API error in Claude Code, and nothing re
       durationMs: 1,
     }),
   );
-  const { home, cwd } = folders();
-  const run = await runClaudeCode({
-    claudeBin: tools.claudeBin,
-    home,
-    baseUrl: rig.gateway.baseUrl,
-    apiKey: KEY,
-    cwd,
-    prompt: 'one more question',
-  });
-  const shown = `${run.result?.result ?? ''}\n${run.stdout}\n${run.stderr}`;
+  const { shown, run } = await throughGateway(tools.claudeBin, rig.gateway.baseUrl, folders(), 'one more question');
   assert.equal(run.result?.is_error, true, shown);
   assert.match(shown, /API Error: 400/);
   assert.match(shown, /Tally: daily budget of \$0\.05 reached/);
@@ -117,15 +114,7 @@ test('the loop guard stops Claude Code at the third identical tool call, with th
   rig.fake.scriptReply({ content: [{ type: 'tool_use', name: 'Read', input: { file_path: file } }], times: 3 });
   rig.fake.scriptReply({ content: [{ type: 'text', text: 'never sent' }] });
 
-  const run = await runClaudeCode({
-    claudeBin: tools.claudeBin,
-    home,
-    baseUrl: rig.gateway.baseUrl,
-    apiKey: KEY,
-    cwd,
-    prompt: 'read same.txt until it changes',
-  });
-  const shown = `${run.result?.result ?? ''}\n${run.stdout}\n${run.stderr}`;
+  const { shown, run } = await throughGateway(tools.claudeBin, rig.gateway.baseUrl, { home, cwd }, 'read same.txt until it changes');
   assert.equal(run.result?.is_error, true, shown);
   assert.match(shown, /Tally: loop guard: the same tool call Read\(\{"file_path":".*same\.txt"\}\) was made 3 times in a row/);
   const messages = rig.fake.requests.filter((request) => request.path === '/v1/messages' && request.body !== undefined);

@@ -27,7 +27,7 @@ test('bad flags get a one-line message and exit code 2', async () => {
     [['--upstream', 'https://user:pw@example.com'], /must not contain a user name/],
     [['--loop-guard', '1'], /--loop-guard expects "off" or a whole number ≥ 2/],
     [['--daily-budget=-1'], /--daily-budget expects a number ≥ 0/],
-    [['--ledger', file], /ledger directory .*a-file: not a directory/],
+    [['--ledger', file], /cannot write the ledger in .*a-file: ledger directory .*a-file is not a directory/],
     [['--ledger', dir, '--token-file', badToken], /token: a gateway token is 16 to 200/],
     [['--nope'], /Unknown option '--nope'/],
   ];
@@ -45,7 +45,7 @@ test('bad flags get a one-line message and exit code 2', async () => {
     try {
       const run = await runTally(['gateway', '--ledger', join(dir, 'sub')], '', {});
       assert.equal(run.code, 2);
-      assert.match(run.stderr, /ledger directory .*sub: not writable/);
+      assert.match(run.stderr, /cannot write the ledger in .*sub: permission denied/);
     } finally {
       chmodSync(dir, 0o700);
     }

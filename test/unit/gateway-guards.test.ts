@@ -40,9 +40,13 @@ test('a request past the hard budget gets an Anthropic-shaped 400 the SDK shows 
   assert.equal(body.error.type, 'invalid_request_error');
   assert.match(
     body.error.message,
-    /^Tally: daily budget of \$0\.01 reached \(\$0\.01 spent today; this request could cost up to \$0\.01\d*\)/,
+    /^Tally: daily budget of \$0\.01 reached, so this request was not sent: daily budget \$0\.01 would be exceeded \(\$0\.01 spent/,
   );
-  assert.equal(rig.fake.requests.length, 0);
+  assert.deepEqual(
+    rig.fake.requests.map((request) => request.path),
+    ['/v1/messages/count_tokens'],
+    'only the free exact count, no message',
+  );
   assert.equal(rig.entries().length, 1, 'only the earlier spend');
 });
 
@@ -56,7 +60,12 @@ test('max_tokens is lowered to what the budget can pay for; concurrent requests 
     max_tokens: 8000,
     messages: [{ role: 'user', content: 'short [[tokens:100]]' }],
   });
-  const sentMax = (rig.fake.requests[0]!.body as { max_tokens: number }).max_tokens;
+  // Near the limit the prompt is counted exactly first (count_tokens is free), then sent with what fits.
+  assert.deepEqual(
+    rig.fake.requests.map((request) => request.path),
+    ['/v1/messages/count_tokens', '/v1/messages'],
+  );
+  const sentMax = (rig.fake.requests[1]!.body as { max_tokens: number }).max_tokens;
   assert.ok(sentMax < 2000 && sentMax > 1900, `max_tokens sent upstream: ${sentMax}`);
   const [, capped] = rig.entries();
   assert.match(capped!.routedReasons.join('\n'), /max_tokens lowered from 8000 to \d+/);
@@ -257,7 +266,8 @@ test('usage the upstream got wrong still leaves one entry per request, with a fi
       assert.equal(entry.usageEstimated, true, entry.requestId!);
       assert.ok(Number.isSafeInteger(entry.usage.input_tokens) && entry.usage.input_tokens > 0);
     }
-    assert.equal(rig.problems.length, 0);
+    assert.equal(rig.problems.length, entries.length, 'each is reported');
+    assert.match(rig.problems[0]!, /^req_bad_1: the upstream's usage .*; recorded Tally's estimate$/);
   } finally {
     await new Promise((resolve) => upstream.close(resolve));
   }

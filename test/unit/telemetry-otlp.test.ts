@@ -89,7 +89,7 @@ test('OTLP over HTTP delivers the ledger entries as the documented metrics, with
   });
   assert.deepEqual(problems, []);
   assert.ok(telemetry);
-  const ledger = recordingLedger({ append: (e: LedgerEntry) => void appended.push(e) }, telemetry);
+  const ledger = recordingLedger({ append: (e: LedgerEntry) => (appended.push(e), { written: true as const }) }, telemetry);
   const now = Date.parse('2026-11-20T10:00:00Z');
   ledger.append(
     entry('sonnet', { input_tokens: 1200, output_tokens: 300, cache_read_input_tokens: 20000, cache_creation_input_tokens: 500 }, now),

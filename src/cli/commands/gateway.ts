@@ -1,11 +1,19 @@
-import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { parseBudget } from '../../core/budget/index.js';
+import { openBudgetGuard, parseBudget } from '../../core/budget/index.js';
 import { InputError } from '../../core/errors.js';
 import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
 import { defaultRouterConfig, parseRouterConfig } from '../../core/router/index.js';
-import { DEFAULT_LOOP_REPEATS, DEFAULT_UPSTREAM, isTokenShaped, newToken, startGateway, type GatewayPolicy } from '../../gateway/index.js';
+import {
+  DEFAULT_LOOP_REPEATS,
+  DEFAULT_UPSTREAM,
+  isTokenShaped,
+  newToken,
+  startGateway,
+  upstreamProblem,
+  type GatewayPolicy,
+} from '../../gateway/index.js';
 import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
 import { decodeText, readFileOrThrow } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
@@ -58,7 +66,8 @@ export const gatewayCommand: Command = {
       : defaultRouterConfig;
     const workspaceDir = resolve(values.workspace ?? process.cwd());
     const ledgerDir = resolveLedgerDir(values.ledger, io.env, homedir(), process.platform);
-    checkWritable(ledgerDir);
+    const ledger = openLedger(ledgerDir, { priceTable: table });
+    ledger.checkWritable(); // before listening: no request is paid for that could not be recorded
     const token = values['token-file'] ? tokenFromFile(values['token-file']) : undefined;
     // Opt-in metrics (Prometheus on 127.0.0.1 with --metrics-port, or the OTEL_* environment): each ledger entry as it is written.
     const telemetry = await attachCliTelemetry({
@@ -68,7 +77,6 @@ export const gatewayCommand: Command = {
       metricsPort: parseNumberFlag(values['metrics-port'], 'metrics-port', { integer: true, max: 65535 }),
       log: (line) => io.stderr(`tally gateway: ${line}\n`),
     });
-    const ledger = openLedger(ledgerDir, { priceTable: table });
 
     const policy: GatewayPolicy = {
       budget,
@@ -81,6 +89,7 @@ export const gatewayCommand: Command = {
       upstream,
       priceTable: table,
       ledger: telemetry ? recordingLedger(ledger, telemetry) : ledger,
+      budgetGuard: openBudgetGuard(ledgerDir, ledger),
       workspace: { path: workspaceDir, name: basename(workspaceDir) },
       ...(token ? { token } : {}),
       apiKey: () => io.env['ANTHROPIC_API_KEY']?.trim() || undefined,
@@ -117,27 +126,13 @@ export const gatewayCommand: Command = {
     else io.stdout(`tally gateway: listening; set ANTHROPIC_BASE_URL=${gateway.baseUrl}\n`);
     await stopped;
     await telemetry?.shutdown();
-    const unwritten = gateway.pendingEntries();
-    if (unwritten.length === 0) return 0;
-    // Never lost: what the ledger would not take goes to stderr, one JSON line per entry, to append by hand.
-    io.stderr(
-      `tally gateway: ${unwritten.length} ledger entries could not be written to ${ledgerDir}; here they are, one JSON line each:\n`,
-    );
-    for (const entry of unwritten) io.stderr(`${JSON.stringify(entry)}\n`);
-    return 1;
+    return 0;
   },
 };
 
 function checkUpstream(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InputError(`--upstream "${raw}" is not a URL (expected e.g. ${DEFAULT_UPSTREAM})`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new InputError(`--upstream "${raw}" must start with http:// or https://`);
-  if (url.username || url.password) throw new InputError('--upstream must not contain a user name or password');
+  const problem = upstreamProblem(raw);
+  if (problem) throw new InputError(`--upstream ${problem}`);
   return raw;
 }
 
@@ -147,23 +142,6 @@ function parseLoopGuard(value: string | undefined): number | null {
   const repeats = Number(value);
   if (!Number.isInteger(repeats) || repeats < 2) throw new InputError(`--loop-guard expects "off" or a whole number ≥ 2, got "${value}"`);
   return repeats;
-}
-
-/** Checked before listening, so no request is paid for that could not be recorded. */
-function checkWritable(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? 'not writable'
-        : code === 'ENOTDIR' || code === 'EEXIST'
-          ? 'not a directory'
-          : (error as Error).message;
-    throw new InputError(`ledger directory ${dir}: ${why}`);
-  }
 }
 
 /** The token in the file, or a new one written there (readable by the user only) when the file does not exist. */
