@@ -1,48 +1,30 @@
 // The Tally gateway: a loopback server speaking Anthropic's Messages API, so any client that
 // takes a base URL is metered, budgeted and (when asked) routed. Order of a request:
-// Host check → token → endpoint → body → loop guard → opt-in routing and caching → budget →
+// Host check → token → endpoint → body → (prepare.ts) loop guard, opt-in routing and caching, budget →
 // upstream (bytes relayed as they arrive) → exactly one ledger entry if it reached the upstream.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { memoryBudgetGuard, type Budget, type BudgetGuard } from '../core/budget/index.js';
+import { memoryBudgetGuard, type BudgetGuard } from '../core/budget/index.js';
 import type { Ledger } from '../core/ledger/index.js';
 import type { PriceTable } from '../core/prices/priceTable.js';
-import { defaultRouterConfig } from '../core/router/index.js';
 import { estimateTextTokens } from '../core/tokens/estimator.js';
 import { allowedHosts, splitTokenPath, TokenRegistry, type Workspace } from './access.js';
 import { sendApiError } from './apiError.js';
-import { createBudgetGate, type Admission, type BudgetGate } from './budgetGate.js';
+import { createBudgetGate, type BudgetGate } from './budgetGate.js';
 import { countPromptTokens } from './countTokens.js';
-import { placeCacheBreakpoints } from './cachePlacement.js';
 import { clientName } from './clientName.js';
 import { hasCredential, rawHeader, TOKEN_HEADER, upstreamRequestHeaders } from './headers.js';
-import { DEFAULT_LOOP_REPEATS, findToolLoop, loopMessage } from './loopGuard.js';
-import { ReplyMeter } from './meter.js';
-import { forward, openUpstream, type Forwarding } from './proxy.js';
-import { createRecorder, pricedModel } from './recorder.js';
-import { estimatePromptTokens, lastUserText, parseBody, type Json } from './requestBody.js';
-import { GatewayRouter, type RoutingPolicy } from './routing.js';
+import { ReplyMeter, type MeterReading } from './meter.js';
+import { DEFAULT_POLICY, type GatewayPolicy } from './policy.js';
+import { prepareRequest, type Prepared } from './prepare.js';
+import { forward, openUpstream, type Forwarding, type ForwardResult } from './proxy.js';
+import { createRecorder } from './recorder.js';
+import { GatewayRouter } from './routing.js';
 import { DEFAULT_UPSTREAM } from './upstreamUrl.js';
 
 /** The Messages API's own request limit. */
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
-
-/** What the user decided about gateway traffic; read for each request, so a changed setting applies at once. */
-export interface GatewayPolicy {
-  budget: Budget;
-  /** Refuse the same tool call this many times in a row; null turns the guard off. */
-  loopGuardRepeats: number | null;
-  routing: RoutingPolicy;
-  /** Let Tally place cache breakpoints in requests that carry none. */
-  placeCache: boolean;
-}
-
-export const DEFAULT_POLICY: GatewayPolicy = {
-  budget: { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null },
-  loopGuardRepeats: DEFAULT_LOOP_REPEATS,
-  routing: { config: defaultRouterConfig, byRules: false },
-  placeCache: false,
-};
+export { DEFAULT_POLICY, type GatewayPolicy };
 
 export interface GatewayOptions {
   /** 0 (the default) picks a free port. */
@@ -126,6 +108,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     active.add(exchange);
     void exchange.finished.finally(() => active.delete(exchange));
   });
+  // Clients keep connections open between an agent's steps: closing an idle one just as a client
+  // reuses it costs that client a failed request, so idle connections are kept longer than Node's 5 s.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse, onForward: (forwarding: Forwarding) => void): Promise<void> {
     const startedAt = clock();
@@ -172,119 +158,88 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return sendApiError(res, 413, 'request_too_large', `Request exceeds the maximum allowed number of bytes (${MAX_REQUEST_BYTES}).`);
     }
 
-    const policy = policyFor(workspace.path);
-    const body = endpoint === 'models' ? null : parseBody(raw);
-    const reasons: string[] = [];
-    let changed = false;
-    let routed = false;
-    if (body && endpoint === 'messages' && policy.loopGuardRepeats !== null) {
-      const loop = findToolLoop(body, policy.loopGuardRepeats);
-      if (loop) return sendApiError(res, 400, 'invalid_request_error', loopMessage(loop));
-    }
-    const model = () => pricedModel(table, typeof body?.['model'] === 'string' ? body['model'] : null).model;
-    let promptTokens: number | undefined;
-    const estimatePrompt = () => (promptTokens ??= body ? estimatePromptTokens(body, model().family) : 0);
-    if (body) {
-      const route = router.route(
-        body,
-        policy.routing,
-        () => Math.max(0, estimatePrompt() - estimateTextTokens(lastUserText(body), model().family)),
-        endpoint === 'count_tokens',
-      );
-      if (route) {
-        changed = routed = true;
-        reasons.push(...route.reasons);
-        promptTokens = undefined; // counted again on the routed model's tokenizer
-      }
-      if (endpoint === 'messages' && policy.placeCache) {
-        const placed = placeCacheBreakpoints(body, model());
-        if (placed) {
-          changed = true;
-          reasons.push(placed);
-        }
-      }
-    }
-
     const apiKey = hasCredential(req.rawHeaders) ? undefined : await options.apiKey?.();
     const headersFor = (bodyLength: number | null) =>
       upstreamRequestHeaders(req.rawHeaders, { host: upstream.url.host, bodyLength, apiKey });
-    let admission: Extract<Admission, { ok: true }> | null = null;
-    const maxTokens = body?.['max_tokens'];
-    if (body && endpoint === 'messages' && typeof maxTokens === 'number' && Number.isSafeInteger(maxTokens) && maxTokens > 0) {
-      const thinking = body['thinking'] as Json | undefined;
-      const thinkingBudget = typeof thinking?.['budget_tokens'] === 'number' ? thinking['budget_tokens'] : null;
-      const decision = await gate.admit({
-        workspacePath: workspace.path,
-        model: model(),
-        promptTokens: estimatePrompt,
-        exactPromptTokens: () => countPromptTokens(upstream, path.slice(pathname.length), headersFor, body),
-        maxTokens,
-        thinkingBudget,
-        at: startedAt,
-      });
-      if (!decision.ok) return sendApiError(res, 400, 'invalid_request_error', decision.message);
-      admission = decision;
-      if (decision.maxTokens !== maxTokens) {
-        body['max_tokens'] = decision.maxTokens;
-        if (thinking && decision.thinkingBudget !== thinkingBudget) thinking['budget_tokens'] = decision.thinkingBudget;
-        changed = true;
-        if (decision.note) reasons.push(decision.note);
-      }
+    if (endpoint === 'models') {
+      const forwarding = forward(upstream, { method: 'GET', path, headers: headersFor(null), body: null }, res);
+      onForward(forwarding);
+      return answerUnreached(res, await forwarding.done);
     }
 
+    const prepared = await prepareRequest(
+      { table, router, gate },
+      {
+        endpoint,
+        raw,
+        policy: policyFor(workspace.path),
+        workspacePath: workspace.path,
+        startedAt,
+        exactPromptTokens: (body) => countPromptTokens(upstream, path.slice(pathname.length), headersFor, body),
+      },
+    );
+    if (prepared.refused) return sendApiError(res, prepared.refused.status, prepared.refused.type, prepared.refused.message);
     try {
       if (res.destroyed) return; // the client left while the key was read or the budget checked: nothing was sent
-      const sent = changed && body ? Buffer.from(JSON.stringify(body)) : raw;
       const meter = endpoint === 'messages' ? new ReplyMeter() : null;
       const forwarding = forward(
         upstream,
         {
-          method: req.method ?? 'GET',
+          method: 'POST',
           path,
-          headers: headersFor(req.method === 'GET' && sent.length === 0 ? null : sent.length),
-          body: sent.length > 0 ? sent : null,
+          headers: headersFor(prepared.send.length),
+          body: prepared.send,
           ...(meter ? { tapFor: (status, headers) => meter.tapFor(status, rawHeader(headers, 'content-type')) } : {}),
         },
         res,
       );
       onForward(forwarding);
       const result = await forwarding.done;
-      if (!result.reached) {
-        if (!result.clientGone) {
-          const why = result.error ? `: ${result.error.message}` : '';
-          sendApiError(res, 502, 'api_error', `Tally gateway: could not reach the upstream ${upstream.url.origin}${why}`);
-        }
-        return;
-      }
-      if (!meter) return; // count_tokens and models are free
-      const reading = meter.finish();
-      const status = result.status;
-      const ok = status !== null && status >= 200 && status < 300;
-      recorder.record({
-        startedAt,
-        durationMs: Math.max(0, clock() - startedAt),
-        workspace,
-        client: clientName(rawHeader(req.rawHeaders, 'user-agent'), rawHeader(req.rawHeaders, 'x-title')),
-        requestId: result.requestId,
-        requestedModel: typeof body?.['model'] === 'string' ? body['model'] : null,
-        routed,
-        reasons,
-        upstreamStatus: status,
-        reading,
-        status:
-          result.clientGone && !result.complete
-            ? 'aborted'
-            : ok && result.complete && !result.error && reading.completed && !reading.errorType
-              ? 'ok'
-              : 'error',
-        estimate: (outputText) => ({
-          inputTokens: estimatePrompt(),
-          outputTokens: outputText ? estimateTextTokens(outputText, model().family) : 0,
-        }),
-      });
+      if (!result.reached || !meter) return answerUnreached(res, result); // count_tokens is free
+      record(req, result, meter.finish(), prepared, workspace, startedAt);
     } finally {
-      admission?.release();
+      prepared.release();
     }
+  }
+
+  /** A request that never got to the upstream is answered here (there is no answer of the upstream's to relay). */
+  function answerUnreached(res: ServerResponse, result: ForwardResult): void {
+    if (result.reached || result.clientGone) return;
+    const why = result.error ? `: ${result.error.message}` : '';
+    sendApiError(res, 502, 'api_error', `Tally gateway: could not reach the upstream ${upstream.url.origin}${why}`);
+  }
+
+  function record(
+    req: IncomingMessage,
+    result: ForwardResult,
+    reading: MeterReading,
+    prepared: Prepared,
+    workspace: Workspace,
+    startedAt: number,
+  ): void {
+    const ok = result.status !== null && result.status >= 200 && result.status < 300;
+    recorder.record({
+      startedAt,
+      durationMs: Math.max(0, clock() - startedAt),
+      workspace,
+      client: clientName(rawHeader(req.rawHeaders, 'user-agent'), rawHeader(req.rawHeaders, 'x-title')),
+      requestId: result.requestId,
+      requestedModel: prepared.requestedModel,
+      routed: prepared.routed,
+      reasons: prepared.reasons,
+      upstreamStatus: result.status,
+      reading,
+      status:
+        result.clientGone && !result.complete
+          ? 'aborted'
+          : ok && result.complete && !result.error && reading.completed && !reading.errorType
+            ? 'ok'
+            : 'error',
+      estimate: (outputText) => ({
+        inputTokens: prepared.estimatePrompt(),
+        outputTokens: outputText ? estimateTextTokens(outputText, prepared.model().family) : 0,
+      }),
+    });
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -14,8 +14,8 @@ export interface FinishedRequest {
   workspace: Workspace;
   client: string | null;
   requestId: string | null;
-  /** The model the request asked for, after any routing. */
-  requestedModel: string | null;
+  /** The model the request asked for, after any routing (read only when the reply does not say). */
+  requestedModel: () => string | null;
   /** True when Tally's router chose the model (savings are then measured against the default model). */
   routed: boolean;
   reasons: string[];
@@ -49,7 +49,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     record(request) {
       const { usage, estimated, problem } = usageOf(request);
       if (problem) onProblem(`${request.requestId ?? 'a request'}: the upstream's usage ${problem}; recorded Tally's estimate`);
-      const priced = pricedModel(table, request.reading.model ?? request.requestedModel);
+      const priced = pricedModel(table, request.reading.model ?? request.requestedModel());
       const reasons = priced.note ? [...request.reasons, priced.note] : request.reasons;
       const entry = buildLedgerEntry(table, {
         startedAt: request.startedAt,

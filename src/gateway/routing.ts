@@ -35,7 +35,7 @@ export class GatewayRouter {
    */
   route(body: Json, policy: RoutingPolicy, contextTokens: () => number, countOnly = false): Routed | null {
     const asked = typeof body['model'] === 'string' ? body['model'] : '';
-    const auto = asked.trim().toLowerCase() === AUTO_MODEL;
+    const auto = asked === AUTO_MODEL;
     const prompt = lastUserText(body);
     if (!auto && !(policy.byRules && policy.config.rules.some((rule) => rule.matches(prompt)))) return null;
 
