@@ -1,5 +1,5 @@
-// Builds three kinds of bundle: the CLI (Node), the extension (Node, `vscode` external)
-// and the webviews (browser). `--production` minifies; `--watch` rebuilds on change.
+// Builds four kinds of bundle: the CLI (Node), the extension (Node, `vscode` external), opt-in
+// telemetry (Node) and the webviews (browser). `--production` minifies; `--watch` rebuilds on change.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -59,6 +59,16 @@ const configs = [
     target: 'node20',
   })),
 ];
+// Opt-in telemetry (OpenTelemetry SDK and exporters) is its own bundle, loaded by path only when the
+// user turns it on, so dist/extension.js and dist/cli.js carry none of it.
+configs.push({
+  ...shared,
+  entryPoints: ['src/telemetry/index.ts'],
+  outfile: 'dist/telemetry.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+});
 if (exists('src/extension/extension.ts')) {
   configs.push({
     ...shared,

@@ -59,6 +59,11 @@ export default tseslint.config(
     ['vscode', '**/cli/**', '**/extension/**', '**/webview/**', '**/gateway/**', '**/protocol/**'],
     'the simulated Anthropic API stands alone: it may read core (prices, token counts), nothing of the hosts',
   ),
+  layer(
+    ['src/telemetry/**'],
+    ['vscode', '**/cli/**', '**/extension/**', '**/webview/**', '**/gateway/**', '**/protocol/**', '**/simulator/**'],
+    'src/telemetry is its own bundle for every host: it imports core and OpenTelemetry, nothing of the hosts',
+  ),
   layer(['src/cli/**'], ['vscode', '**/extension/**', '**/webview/**'], 'the CLI runs without VS Code'),
   layer(['src/gateway/**'], ['vscode', '**/cli/**', '**/extension/**', '**/webview/**'], 'the gateway runs without VS Code'),
   layer(['src/extension/**'], ['**/cli/**', '**/webview/**'], 'the extension reaches webviews only through src/protocol'),

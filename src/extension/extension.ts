@@ -6,7 +6,10 @@ import { EstimateStatus, showEstimatePick, type EditorPrompt } from './estimateS
 import { createHostServices } from './hostServices.js';
 import { isPromptLikeDocument } from './promptFiles.js';
 import { clearApiKey, promptForApiKey } from './secrets.js';
+import { registerGateway, type GatewayRegistration } from './gateway/index.js';
+import { registerClaudeCodeImport } from './import/index.js';
 import { registerSpendFeatures } from './spend/index.js';
+import { registerTelemetry } from './telemetry/index.js';
 
 // Activation does only cheap wiring: the chat engine, estimator tables and router load on
 // first use (dynamic imports), so startup pays for none of them.
@@ -100,6 +103,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const ownReady = performance.now();
   registerSpendFeatures(context, services);
+  gateway = registerGateway(context, services);
+  registerClaudeCodeImport(context, services);
+  registerTelemetry(context, services);
   const done = performance.now();
   const ms = (from: number, to: number) => `${(to - from).toFixed(1)} ms`;
   log.info(
@@ -107,7 +113,12 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 }
 
-export function deactivate(): void {}
+let gateway: GatewayRegistration | undefined;
+
+/** In-flight gateway requests finish and are recorded before the extension host goes. */
+export async function deactivate(): Promise<void> {
+  await gateway?.stop();
+}
 
 async function readEditorAttachment(kind: 'file' | 'selection') {
   const editor = vscode.window.activeTextEditor;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { sharedLedger, type Ledger, type SharedLedger } from '../core/ledger/index.js';
 import { resolveLedgerDir } from '../core/ledger/paths.js';
 import type { PriceTable } from '../core/prices/priceTable.js';
 import { pricesWithOverride } from './prices.js';
@@ -93,6 +94,28 @@ export function createHostServices(context: vscode.ExtensionContext, log: vscode
     }
   };
 
+  const ledgerDirectory = () =>
+    settings.ledgerDirectory !== null
+      ? expandPath(settings.ledgerDirectory)
+      : resolveLedgerDir(undefined, process.env, os.homedir(), process.platform);
+  /** The process's one ledger, announcing every append (chat, gateway, import) to the spend views and telemetry. */
+  const recorders = new WeakMap<Ledger, Ledger>();
+  const recordingLedger = ({ ledger }: SharedLedger): Ledger => {
+    let recording = recorders.get(ledger);
+    if (!recording) {
+      recording = {
+        ...ledger,
+        append: (entry) => {
+          const result = ledger.append(entry);
+          spendRecorded.fire({ ts: entry.ts, model: entry.model, usd: entry.usd, status: entry.status, entry });
+          return result;
+        },
+      };
+      recorders.set(ledger, recording);
+    }
+    return recording;
+  };
+
   readSettings();
   const disposables: vscode.Disposable[] = [
     settingsChanged,
@@ -116,10 +139,9 @@ export function createHostServices(context: vscode.ExtensionContext, log: vscode
     settings: () => settings,
     onDidChangeSettings: settingsChanged.event,
     priceTable: loadPriceTable,
-    ledgerDirectory: () =>
-      settings.ledgerDirectory !== null
-        ? expandPath(settings.ledgerDirectory)
-        : resolveLedgerDir(undefined, process.env, os.homedir(), process.platform),
+    ledgerDirectory,
+    ledger: () => recordingLedger(sharedLedger(ledgerDirectory(), loadPriceTable())),
+    budgetGuard: () => sharedLedger(ledgerDirectory(), loadPriceTable()).guard,
     workspace: (): WorkspaceIdentity => {
       const folder = vscode.workspace.workspaceFolders?.[0];
       return folder ? { path: folder.uri.fsPath, name: folder.name } : { path: os.homedir(), name: 'no folder' };

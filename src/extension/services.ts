@@ -1,4 +1,7 @@
 import type * as vscode from 'vscode';
+import type { Ledger } from '../core/ledger/index.js';
+import type { BudgetGuard } from '../core/budget/index.js';
+import type { LedgerEntryInput } from '../core/ledger/index.js';
 import type { PriceTable } from '../core/prices/priceTable.js';
 import type { TallySettings } from './settings.js';
 
@@ -17,6 +20,8 @@ export interface SpendRecorded {
   model: string;
   usd: number;
   status: 'ok' | 'error' | 'aborted';
+  /** The whole entry as appended (telemetry records it). */
+  entry: LedgerEntryInput;
 }
 
 /**
@@ -34,6 +39,13 @@ export interface TallyServices {
   ledgerDirectory(): string;
   workspace(): WorkspaceIdentity;
   readonly onDidRecordSpend: vscode.Event<SpendRecorded>;
+  /**
+   * The window's one ledger for the current directory and prices (shared with every feature, so one
+   * set of running totals); each append fires onDidRecordSpend.
+   */
+  ledger(): Ledger;
+  /** The hard-budget guard over that ledger, shared with `tally chat` and the gateway through the directory. */
+  budgetGuard(): BudgetGuard;
   /** SecretStorage first, then ANTHROPIC_API_KEY; undefined when neither is set. Never log it. */
   getApiKey(): Promise<string | undefined>;
   /** False in Restricted Mode: Tally then reads and shows, and sends nothing. */

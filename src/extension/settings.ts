@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
+import { DEFAULT_TIER_MODELS, resolveModel, type PriceTable } from '../core/prices/priceTable.js';
 import { compileSafePattern } from '../core/router/safePattern.js';
 import { ROUTED_TIERS, type RoutedTier } from '../core/tiers.js';
 
@@ -20,7 +20,7 @@ export interface TallySettings {
 }
 
 export const DEFAULT_SETTINGS: TallySettings = {
-  models: { haiku: 'claude-haiku-5-5', sonnet: 'claude-sonnet-5-5', opus: 'claude-opus-5-5' },
+  models: { ...DEFAULT_TIER_MODELS },
   routing: { mode: 'local', allowList: [], rules: [] },
   budget: { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null },
   apiBaseUrl: null,
@@ -121,8 +121,17 @@ export const USER_ONLY_SETTINGS: readonly SettingKey[] = ['apiBaseUrl', 'ledgerD
  */
 export function userOnlySettingsNamedIn(settingsText: string): string[] {
   const code = settingsText.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:"])\/\/.*$/gm, '$1');
-  return USER_ONLY_SETTINGS.map((key) => `tally.${key}`).filter((id) => new RegExp(`"${id.replace('.', '\\.')}"\\s*:`).test(code));
+  return USER_ONLY_SETTING_IDS.filter((id) => new RegExp(`"${id.replaceAll('.', '\\.')}"\\s*:`).test(code));
 }
+
+/** Every setting only the user may set (application or machine scope in package.json), the gateway's and telemetry's included. */
+export const USER_ONLY_SETTING_IDS: readonly string[] = [
+  ...USER_ONLY_SETTINGS.map((key) => `tally.${key}`),
+  ...['enabled', 'port', 'upstream', 'placeCache', 'routeByRules'].map((key) => `tally.gateway.${key}`),
+  ...['enabled', 'exporter', 'otlpEndpoint', 'otlpHeaders', 'prometheusPort', 'resourceAttributes', 'team', 'userEmail'].map(
+    (key) => `tally.telemetry.${key}`,
+  ),
+];
 
 /** What VS Code's `inspect()` reports for one setting (the fields Tally reads). */
 export interface InspectedSetting {

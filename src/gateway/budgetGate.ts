@@ -2,7 +2,8 @@
 // fed with the request's worst case. As the chat engine does, the prompt is bounded by twice Tally's
 // estimate, and when that leaves too little room Anthropic's exact count (count_tokens is free)
 // replaces the margin, so a request close to the limit is judged exactly.
-import { money, worstCaseOf, type Budget, type BudgetDecision, type BudgetGuard, type Hold } from '../core/budget/index.js';
+import { worstCaseOf, type Budget, type BudgetDecision, type BudgetGuard, type Hold } from '../core/budget/index.js';
+import { formatUsd } from '../core/format.js';
 import { TYPICAL_ANSWER_TOKENS } from '../core/estimate.js';
 import { priceTokens, utcDate } from '../core/prices/cost.js';
 import type { PriceTable } from '../core/prices/priceTable.js';
@@ -122,5 +123,5 @@ function refusal(decision: BudgetDecision, budget: Budget): string {
   const cap = limit === 'monthly' ? budget.monthlyUsd : budget.dailyUsd;
   const detail = decision.message.replace(/; send anyway to override$/, '');
   const until = limit === 'monthly' ? 'next month' : 'tomorrow';
-  return `Tally: ${limit} budget of ${money(cap ?? 0)} reached, so this request was not sent: ${detail}. Raise the budget or wait until ${until} (UTC).`;
+  return `Tally: ${limit} budget of ${formatUsd(cap ?? 0)} reached, so this request was not sent: ${detail}. Raise the budget or wait until ${until} (UTC).`;
 }

@@ -3,7 +3,8 @@
 // steps on the same question stay on the model chosen for it, so its prompt cache stays warm.
 import { createHash } from 'node:crypto';
 import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
-import { routePrompt, type RouterConfig, type RouterTier } from '../core/router/index.js';
+import { routePrompt, type RouterConfig } from '../core/router/index.js';
+import type { RoutedTier } from '../core/tiers.js';
 import { contentBlocks, lastUserText, messagesOf, type Json } from './requestBody.js';
 
 /** The model name that asks the gateway to route. */
@@ -24,8 +25,8 @@ const REMEMBERED_QUESTIONS = 2000;
 
 export class GatewayRouter {
   /** Question key → decision; conversation key → its last tier. Oldest forgotten first. */
-  private readonly byQuestion = new Map<string, Routed & { tier: RouterTier; maxTokens: number }>();
-  private readonly byConversation = new Map<string, RouterTier>();
+  private readonly byQuestion = new Map<string, Routed & { tier: RoutedTier; maxTokens: number }>();
+  private readonly byConversation = new Map<string, RoutedTier>();
 
   constructor(private readonly table: PriceTable) {}
 

@@ -334,12 +334,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
 
 /** The real API's error shape: {"type":"error","error":{"type","message"},"request_id"}. */
-function sendError(res: ServerResponse, status: number, type: string, message: string, requestId?: string): void {
+export function sendError(res: ServerResponse, status: number, type: string, message: string, requestId?: string): void {
   sendJson(res, status, { type: 'error', error: { type, message }, ...(requestId ? { request_id: requestId } : {}) });
 }

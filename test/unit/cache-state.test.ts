@@ -2,6 +2,7 @@
 // the reads and writes, and the fake's usage must match, across warm turns, expiry and edits.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { ExactTokenCounts } from '../../src/core/estimate/index.js';
 import { createMessagesClient } from '../../src/core/anthropic/client.js';
 import { ChatEngine, type ChatRouter } from '../../src/core/chat/engine.js';
 import { Conversation } from '../../src/core/chat/conversation.js';
@@ -35,9 +36,12 @@ before(async () => {
 });
 after(() => fake.close());
 
+/** As the chat stack builds it with a key: each request counted exactly before it is sent. */
 function engine(cacheTtl: '5m' | '1h' | 'auto') {
+  const client = createMessagesClient({ apiKey: 'sk-test', baseUrl: fake.url, maxRetries: 0 });
   return new ChatEngine({
-    client: createMessagesClient({ apiKey: 'sk-test', baseUrl: fake.url, maxRetries: 0 }),
+    client,
+    exactCounts: new ExactTokenCounts({ countTokens: (request) => client.countTokens(request) }),
     priceTable: bundledPriceTable(),
     ledger: { append: () => ({ written: true }), spend: () => noSpend },
     router,

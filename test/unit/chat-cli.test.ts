@@ -69,6 +69,7 @@ test('tally chat runs a script: one JSON line per turn, a summary, the ledger wr
       'tier',
       'reasons',
       'estimateUsd',
+      'estimate',
       'usage',
       'usageEstimated',
       'usd',

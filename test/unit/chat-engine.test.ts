@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
+import { ExactTokenCounts } from '../../src/core/estimate/index.js';
 import { createMessagesClient } from '../../src/core/anthropic/client.js';
 import { ChatEngine, type ChatEngineOptions, type ChatRouter } from '../../src/core/chat/engine.js';
 import { Conversation } from '../../src/core/chat/conversation.js';
@@ -92,9 +93,25 @@ test('a turn streams its text, is recorded once in the ledger and reports what c
   assert.ok(entry.routedReasons.includes('routed for the test'));
   const billed = priceUsage(bundledPriceTable(), resolveModel(bundledPriceTable(), MODEL), second.usage!, { date: '2026-11-20' });
   const billedInput = billed.total - billed.output;
+  assert.equal(second.estimate.exact, false, 'no exact counter given: the offline estimate');
   assert.ok(
-    Math.abs(second.estimate.usd.input - billedInput) < 0.1 * billedInput,
+    Math.abs(second.estimate.usd.input - billedInput) < 0.2 * billedInput,
     `the estimate's input side uses the cache state: ${second.estimate.usd.input} vs billed ${billedInput}`,
+  );
+
+  // With count_tokens (a key), the same turn's input side is the bill's (from a cold server cache, as the engine's is).
+  fake.clearCache();
+  const client = createMessagesClient({ apiKey: 'sk-test', baseUrl: fake.url, maxRetries: 0 });
+  const exactChat = engine({ exactCounts: new ExactTokenCounts({ countTokens: (request) => client.countTokens(request) }) });
+  const exactConversation = conversation();
+  await exactChat.sendTurn(exactConversation, { user: 'explain a.ts [[tokens:60]]' });
+  now += 60_000;
+  const exactSecond = await exactChat.sendTurn(exactConversation, { user: 'and then? [[tokens:60]]' });
+  const exactBilled = priceUsage(bundledPriceTable(), resolveModel(bundledPriceTable(), MODEL), exactSecond.usage!, { date: '2026-11-20' });
+  assert.equal(exactSecond.estimate.exact, true);
+  assert.ok(
+    Math.abs(exactSecond.estimate.usd.input - (exactBilled.total - exactBilled.output)) <= 0.01 * (exactBilled.total - exactBilled.output),
+    `exact counts: the input side within 1% of the bill: ${exactSecond.estimate.usd.input} vs ${exactBilled.total - exactBilled.output} ${JSON.stringify(exactSecond.prediction)} ${JSON.stringify(exactSecond.usage)}`,
   );
 });
 

@@ -19,7 +19,8 @@ test('count --exact asks count_tokens and says so', async () => {
   assert.equal(code, 0);
   const result = JSON.parse(stdout);
   assert.equal(result.method, 'exact');
-  assert.equal(result.tokens, countUserMessageTokens(text, 'v5'), 'the fake counts with the estimator, so the two agree here');
+  const offline = countUserMessageTokens(text, 'v5');
+  assert.ok(Math.abs(result.tokens - offline) <= 0.1 * offline, `the API's count ${result.tokens} is near the offline ${offline}`);
   assert.ok(fake.requests.some((request) => request.path === '/v1/messages/count_tokens'));
 });
 

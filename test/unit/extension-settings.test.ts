@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import {
   DEFAULT_SETTINGS,
+  USER_ONLY_SETTING_IDS,
   USER_ONLY_SETTINGS,
   checkAllowList,
   checkTierModels,
@@ -15,7 +16,9 @@ import { chatHtml, contentSecurityPolicy, dashboardHtml } from '../../src/extens
 import { isPromptLikeDocument } from '../../src/extension/promptFiles.js';
 import { pricesWithOverride } from '../../src/extension/prices.js';
 import { statusText, tierEstimates } from '../../src/extension/selectionEstimate.js';
+import { readTelemetrySettings } from '../../src/telemetry/settingScopes.js';
 import packageJson from '../../package.json';
+import { resolveGatewaySettings } from '../../src/extension/gateway/settings.js';
 
 const reader = (values: Partial<Record<SettingKey, unknown>>) => (key: SettingKey) => values[key];
 
@@ -128,14 +131,23 @@ test('every setting the code validates is declared in package.json with a descri
     validated.push(`tally.${key}`);
     return undefined;
   });
+  readTelemetrySettings((key) => {
+    validated.push(`tally.telemetry.${key}`);
+    return undefined;
+  });
+  resolveGatewaySettings((key) => {
+    validated.push(`tally.gateway.${key}`);
+    return { user: undefined, workspace: undefined };
+  });
   assert.deepEqual(Object.keys(declared).sort(), validated.sort());
   for (const id of validated) assert.ok(declared[id]!.description || declared[id]!.markdownDescription, `${id} has a description`);
 });
 
-test('the manifest declares the eight commands under the Tally category', () => {
+test('the manifest declares every command under the Tally category', () => {
   const commands = packageJson.contributes.commands.map((c: { command: string; category: string }) => `${c.category}:${c.command}`).sort();
   assert.deepEqual(commands, [
     'Tally:tally.clearApiKey',
+    'Tally:tally.copyGatewayBaseUrl',
     'Tally:tally.estimateSelection',
     'Tally:tally.exportSpend',
     'Tally:tally.openChat',
@@ -250,6 +262,8 @@ test('package.json declares every user-only setting machine-scoped and restricts
   };
   const properties = manifest.contributes.configuration.properties;
   for (const key of USER_ONLY_SETTINGS) assert.match(properties[`tally.${key}`]?.scope ?? '', /^(machine|application)$/, key);
+  const userOnly = Object.entries(properties).filter(([, p]) => p.scope === 'machine' || p.scope === 'application');
+  assert.deepEqual([...USER_ONLY_SETTING_IDS].sort(), userOnly.map(([k]) => k).sort(), 'the notice knows every user-only setting');
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   const workspaceSettable = Object.entries(properties).filter(([, p]) => p.scope !== 'machine' && p.scope !== 'application');
   assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), workspaceSettable.map(([k]) => k).sort());

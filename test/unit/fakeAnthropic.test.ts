@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
-import { countUserMessageTokens, estimateTextTokens } from '../../src/core/tokens/estimator.js';
+import { estimateTextTokens, messageFrameTokens } from '../../src/core/tokens/estimator.js';
+import { simulatedTokenCount } from '../../src/simulator/prompt.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/simulator/server.js';
 
 const KEY = 'sk-ant-fake-test-key';
@@ -233,9 +234,9 @@ test('writes split by TTL: 1h up to the 1h breakpoint, 5m for the part after it'
     system,
     messages: [{ role: 'user', content: 'x' }],
   });
-  const systemPrefix = (JSON.parse(systemOnly.text) as Json)['input_tokens'] - estimateTextTokens('x', SONNET.family);
+  const systemPrefix = (JSON.parse(systemOnly.text) as Json)['input_tokens'] - simulatedTokenCount('x', SONNET.family);
   assert.equal(split['ephemeral_1h_input_tokens'], systemPrefix);
-  assert.equal(split['ephemeral_5m_input_tokens'], estimateTextTokens(turn, SONNET.family));
+  assert.equal(split['ephemeral_5m_input_tokens'], simulatedTokenCount(turn, SONNET.family));
   assert.equal(reply['usage']['cache_creation_input_tokens'], split['ephemeral_1h_input_tokens'] + split['ephemeral_5m_input_tokens']);
 });
 
@@ -316,9 +317,11 @@ test('count_tokens matches the estimator for a single user message and the messa
   const text = 'How many tokens is this sentence, exactly?';
   const counted = await post(fake, '/v1/messages/count_tokens', { model: SONNET.id, messages: [{ role: 'user', content: text }] });
   assert.equal(counted.status, 200);
-  assert.deepEqual(JSON.parse(counted.text), { input_tokens: countUserMessageTokens(text, SONNET.family) });
+  assert.deepEqual(JSON.parse(counted.text), {
+    input_tokens: messageFrameTokens(SONNET.family) + simulatedTokenCount(text, SONNET.family),
+  });
   const sent = await message(fake, { model: SONNET.id, messages: [{ role: 'user', content: text }] });
-  assert.equal(sent['usage']['input_tokens'], countUserMessageTokens(text, SONNET.family));
+  assert.equal(sent['usage']['input_tokens'], messageFrameTokens(SONNET.family) + simulatedTokenCount(text, SONNET.family));
 });
 
 test('faults injected over HTTP apply to the next N requests, in order', async () => {

@@ -65,13 +65,13 @@ test('the workspace’s spend today against the daily budget, and the session’
     TALLY_DAILY_BUDGET: '0.5',
     TALLY_MONTHLY_BUDGET: '20',
   });
-  assert.equal(over.stdout, 'Tally alpha: $1.00 today, over the $0.5000 budget · $1.00 this month of $20.00 (5%) · session $0.0949\n');
+  assert.equal(over.stdout, 'Tally alpha: $1.00 today, over the $0.50 budget · $1.00 this month of $20.00 (5%) · session $0.0949\n');
   const flagWins = await runTally(['statusline', '--ledger', ledger, '--daily-budget', '2'], statusInput('/work/alpha'), {
     TALLY_DAILY_BUDGET: '0.5',
   });
   assert.match(flagWins.stdout, /today of \$2\.00 \(50%\)/);
   const noBudget = await runTally(['statusline', '--ledger', ledger], statusInput('/work/beta', { cost: {} }));
-  assert.equal(noBudget.stdout, 'Tally beta: $0.2000 today\n');
+  assert.equal(noBudget.stdout, 'Tally beta: $0.20 today\n');
 });
 
 test('Claude Code started in a subfolder shows the spend of the workspace that contains it', async () => {
@@ -82,7 +82,7 @@ test('Claude Code started in a subfolder shows the spend of the workspace that c
   const result = await runTally(['statusline', '--ledger', ledger], statusInput('/work/alpha/packages/ui'));
   assert.match(result.stdout, /^Tally alpha: \$1\.00 today · session/);
   const elsewhere = await runTally(['statusline', '--ledger', ledger], statusInput('/srv/other'));
-  assert.match(elsewhere.stdout, /^Tally other: \$0 today/);
+  assert.match(elsewhere.stdout, /^Tally other: \$0\.00 today/);
 });
 
 test('what this session logged is imported first, so its spend outside the gateway counts today', async () => {
@@ -114,7 +114,7 @@ test('what this session logged is imported first, so its spend outside the gatew
   const input = statusInput('/work/alpha', { transcript_path: transcript });
 
   const skipped = await runTally(['statusline', '--ledger', ledger, '--no-import'], input);
-  assert.match(skipped.stdout, /^Tally alpha: \$0 today/);
+  assert.match(skipped.stdout, /^Tally alpha: \$0\.00 today/);
   const imported = await runTally(['statusline', '--ledger', ledger], input);
   assert.match(imported.stdout, /^Tally alpha: \$1\.50 today/, 'the session and its subagent, not the other session');
   const again = await runTally(['statusline', '--ledger', ledger], input);
@@ -127,10 +127,10 @@ test('bad input, bad flags or an unusable ledger give one short line and exit co
   const notADir = join(root, 'file');
   writeFileSync(notADir, 'x');
   for (const [args, stdin, expected] of [
-    [[], 'garbage', /^Tally [^:]+: \$0 today · no status input\n$/],
+    [[], 'garbage', /^Tally [^:]+: \$0\.00 today · no status input\n$/],
     [[], '', /no status input\n$/],
     [[], '[1,2]', /no status input\n$/],
-    [[], JSON.stringify({ workspace: { project_dir: 42 }, cost: { total_cost_usd: 'lots' } }), /^Tally [^:]+: \$0 today\n$/],
+    [[], JSON.stringify({ workspace: { project_dir: 42 }, cost: { total_cost_usd: 'lots' } }), /^Tally [^:]+: \$0\.00 today\n$/],
     [['--daily-budget', 'abc'], statusInput('/work/alpha'), /^Tally: --daily-budget expects a number ≥ 0, got "abc"\n$/],
     [['--colour'], statusInput('/work/alpha'), /^Tally: Unknown option '--colour'/],
     [['--ledger', notADir], statusInput('/work/alpha'), /^Tally: ledger directory .* is not a directory\n$/],

@@ -1,25 +1,23 @@
 import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createMessagesClient } from '../../core/anthropic/client.js';
-import { budgetRefusal, openBudgetGuard, parseBudget } from '../../core/budget/index.js';
+import { budgetRefusal, parseBudget } from '../../core/budget/index.js';
 import { CACHE_TTL_SETTINGS, type CacheTtlSetting } from '../../core/cache/ttl.js';
 import { Conversation } from '../../core/chat/conversation.js';
-import { ChatEngine, type TurnResult } from '../../core/chat/engine.js';
-import { defaultChatRouter } from '../../core/chat/router.js';
+import type { TurnResult } from '../../core/chat/engine.js';
 import { parseChatScript } from '../../core/chat/script.js';
-import { thinkTimesFromLedger } from '../../core/chat/thinkTime.js';
+import { createChatStack, type ChatStackSettings } from '../../core/chat/stack.js';
 import { ApiError, InputError } from '../../core/errors.js';
 import { formatTokens, formatUsd } from '../../core/format.js';
-import { createModelClassifier, defaultRouterConfig, parseRouterConfig } from '../../core/router/index.js';
-import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
-import { roundUsd, utcDate } from '../../core/prices/cost.js';
+import { defaultRouterConfig, parseRouterConfig } from '../../core/router/index.js';
+import { resolveLedgerDir, sharedLedger } from '../../core/ledger/index.js';
+import { roundUsd } from '../../core/prices/cost.js';
 import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
 import { readTextFile, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
 const USAGE =
-  'tally chat --script FILE [--base-url URL] [--ledger DIR] [--workspace DIR] [--daily-budget USD] [--monthly-budget USD] [--time-scale N] [--cache-ttl auto|5m|1h|1h+5m] [--history-budget TOKENS] [--router-config FILE] [--json]';
+  'tally chat --script FILE [--base-url URL] [--ledger DIR] [--workspace DIR] [--daily-budget USD] [--monthly-budget USD] [--time-scale N] [--cache-ttl auto|5m|1h|1h+5m] [--history-budget TOKENS] [--router-config FILE] [--no-exact] [--json]';
 
 export const chatCommand: Command = {
   summary: 'run a scripted conversation through router, prompt cache, budgets and ledger',
@@ -40,6 +38,7 @@ export const chatCommand: Command = {
         json: { type: 'boolean' },
         prices: { type: 'string' },
         'router-config': { type: 'string' },
+        'no-exact': { type: 'boolean' },
       },
       USAGE,
     );
@@ -64,32 +63,33 @@ export const chatCommand: Command = {
     // --time-scale N: Tally's clock runs N times faster (cache expiry, budget day), pauses are N times shorter.
     const startedAt = Date.now();
     const clock = () => startedAt + (Date.now() - startedAt) * timeScale;
-    const client = createMessagesClient({
-      apiKey: io.env['ANTHROPIC_API_KEY'] ?? '',
-      ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
-    });
     const routerConfig = values['router-config']
       ? parseRouterConfig(readTextFile(values['router-config']), values['router-config'])
       : defaultRouterConfig;
     const ledgerDir = resolveLedgerDir(values.ledger, io.env, homedir(), process.platform);
-    const ledger = openLedger(ledgerDir, { now: clock, priceTable: table });
-    ledger.checkWritable();
-    // How this user pauses between questions, from the last 30 days of chats in this workspace ('auto' TTLs start from it).
-    const recent = ledger.query({ workspace: workspaceDir, since: utcDate(clock() - 30 * 86_400_000) }).entries;
-    const engine = new ChatEngine({
-      client,
-      priceTable: table,
-      ledger,
-      budgetGuard: openBudgetGuard(ledgerDir, ledger, { now: clock }),
-      router: defaultChatRouter(table, routerConfig, { classify: createModelClassifier(client, routerConfig.classifierModel), clock }),
-      workspace: { path: workspaceDir, name: basename(workspaceDir) },
+    const shared = sharedLedger(ledgerDir, table, { now: clock });
+    shared.ledger.checkWritable();
+    const settings: ChatStackSettings = {
+      models: { ...routerConfig.models },
+      router: routerConfig,
+      budget,
+      apiBaseUrl: values['base-url'] ?? null,
+      cacheTtl,
+      ...(historyBudget ? { compression: { historyBudgetTokens: historyBudget } } : {}),
+    };
+    const stack = createChatStack({
+      apiKey: async () => io.env['ANTHROPIC_API_KEY']?.trim() || undefined,
+      settings: () => settings,
+      priceTable: () => table,
+      ledger: () => shared,
+      workspace: () => ({ path: workspaceDir, name: basename(workspaceDir) }),
       clock,
       source: 'cli',
-      cacheTtl,
-      budget,
-      thinkTimesMs: thinkTimesFromLedger(recent),
-      ...(historyBudget ? { compression: { historyBudgetTokens: historyBudget } } : {}),
+      exactCounts: !values['no-exact'],
     });
+    const engine = await stack.engine();
+    if (engine === 'no-key')
+      throw new InputError('no Anthropic API key: set ANTHROPIC_API_KEY (in VS Code: "Tally: Set Anthropic API Key")');
 
     const conversation = new Conversation(`cli-${startedAt.toString(36)}`, script.system, script.context);
     const summary = { turns: 0, usd: 0, uncachedUsd: 0, savedUsd: 0 };
@@ -171,6 +171,7 @@ function report(io: CliIO, result: TurnResult, json: boolean): void {
       tier: result.tier,
       reasons: result.reasons,
       estimateUsd: result.estimateUsd,
+      estimate: estimateJson(result),
       usage: result.usage,
       usageEstimated: result.usageProblem !== null,
       usd: result.usd,
@@ -185,4 +186,21 @@ function report(io: CliIO, result: TurnResult, json: boolean): void {
       `cache read ${formatTokens(result.cacheReadTokens)} write ${formatTokens(result.cacheWriteTokens)}, saved ${formatUsd(result.savedUsd)}\n` +
       `  why: ${result.reasons.join('; ')}\n`,
   );
+}
+
+/** What was estimated before the send, beside what was billed: other tools read this line. */
+function estimateJson(result: TurnResult) {
+  const { estimate } = result;
+  return {
+    inputTokens: estimate.inputTokens,
+    inputUsd: roundUsd(estimate.usd.input),
+    outputTokens: estimate.output.typical,
+    outputUsd: roundUsd(estimate.next.usd.output),
+    usd: roundUsd(estimate.usd.typical),
+    usdLow: roundUsd(estimate.usd.low),
+    usdHigh: roundUsd(estimate.usd.high),
+    outputLow: estimate.output.low,
+    outputHigh: estimate.output.high,
+    exact: estimate.exact,
+  };
 }

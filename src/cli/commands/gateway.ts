@@ -17,9 +17,10 @@ import {
 import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
 import { decodeText, readFileOrThrow } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
+import { attachCliTelemetry, recordingLedger } from '../../telemetry/attach.js';
 
 const USAGE =
-  'tally gateway [--port N] [--upstream URL] [--ledger DIR] [--workspace DIR] [--daily-budget USD] [--monthly-budget USD] [--token-file F] [--loop-guard N|off] [--router-config FILE] [--route-by-rules] [--place-cache] [--prices FILE] [--json]';
+  'tally gateway [--port N] [--upstream URL] [--ledger DIR] [--workspace DIR] [--daily-budget USD] [--monthly-budget USD] [--token-file F] [--loop-guard N|off] [--router-config FILE] [--route-by-rules] [--place-cache] [--prices FILE] [--metrics-port N] [--json]';
 
 /** In-flight requests get this long to finish after SIGTERM or Ctrl-C; a second signal cuts them at once. */
 const GRACE_MS = 10_000;
@@ -43,6 +44,7 @@ export const gatewayCommand: Command = {
         'route-by-rules': { type: 'boolean' },
         'place-cache': { type: 'boolean' },
         prices: { type: 'string' },
+        'metrics-port': { type: 'string' },
         json: { type: 'boolean' },
       },
       USAGE,
@@ -67,6 +69,14 @@ export const gatewayCommand: Command = {
     const ledger = openLedger(ledgerDir, { priceTable: table });
     ledger.checkWritable(); // before listening: no request is paid for that could not be recorded
     const token = values['token-file'] ? tokenFromFile(values['token-file']) : undefined;
+    // Opt-in metrics (Prometheus on 127.0.0.1 with --metrics-port, or the OTEL_* environment): each ledger entry as it is written.
+    const telemetry = await attachCliTelemetry({
+      env: io.env,
+      serviceName: 'tally-gateway',
+      priceTable: () => table,
+      metricsPort: parseNumberFlag(values['metrics-port'], 'metrics-port', { integer: true, max: 65535 }),
+      log: (line) => io.stderr(`tally gateway: ${line}\n`),
+    });
 
     const policy: GatewayPolicy = {
       budget,
@@ -78,14 +88,15 @@ export const gatewayCommand: Command = {
       port,
       upstream,
       priceTable: table,
-      ledger,
+      ledger: telemetry ? recordingLedger(ledger, telemetry) : ledger,
       budgetGuard: openBudgetGuard(ledgerDir, ledger),
       workspace: { path: workspaceDir, name: basename(workspaceDir) },
       ...(token ? { token } : {}),
       apiKey: () => io.env['ANTHROPIC_API_KEY']?.trim() || undefined,
       policy: () => policy,
       onProblem: (message) => io.stderr(`tally gateway: ${message}\n`),
-    }).catch((error: NodeJS.ErrnoException) => {
+    }).catch(async (error: NodeJS.ErrnoException) => {
+      await telemetry?.shutdown();
       if (error.code === 'EADDRINUSE')
         throw new InputError(`port ${port} is already in use (pick another with --port, or 0 for any free port)`);
       throw error;
@@ -106,9 +117,15 @@ export const gatewayCommand: Command = {
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
     });
-    if (values.json) writeJson(io, { baseUrl: gateway.baseUrl, port: gateway.port });
+    if (values.json)
+      writeJson(io, {
+        baseUrl: gateway.baseUrl,
+        port: gateway.port,
+        ...(telemetry?.metricsUrl ? { metricsUrl: telemetry.metricsUrl } : {}),
+      });
     else io.stdout(`tally gateway: listening; set ANTHROPIC_BASE_URL=${gateway.baseUrl}\n`);
     await stopped;
+    await telemetry?.shutdown();
     return 0;
   },
 };

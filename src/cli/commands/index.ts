@@ -6,6 +6,7 @@ import { estimateCommand } from './estimate.js';
 import { gatewayCommand } from './gateway.js';
 import { importCommand } from './import.js';
 import { pricesCommand } from './prices.js';
+import { reconcileCommand } from './reconcile.js';
 import { routeCommand } from './route.js';
 import { reportCommand } from './report.js';
 import { statuslineCommand } from './statusline.js';
@@ -22,4 +23,5 @@ export const commands: Record<string, Command> = {
   gateway: gatewayCommand,
   import: importCommand,
   statusline: statuslineCommand,
+  reconcile: reconcileCommand,
 };

@@ -12,14 +12,21 @@ import type { Breakpoint, PromptLayout } from '../cache/planner.js';
 import { CacheModel, type CachePrediction } from '../cache/state.js';
 import type { CacheTtlSetting, TtlChoice } from '../cache/ttl.js';
 import type { ApiError } from '../errors.js';
-import { answerLengthsFrom, estimateRequest, type AnswerLengths, type ExactTokenCounts, type RequestEstimate } from '../estimate/index.js';
+import {
+  answerLengthsFrom,
+  estimateRequest,
+  TokenMemo,
+  type AnswerLengths,
+  type ExactTokenCounts,
+  type RequestEstimate,
+} from '../estimate/index.js';
 import { buildLedgerEntry, uncachedUsd, type Ledger, type LedgerSource } from '../ledger/index.js';
 import { priceTokens, priceUsage, roundUsd, splitUsage, utcDate, type Usage } from '../prices/cost.js';
 import { resolveModel, type PriceTable } from '../prices/priceTable.js';
 import { TIERS, type ModelInfo, type TokenizerFamily } from '../prices/schema.js';
 import type { CacheChoiceInput } from '../router/cacheAware.js';
 import type { RouteDecision, RouteInput, TaskClass } from '../router/types.js';
-import { estimateTextTokens, messageFrameTokens } from '../tokens/estimator.js';
+import { messageFrameTokens } from '../tokens/estimator.js';
 import { DEFAULT_COMPRESSION, summaryRequest, turnsToCompress, type CompressionSettings } from './compress.js';
 import type { ChatTurn, ContextFile, Conversation, HistorySummary } from './conversation.js';
 import { buildMessagesRequest } from './request.js';
@@ -117,8 +124,6 @@ export interface TurnResult {
 }
 
 const SUMMARY_MAX_TOKENS = 1024;
-/** Text held for token estimates before the memo starts over (the memo shares the strings the conversation holds). */
-const TOKEN_MEMO_CHARS = 16_000_000;
 /** Recent pauses kept: enough to see a habit, recent enough to follow a change in it. */
 const MAX_THINK_TIMES = 200;
 
@@ -134,8 +139,7 @@ export class ChatEngine {
   private readonly defaultModel: ModelInfo;
   private readonly guard: BudgetGuard;
   private readonly answers: AnswerLengths;
-  private readonly tokenMemo = new Map<TokenizerFamily, Map<string, number>>();
-  private memoChars = 0;
+  private readonly tokenMemo = new TokenMemo();
 
   constructor(private readonly options: ChatEngineOptions) {
     this.cache = options.cache ?? new CacheModel();
@@ -160,7 +164,7 @@ export class ChatEngine {
     let plan = this.planTurn(conversation, request, decision, askedAt, thinkTimesMs);
     // With a key, the request is counted exactly before it is sent, so the estimate's input side is the bill's.
     const exact = await this.exactCount(plan);
-    if (exact !== null) plan = this.planTurn(conversation, request, decision, askedAt, thinkTimesMs, exact);
+    if (exact) plan = this.planTurn(conversation, request, decision, askedAt, thinkTimesMs, exact);
 
     // Before anything is paid for (the history summary included): the ledger must take the entry,
     // and the budget must have room for the worst case, which stays reserved until it is recorded.
@@ -190,7 +194,7 @@ export class ChatEngine {
     if (trimmed) {
       plan = this.planTurn(conversation, request, decision, askedAt, thinkTimesMs);
       const exact = await this.exactCount(plan);
-      if (exact !== null) plan = this.planTurn(conversation, request, decision, askedAt, thinkTimesMs, exact);
+      if (exact) plan = this.planTurn(conversation, request, decision, askedAt, thinkTimesMs, exact);
     }
     const { model, layout, breakpoints } = plan;
     const maxTokens = Math.min(plan.maxTokens, hold.maxTokens);
@@ -285,7 +289,7 @@ export class ChatEngine {
     decision: RouteDecision,
     nowMs: number,
     thinkTimesMs: readonly number[],
-    exactInputTokens: number | null = null,
+    exact: ExactCounts | null = null,
   ): TurnPlan {
     const choice = this.chooseModel(conversation, request, decision, nowMs, utcDate(nowMs));
     const model = choice.model;
@@ -307,7 +311,8 @@ export class ChatEngine {
         thinkTimesMs,
         nowMs,
         answers: this.answers,
-        exactInputTokens,
+        exactInputTokens: exact?.total ?? null,
+        ...(exact ? { exactPrefixTokens: exact.prefixes } : {}),
       },
     );
     const { ttl, breakpoints, prediction } = estimate;
@@ -325,12 +330,31 @@ export class ChatEngine {
     };
   }
 
-  /** Anthropic's count of the planned request (free), when an exact counter is configured; null without one or on failure. */
-  private async exactCount(plan: TurnPlan): Promise<number | null> {
+  /**
+   * Anthropic's counts for the planned request (count_tokens is free), when an exact counter is
+   * configured: the whole request, and the system-area prefixes its breakpoints end at (so what a
+   * later turn reads from an earlier breakpoint is known exactly too). Null without a counter or on failure.
+   */
+  private async exactCount(plan: TurnPlan): Promise<ExactCounts | null> {
     const counts = this.options.exactCounts;
     if (!counts) return null;
     const { max_tokens: _max, ...countable } = buildMessagesRequest(plan.model.id, plan.layout, plan.breakpoints, plan.maxTokens);
-    return counts.countNow(countable, EXACT_COUNT_TIMEOUT_MS);
+    const total = await counts.countNow(countable, EXACT_COUNT_TIMEOUT_MS);
+    if (total === null) return null;
+    const prefixes = new Map<number, number>();
+    const inSystem = plan.breakpoints.filter(
+      (bp) => bp.index < plan.layout.blocks.length - 1 && plan.layout.blocks[bp.index]!.role === 'system',
+    );
+    if (inSystem.length === 0) return { total, prefixes };
+    const probe = { model: plan.model.id, messages: [{ role: 'user' as const, content: PREFIX_PROBE }] };
+    const probeTokens = await counts.countNow(probe, EXACT_COUNT_TIMEOUT_MS);
+    if (probeTokens === null) return { total, prefixes };
+    for (const bp of inSystem) {
+      const system = plan.layout.blocks.slice(0, bp.index + 1).map((block) => ({ type: 'text' as const, text: block.text }));
+      const withPrefix = await counts.countNow({ ...probe, system }, EXACT_COUNT_TIMEOUT_MS);
+      if (withPrefix !== null) prefixes.set(bp.index, withPrefix - probeTokens + messageFrameTokens(plan.model.family));
+    }
+    return { total, prefixes };
   }
 
   private chooseModel(
@@ -461,22 +485,8 @@ export class ChatEngine {
     return attempt(exact);
   }
 
-  /** Token estimates by text: every turn re-sends the same system prompt, files and history. */
   private tokenCounter(family: TokenizerFamily): (text: string) => number {
-    let memo = this.tokenMemo.get(family);
-    if (!memo) this.tokenMemo.set(family, (memo = new Map()));
-    return (text) => {
-      let tokens = memo.get(text);
-      if (tokens === undefined) {
-        tokens = estimateTextTokens(text, family);
-        if ((this.memoChars += text.length) > TOKEN_MEMO_CHARS) {
-          memo.clear(); // texts no longer sent (edited files, compressed turns) are let go
-          this.memoChars = text.length;
-        }
-        memo.set(text, tokens);
-      }
-      return tokens;
-    };
+    return this.tokenMemo.counter(family);
   }
 
   private compressionSettings(): CompressionSettings | null {
@@ -554,6 +564,14 @@ interface SendStep {
   ledgerProblems: string[];
 }
 
+/** Exact counts of a planned request: the whole, and cumulative counts at some block indexes. */
+interface ExactCounts {
+  total: number;
+  prefixes: Map<number, number>;
+}
+
+/** A user message counted on its own and after a system prefix: the difference is the prefix. */
+const PREFIX_PROBE = '.';
 /** A send waits at most this long for its exact count (then goes with the offline estimate). */
 const EXACT_COUNT_TIMEOUT_MS = 2_000;
 const NO_BUDGET: Budget = { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null };

@@ -20,4 +20,5 @@ export type { AnswerLengths, OutputRange, PastAnswer } from './output.js';
 export { estimateRequest } from './request.js';
 export type { EstimateContext, RequestEstimate, RequestShape } from './request.js';
 export { priceScenario, requestSplit } from './scenario.js';
+export { TokenMemo } from './tokenMemo.js';
 export type { Scenario } from './scenario.js';

@@ -30,6 +30,8 @@ export interface EstimateContext {
   answers: AnswerLengths;
   /** Anthropic's count_tokens for this exact request, when known: the input side then equals the bill. */
   exactInputTokens?: number | null;
+  /** Exact cumulative counts at some block indexes (prefixes that breakpoints end at), with the total. */
+  exactPrefixTokens?: ReadonlyMap<number, number>;
 }
 
 export interface RequestEstimate {
@@ -68,7 +70,7 @@ export function estimateRequest(shape: RequestShape, context: EstimateContext): 
   const { model } = shape;
   const date = utcDate(context.nowMs);
   const exact = context.exactInputTokens !== undefined && context.exactInputTokens !== null;
-  const layout = exact ? calibrateLayout(shape.layout, context.exactInputTokens!) : shape.layout;
+  const layout = exact ? calibrateLayout(shape.layout, context.exactInputTokens!, context.exactPrefixTokens) : shape.layout;
   const inputTokens = layout.cumulativeTokens.at(-1) ?? 0;
   const prefixTokens = layout.cumulativeTokens.at(-2) ?? 0;
   const ttl = chooseTtl(shape, layout, context, date);

@@ -397,7 +397,8 @@ function matches(day: string, workspacePath: string, filter: LedgerFilter): bool
   );
 }
 
-function modelLookup(table: PriceTable): Map<string, ModelInfo> {
+/** Models by id and alias (an id wins over another model's alias): how ledger entries find their rates. */
+export function modelLookup(table: PriceTable): Map<string, ModelInfo> {
   const byName = new Map<string, ModelInfo>();
   for (const model of table.models) {
     for (const alias of model.aliases) byName.set(alias, model);

@@ -1,5 +1,6 @@
 import bundledPrices from './models.json';
 import { InputError } from '../errors.js';
+import { ROUTED_TIERS, type RoutedTier } from '../tiers.js';
 import { parseJsonOrThrow, parseOrThrow } from '../validation.js';
 import {
   ModelSchema,
@@ -17,6 +18,19 @@ export interface PriceTable {
   readonly batchDiscount: number;
   readonly tierDefaults: Readonly<Record<Tier, string>>;
   readonly models: readonly ModelInfo[];
+}
+
+/** The model each routed tier uses unless the user says otherwise: the one place these ids are written (models.json). */
+export const DEFAULT_TIER_MODELS: Readonly<Record<RoutedTier, string>> = Object.freeze({
+  haiku: bundledPrices.tierDefaults.haiku,
+  sonnet: bundledPrices.tierDefaults.sonnet,
+  opus: bundledPrices.tierDefaults.opus,
+});
+
+/** The table with the user's tier → model mapping, so "sonnet" means the user's Sonnet everywhere (router, estimate, ledger). */
+export function withTierModels(table: PriceTable, models: Readonly<Record<RoutedTier, string>>): PriceTable {
+  const same = ROUTED_TIERS.every((tier) => table.tierDefaults[tier] === models[tier]);
+  return same ? table : { ...table, tierDefaults: { ...table.tierDefaults, ...models } };
 }
 
 /** The table shipped with Tally (validated once, so a bad edit to models.json fails the tests). */

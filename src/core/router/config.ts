@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { InputError } from '../errors.js';
+import { DEFAULT_TIER_MODELS } from '../prices/priceTable.js';
 import { compileSafePattern, type SafePattern } from './safePattern.js';
 import { parseJsonOrThrow } from '../validation.js';
 import { TASK_CLASSES, type TaskClass } from './types.js';
@@ -43,10 +44,10 @@ export const DEFAULT_MAX_TOKENS: Readonly<Record<TaskClass, number>> = {
 
 export const defaultRouterConfig: RouterConfig = Object.freeze({
   mode: 'local',
-  models: Object.freeze({ haiku: 'claude-haiku-5-5', sonnet: 'claude-sonnet-5-5', opus: 'claude-opus-5-5' }),
+  models: DEFAULT_TIER_MODELS,
   rules: Object.freeze([]),
   maxTokens: DEFAULT_MAX_TOKENS,
-  classifierModel: 'claude-haiku-5-5',
+  classifierModel: DEFAULT_TIER_MODELS.haiku,
 }) as RouterConfig;
 
 const tier = v.picklist(ROUTED_TIERS, `must be one of ${ROUTED_TIERS.join(', ')}`);

@@ -66,7 +66,7 @@ export function createEngineProvider(
       ledger: {
         append: (entry) => {
           const result = store.append(entry);
-          services.recordedSpend({ ts: entry.ts, model: entry.model, usd: entry.usd, status: entry.status });
+          services.recordedSpend({ ts: entry.ts, model: entry.model, usd: entry.usd, status: entry.status, entry });
           return result;
         },
         spend: (workspace) => store.spend(workspace),

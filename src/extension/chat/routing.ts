@@ -1,6 +1,6 @@
 import type { ChatRouter } from '../../core/chat/engine.js';
 import { defaultChatRouter } from '../../core/chat/router.js';
-import type { PriceTable } from '../../core/prices/priceTable.js';
+import { withTierModels, type PriceTable } from '../../core/prices/priceTable.js';
 import { parseRouterConfig, type RouterConfig } from '../../core/router/config.js';
 import type { ModelClassifier } from '../../core/router/route.js';
 import type { TallySettings } from '../settings.js';
@@ -10,7 +10,7 @@ import type { TallySettings } from '../settings.js';
 
 /** The price table with the tier → model mapping from tally.models.*, so "sonnet" means the user's Sonnet everywhere. */
 export function tableWithTierModels(table: PriceTable, settings: TallySettings): PriceTable {
-  return { ...table, tierDefaults: { ...table.tierDefaults, ...settings.models } };
+  return withTierModels(table, settings.models);
 }
 
 const configs = new WeakMap<TallySettings, RouterConfig>();
