@@ -4,7 +4,7 @@
 // text from both ends. Counts are whole numbers, so the running total equals a full recount exactly.
 import type { TokenizerFamily } from '../prices/schema.js';
 import { tokensFromFeatures } from './estimator.js';
-import { accumulateFeatures, FEATURE_VECTOR_LENGTH, isChunkBoundary, isNewlineAt } from './features.js';
+import { accumulateTextFeatures, FEATURE_VECTOR_LENGTH, isChunkBoundary, isNewlineAt } from './features.js';
 
 /** Aim for chunks about this long: small enough to recount in microseconds, few enough to compare fast. */
 const TARGET_CHUNK_CHARS = 2048;
@@ -112,7 +112,7 @@ function chunkFeatures(text: string, start: number, end: number): Chunk[] {
   while (position < end) {
     const cut = nextCut(text, position, end);
     const features = new Float64Array(FEATURE_VECTOR_LENGTH);
-    accumulateFeatures(text, position, cut, features);
+    accumulateTextFeatures(text, position, cut, features);
     chunks.push({ start: position, end: cut, features });
     position = cut;
   }
