@@ -57,6 +57,18 @@ if (exists('src/extension/extension.ts')) {
     external: ['vscode'],
   });
 }
+/**
+ * A webview cannot read files: where one still imports the token estimator, its word tables are
+ * inlined by swapping in readTableFile.browser.ts (the Node bundles read dist/tokens.bin instead).
+ */
+const browserTableFilePlugin = {
+  name: 'browser-table-file',
+  setup(build) {
+    build.onResolve({ filter: /\/readTableFile\.js$/ }, (args) => ({
+      path: path.join(args.resolveDir, 'readTableFile.browser.ts'),
+    }));
+  },
+};
 const webviewEntries = ['chat', 'dashboard'].filter((name) => exists(`src/webview/${name}/main.ts`));
 if (webviewEntries.length > 0) {
   configs.push({
@@ -66,10 +78,19 @@ if (webviewEntries.length > 0) {
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    loader: { '.bin': 'binary' },
+    plugins: [...shared.plugins, browserTableFilePlugin],
   });
 }
 
+/** The estimator's word tables ship once, beside the Node bundles that read them on first use. */
+function copyTokenTables() {
+  fs.mkdirSync(path.join(__dirname, 'dist'), { recursive: true });
+  fs.copyFileSync(path.join(__dirname, 'src/core/tokens/tokens.bin'), path.join(__dirname, 'dist/tokens.bin'));
+}
+
 async function main() {
+  copyTokenTables();
   const contexts = await Promise.all(configs.map((config) => esbuild.context(config)));
   if (watch) {
     await Promise.all(contexts.map((ctx) => ctx.watch()));

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 
@@ -25,9 +26,14 @@ export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 
 /** Reads a prompt from a file or `-`/nothing for stdin, refusing empty, binary, invalid UTF-8 or huge input. */
 export async function readTextInput(io: CliIO, file: string | undefined, what = 'input'): Promise<string> {
+  return (await readTextBytes(io, file, what)).toString('utf8');
+}
+
+/** readTextInput's checks without decoding: the UTF-8 bytes (the token count reads them as they are). */
+export async function readTextBytes(io: CliIO, file: string | undefined, what = 'input'): Promise<Buffer> {
   const bytes = !file || file === '-' ? await io.readStdin() : readFileOrThrow(file);
-  const name = !file || file === '-' ? `${what} (stdin)` : file;
-  return decodeText(bytes, name);
+  checkText(bytes, !file || file === '-' ? `${what} (stdin)` : file);
+  return bytes;
 }
 
 export function readFileOrThrow(file: string): Buffer {
@@ -42,6 +48,11 @@ export function readFileOrThrow(file: string): Buffer {
 }
 
 export function decodeText(bytes: Buffer, name: string): string {
+  checkText(bytes, name);
+  return bytes.toString('utf8');
+}
+
+function checkText(bytes: Buffer, name: string): void {
   if (bytes.length > MAX_INPUT_BYTES) {
     throw new InputError(
       `${name}: ${(bytes.length / 1024 / 1024).toFixed(1)} MB is larger than the ${MAX_INPUT_BYTES / 1024 / 1024} MB Tally accepts (no model's context holds that much)`,
@@ -49,9 +60,5 @@ export function decodeText(bytes: Buffer, name: string): string {
   }
   if (bytes.length === 0) throw new InputError(`${name}: is empty`);
   if (bytes.includes(0)) throw new InputError(`${name}: looks binary (contains a NUL byte), expected text`);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError(`${name}: is not valid UTF-8 text`);
-  }
+  if (!isUtf8(bytes)) throw new InputError(`${name}: is not valid UTF-8 text`);
 }

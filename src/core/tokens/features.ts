@@ -9,85 +9,88 @@ import { filterHas, letterTier, wordTables, type WordTables } from './wordTables
 // between whitespace and non-whitespace (see isChunkBoundary), which is what lets the
 // incremental estimator recount only edited chunks.
 
-const LATIN_FEATURES = [
+/**
+ * The features counted by name, in vector order (an enum so that esbuild inlines each index
+ * into the counting loops as a constant); the script blocks and the letter-pair sums follow.
+ */
+enum Feature {
   // Latin words (ASCII and accented letters): short ones by length; longer ones by whether a
   // common tokenizer vocabulary holds them whole (see wordTables.ts) and by length.
-  'latin_len1',
-  'latin_len2',
-  'latin_len3',
-  'latin_known_len4',
-  'latin_known_len5',
-  'latin_known_len6',
-  'latin_known_len7',
-  'latin_known_len8',
-  'latin_known_len9',
-  'latin_known_len10_11',
-  'latin_known_len12plus',
-  'latin_uncommon_len4_6', // known but not among the most frequent words: extra cost on top of known_
-  'latin_uncommon_len7plus',
-  'latin_multilingual_len4_6', // not in the main vocabulary but whole in a multilingual one
-  'latin_multilingual_len7_9',
-  'latin_multilingual_len10plus',
-  'latin_unknown_len4',
-  'latin_unknown_len5',
-  'latin_unknown_len6',
-  'latin_unknown_len7',
-  'latin_unknown_len8',
-  'latin_unknown_len9_10',
-  'latin_unknown_len11_13',
-  'latin_unknown_len14plus',
-  'latin_letters_past13',
+  latin_len1,
+  latin_len2,
+  latin_len3,
+  latin_known_len4,
+  latin_known_len5,
+  latin_known_len6,
+  latin_known_len7,
+  latin_known_len8,
+  latin_known_len9,
+  latin_known_len10_11,
+  latin_known_len12plus,
+  latin_uncommon_len4_6, // known but not among the most frequent words: extra cost on top of known_
+  latin_uncommon_len7plus,
+  latin_multilingual_len4_6, // not in the main vocabulary but whole in a multilingual one
+  latin_multilingual_len7_9,
+  latin_multilingual_len10plus,
+  latin_unknown_len4,
+  latin_unknown_len5,
+  latin_unknown_len6,
+  latin_unknown_len7,
+  latin_unknown_len8,
+  latin_unknown_len9_10,
+  latin_unknown_len11_13,
+  latin_unknown_len14plus,
+  latin_letters_past13,
   // An unknown word of 5+ letters cut as a BPE vocabulary would: at camelCase humps, then greedily
   // into the longest pieces (2+ letters) the vocabularies hold; a letter no piece covers is paid alone.
-  'latin_split_short_segments', // hump segments of 1-3 letters (get|Element|By|Id)
-  'latin_split_pieces',
-  'latin_split_uncovered_letters',
-  'latin_camel_humps', // lower→upper inside a word
-  'latin_caps_run', // upper after upper inside a word
-  'latin_capitalized', // a word starting upper then lower (The, Hello)
-  'latin_caps_known', // a word in capitals (2+ letters) that a vocabulary holds in capitals
-  'latin_caps_unknown',
-  'latin_nonascii_words', // words with an accented letter: vocabularies hold fewer of them
-  'latin_rare_words', // words with a letter of tier 2 or 3 (below): they break into small pieces
-  'latin1_accented', // é, ü, ø… (U+00C0–U+00FF)
-  'latin_extended', // ŋ, ɛ, ẹ, ő… (U+0100 and up)
+  latin_split_short_segments, // hump segments of 1-3 letters (get|Element|By|Id)
+  latin_split_pieces,
+  latin_split_uncovered_letters,
+  latin_camel_humps, // lower→upper inside a word
+  latin_caps_run, // upper after upper inside a word
+  latin_capitalized, // a word starting upper then lower (The, Hello)
+  latin_caps_known, // a word in capitals (2+ letters) that a vocabulary holds in capitals
+  latin_caps_unknown,
+  latin_nonascii_words, // words with an accented letter: vocabularies hold fewer of them
+  latin_rare_words, // words with a letter of tier 2 or 3 (below): they break into small pieces
+  latin1_accented, // é, ü, ø… (U+00C0–U+00FF)
+  latin_extended, // ŋ, ɛ, ẹ, ő… (U+0100 and up)
   // Accented letters by how many vocabulary pieces hold them (wordTables.ts letterTiers): é is
   // everywhere, ř in some pieces, ɛ or ŋ in almost none.
-  'latin_tier1_letters',
-  'latin_tier2_letters',
-  'latin_tier3_letters',
-] as const;
+  latin_tier1_letters,
+  latin_tier2_letters,
+  latin_tier3_letters,
 
-const OTHER_FEATURES = [
-  'combining_marks',
-  'zero_width',
-  'digit_runs',
-  'digits',
-  'digit_groups', // ceil(length / 3) per number
-  'punct_len1',
-  'punct_len2',
-  'punct_len3plus',
-  'punct_chars_past2', // other than repeats
-  'punct_repeats', // same character as the previous one in the run
-  'punct_split_pieces', // a run of 2+ cut greedily into the punctuation pieces the vocabularies hold (',' => ::)
-  'space_len1',
-  'space_len2_4',
-  'space_len5_8',
-  'space_len9plus',
-  'spaces_past8',
-  'tab_runs',
-  'tabs',
-  'newline_runs',
-  'newlines',
-  'other_spaces',
-  'cjk_punct', // CJK punctuation and full-width forms
-  'symbols_2byte', // Latin-1 symbols and other U+0080–U+07FF non-letters
-  'symbols_3byte_common', // general punctuation, currency, arrows, box drawing, shapes (repeats: symbol_repeats)
-  'symbols_3byte_rare', // maths operators, technical and APL symbols, dingbats, private use…
-  'symbol_repeats', // same symbol as the previous one (───, ═══): long runs merge into few tokens
-  'emoji',
-  'controls',
-] as const;
+  combining_marks,
+  zero_width,
+  digit_runs,
+  digits,
+  digit_groups, // ceil(length / 3) per number
+  punct_len1,
+  punct_len2,
+  punct_len3plus,
+  punct_chars_past2, // other than repeats
+  punct_repeats, // same character as the previous one in the run
+  punct_split_pieces, // a run of 2+ cut greedily into the punctuation pieces the vocabularies hold (',' => ::)
+  space_len1,
+  space_len2_4,
+  space_len5_8,
+  space_len9plus,
+  spaces_past8,
+  tab_runs,
+  tabs,
+  newline_runs,
+  newlines,
+  other_spaces,
+  cjk_punct, // CJK punctuation and full-width forms
+  symbols_2byte, // Latin-1 symbols and other U+0080–U+07FF non-letters
+  symbols_3byte_common, // general punctuation, currency, arrows, box drawing, shapes (repeats: symbol_repeats)
+  symbols_3byte_rare, // maths operators, technical and APL symbols, dingbats, private use…
+  symbol_repeats, // same symbol as the previous one (───, ═══): long runs merge into few tokens
+  emoji,
+  controls,
+}
+const NAMED_FEATURES = Object.keys(Feature).filter((key) => Number.isNaN(Number(key)));
 
 /**
  * Per script (scripts.ts), for runs of its letters: how many, their UTF-8 bytes, how many a
@@ -102,8 +105,7 @@ export const scriptFeatureName = (script: Script, feature: ScriptFeature) => `${
 
 /** Names of the features, in vector order; coefficients.json keys its weights by these. */
 export const FEATURE_NAMES: readonly string[] = [
-  ...LATIN_FEATURES,
-  ...OTHER_FEATURES,
+  ...NAMED_FEATURES,
   ...SCRIPTS.flatMap((script) => SCRIPT_FEATURES.map((feature) => scriptFeatureName(script, feature))),
   // Sums of the fitted letter-pair corrections (wordTables.ts bigrams) of each vocabulary model:
   // what the pieces above miss about how one language's words are cut (Ukrainian costs less
@@ -114,9 +116,8 @@ export const FEATURE_COUNT = FEATURE_NAMES.length;
 /** Length of the vectors accumulateFeatures writes into. */
 export const FEATURE_VECTOR_LENGTH = FEATURE_COUNT;
 
-type NamedFeature = (typeof LATIN_FEATURES)[number] | (typeof OTHER_FEATURES)[number];
-const F = Object.fromEntries(FEATURE_NAMES.map((name, index) => [name, index])) as Record<NamedFeature, number>;
-const FIRST_SCRIPT_FEATURE = LATIN_FEATURES.length + OTHER_FEATURES.length;
+type NamedFeature = keyof typeof Feature;
+const FIRST_SCRIPT_FEATURE = NAMED_FEATURES.length;
 /** Index of bigrams_v3 (bigrams_v4_7 follows); the features before it are the fitted linear ones. */
 export const FIRST_BIGRAM_FEATURE = FIRST_SCRIPT_FEATURE + SCRIPTS.length * SCRIPT_FEATURES.length;
 const BIGRAM_V3 = FIRST_BIGRAM_FEATURE;
@@ -125,6 +126,8 @@ export const BIGRAM_LOG2_BUCKETS = 14;
 const BIGRAM_SHIFT = 32 - BIGRAM_LOG2_BUCKETS;
 /** Pseudo-letters marking where a word starts and ends, so its first and last letters get pairs too. */
 const WORD_EDGE = 0x1fffff;
+const PUNCT_EDGE = 0x1ffffe;
+const PUNCT_OFFSET = 0x200000;
 /** Bucket of the letter pair (a, b), both case-folded code points. */
 export const bigramBucket = (a: number, b: number) => Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b) >>> BIGRAM_SHIFT;
 
@@ -354,8 +357,29 @@ function decodeAt(bytes: Uint8Array, i: number): number {
   return ((b & 0x07) << 18) | ((bytes[i + 1]! & 0x3f) << 12) | ((bytes[i + 2]! & 0x3f) << 6) | (bytes[i + 3]! & 0x3f);
 }
 
+/**
+ * Every branch of the counting loops, run once before the first real count: V8 then optimises
+ * them with feedback for all kinds of text, instead of deoptimising the first time a long input
+ * turns from code to Cyrillic (which costs a cold `tally count` more than the tables' load).
+ */
+const PRIMER =
+  'Hello wörld, getElementById(x) === 42; HTML_URL \t\r\n    привет мир, Ελλάδα, नमस्ते दुनिया, 你好世界, こんにちは, 안녕, ' +
+  'ሰላም ᏣᎳᎩ 𐑞 😀 ─── … € ª ¿ ŋɛ a\u0301 \u200b ؟ ١٢ ‐ ∑ \u0000 \u2028 🎉 𠀀';
+let primed = false;
+
 /** Adds the feature counts of the UTF-8 bytes[start..end) to `into` (length FEATURE_VECTOR_LENGTH). */
 export function accumulateFeatures(bytes: Uint8Array, start: number, end: number, into: Float64Array): void {
+  if (!primed) {
+    primed = true;
+    const sample = new TextEncoder().encode(PRIMER);
+    const scratch = new Float64Array(FEATURE_VECTOR_LENGTH);
+    const recorder = bigramCounts;
+    bigramCounts = undefined;
+    for (let round = 0; round < 3; round++) accumulateFeatures(sample, 0, sample.length, scratch);
+    bigramCounts = recorder;
+  }
+  // One array type through the loops (a Node Buffer is a subclass with a map of its own).
+  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tables = wordTables();
   let i = start;
   while (i < end) {
@@ -367,36 +391,36 @@ export function accumulateFeatures(bytes: Uint8Array, start: number, end: number
         let j = i + 1;
         while (j < end && bytes[j] === 0x20) j++;
         const length = j - i;
-        if (length === 1) into[F.space_len1]! += 1;
-        else if (length <= 4) into[F.space_len2_4]! += 1;
-        else if (length <= 8) into[F.space_len5_8]! += 1;
+        if (length === 1) into[Feature.space_len1]! += 1;
+        else if (length <= 4) into[Feature.space_len2_4]! += 1;
+        else if (length <= 8) into[Feature.space_len5_8]! += 1;
         else {
-          into[F.space_len9plus]! += 1;
-          into[F.spaces_past8]! += length - 8;
+          into[Feature.space_len9plus]! += 1;
+          into[Feature.spaces_past8]! += length - 8;
         }
         i = j;
       } else if (kind === Kind.Punct) i = punctRun(bytes, i, end, into, tables);
       else if (kind === Kind.Digit) {
         let j = i + 1;
         while (j < end && bytes[j]! >= 0x30 && bytes[j]! <= 0x39) j++;
-        into[F.digit_runs]! += 1;
-        into[F.digits]! += j - i;
-        into[F.digit_groups]! += Math.ceil((j - i) / 3);
+        into[Feature.digit_runs]! += 1;
+        into[Feature.digits]! += j - i;
+        into[Feature.digit_groups]! += Math.ceil((j - i) / 3);
         i = j;
       } else if (kind === Kind.Newline) {
         let j = i + 1;
         while (j < end && (bytes[j] === 0x0a || bytes[j] === 0x0d)) j++;
-        into[F.newline_runs]! += 1;
-        into[F.newlines]! += j - i;
+        into[Feature.newline_runs]! += 1;
+        into[Feature.newlines]! += j - i;
         i = j;
       } else if (kind === Kind.Tab) {
         let j = i + 1;
         while (j < end && bytes[j] === 0x09) j++;
-        into[F.tab_runs]! += 1;
-        into[F.tabs]! += j - i;
+        into[Feature.tab_runs]! += 1;
+        into[Feature.tabs]! += j - i;
         i = j;
       } else {
-        into[kind === Kind.OtherSpace ? F.other_spaces : F.controls]! += 1;
+        into[kind === Kind.OtherSpace ? Feature.other_spaces : Feature.controls]! += 1;
         i++;
       }
       continue;
@@ -415,16 +439,16 @@ export function accumulateFeatures(bytes: Uint8Array, start: number, end: number
 
 /** Feature of a character that forms no run of its own. */
 const SINGLE_FEATURE = new Uint8Array(Kind.Script);
-SINGLE_FEATURE[Kind.Control] = F.controls;
-SINGLE_FEATURE[Kind.OtherSpace] = F.other_spaces;
-SINGLE_FEATURE[Kind.Newline] = F.newlines; // U+2028, U+2029
-SINGLE_FEATURE[Kind.Digit] = F.digits;
-SINGLE_FEATURE[Kind.Combining] = F.combining_marks;
-SINGLE_FEATURE[Kind.ZeroWidth] = F.zero_width;
-SINGLE_FEATURE[Kind.LowSurrogate] = F.controls;
-SINGLE_FEATURE[Kind.Symbol2] = F.symbols_2byte;
-SINGLE_FEATURE[Kind.CjkPunct] = F.cjk_punct;
-SINGLE_FEATURE[Kind.Emoji] = F.emoji;
+SINGLE_FEATURE[Kind.Control] = Feature.controls;
+SINGLE_FEATURE[Kind.OtherSpace] = Feature.other_spaces;
+SINGLE_FEATURE[Kind.Newline] = Feature.newlines; // U+2028, U+2029
+SINGLE_FEATURE[Kind.Digit] = Feature.digits;
+SINGLE_FEATURE[Kind.Combining] = Feature.combining_marks;
+SINGLE_FEATURE[Kind.ZeroWidth] = Feature.zero_width;
+SINGLE_FEATURE[Kind.LowSurrogate] = Feature.controls;
+SINGLE_FEATURE[Kind.Symbol2] = Feature.symbols_2byte;
+SINGLE_FEATURE[Kind.CjkPunct] = Feature.cjk_punct;
+SINGLE_FEATURE[Kind.Emoji] = Feature.emoji;
 
 function punctRun(bytes: Uint8Array, i: number, end: number, into: Float64Array, tables: WordTables): number {
   let j = i + 1;
@@ -437,17 +461,22 @@ function punctRun(bytes: Uint8Array, i: number, end: number, into: Float64Array,
     previous = b;
   }
   const length = j - i;
+  // Letter-pair corrections for punctuation too (offset so they do not share buckets with letters).
+  const pairs = tables.bigrams;
+  addBigram(into, pairs, PUNCT_EDGE, bytes[i]! | PUNCT_OFFSET);
+  for (let k = i + 1; k < j; k++) addBigram(into, pairs, bytes[k - 1]! | PUNCT_OFFSET, bytes[k]! | PUNCT_OFFSET);
+  addBigram(into, pairs, bytes[j - 1]! | PUNCT_OFFSET, PUNCT_EDGE);
   // A repeat is priced by its own weight instead of its character's: runs (;;;;, ----) merge.
-  into[F.punct_repeats]! += repeats;
-  if (length === 1) into[F.punct_len1]! += 1;
+  into[Feature.punct_repeats]! += repeats;
+  if (length === 1) into[Feature.punct_len1]! += 1;
   else {
-    if (length === 2) into[F.punct_len2]! += 1;
+    if (length === 2) into[Feature.punct_len2]! += 1;
     else {
-      into[F.punct_len3plus]! += 1;
+      into[Feature.punct_len3plus]! += 1;
       // Characters past the second that are not repeats (a repeat at position 2 is not past it).
-      into[F.punct_chars_past2]! += length - 2 - repeats + (repeats > 0 && bytes[i + 1] === bytes[i] ? 1 : 0);
+      into[Feature.punct_chars_past2]! += length - 2 - repeats + (repeats > 0 && bytes[i + 1] === bytes[i] ? 1 : 0);
     }
-    into[F.punct_split_pieces]! += splitPunct(bytes, i, j, tables);
+    into[Feature.punct_split_pieces]! += splitPunct(bytes, i, j, tables);
   }
   return j;
 }
@@ -488,7 +517,7 @@ function symbolRun(bytes: Uint8Array, i: number, end: number, into: Float64Array
     const code = decodeAt(bytes, i);
     const kind = kindOf(code);
     if (kind !== Kind.Symbol3Common && kind !== Kind.Symbol3Rare) break;
-    into[code === previous ? F.symbol_repeats : kind === Kind.Symbol3Common ? F.symbols_3byte_common : F.symbols_3byte_rare]! += 1;
+    into[code === previous ? Feature.symbol_repeats : kind === Kind.Symbol3Common ? Feature.symbols_3byte_common : Feature.symbols_3byte_rare]! += 1;
     previous = code;
     i += decodedLength;
   }
@@ -497,12 +526,12 @@ function symbolRun(bytes: Uint8Array, i: number, end: number, into: Float64Array
 
 /** Feature of a known Latin word by min(length, 12), and of an unknown one by min(length, 14). */
 const KNOWN_LATIN_FEATURE = [0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 10, 10, 12].map((length): number =>
-  length === 0 ? 0 : F[length <= 9 ? (`latin_known_len${length}` as NamedFeature) : length <= 11 ? 'latin_known_len10_11' : 'latin_known_len12plus'],
+  length === 0 ? 0 : Feature[length <= 9 ? (`latin_known_len${length}` as NamedFeature) : length <= 11 ? 'latin_known_len10_11' : 'latin_known_len12plus'],
 );
 const UNKNOWN_LATIN_FEATURE = [0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 9, 11, 11, 11, 14].map((length): number =>
   length === 0
     ? 0
-    : F[
+    : Feature[
         length <= 8
           ? (`latin_unknown_len${length}` as NamedFeature)
           : length <= 10
@@ -516,67 +545,81 @@ const UNKNOWN_LATIN_FEATURE = [0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 9, 11, 11, 11, 14].
 /** A word of Latin letters from bytes[i]: its features; returns where it ends. */
 function latinRun(bytes: Uint8Array, i: number, end: number, into: Float64Array, tables: WordTables): number {
   const start = i;
+  const pairs = tables.bigrams;
+  const recorder = bigramCounts;
   let length = 0;
   let uppers = 0;
+  let humps = 0;
+  let capsRun = 0;
   let hash = HASH_SEED;
   let previousKind = -1;
+  let previous = WORD_EDGE;
+  let pairsV3 = 0;
+  let pairsV47 = 0;
   let nonAscii = false;
   let rare = false;
-  let previous = WORD_EDGE;
-  const pairs = tables.bigrams;
   while (i < end) {
     const b = bytes[i]!;
     let kind: number;
-    let code: number;
+    let folded: number;
     if (b < 0x80) {
       kind = KIND[b]!;
       if (kind !== Kind.LatinLower && kind !== Kind.LatinUpper) break;
-      code = b;
+      folded = b | 0x20; // ASCII lower case
       i++;
     } else {
-      code = decodeAt(bytes, i);
+      const code = decodeAt(bytes, i);
       kind = kindOf(code);
       if (!isLatinKind(kind) && !isContinuationKind(kind)) break;
       i += decodedLength;
       nonAscii = true;
       if (isContinuationKind(kind)) {
-        into[kind === Kind.Combining ? F.combining_marks : F.zero_width]! += 1;
+        into[kind === Kind.Combining ? Feature.combining_marks : Feature.zero_width]! += 1;
         hash = Math.imul(hash ^ code, HASH_PRIME);
         continue;
       }
-      into[kind === Kind.Latin1Accented ? F.latin1_accented : F.latin_extended]! += 1;
+      into[kind === Kind.Latin1Accented ? Feature.latin1_accented : Feature.latin_extended]! += 1;
       const tier = letterTier(tables.letterTiers, code);
       if (tier > 0) {
-        into[F.latin_tier1_letters + tier - 1]! += 1;
+        into[Feature.latin_tier1_letters + tier - 1]! += 1;
         if (tier > 1) rare = true;
       }
+      folded = fold(code);
     }
-    const folded = fold(code);
     hash = Math.imul(hash ^ folded, HASH_PRIME);
-    addBigram(into, pairs, previous, folded);
+    const bucket = bigramBucket(previous, folded);
+    pairsV3 += pairs[bucket * 2]!;
+    pairsV47 += pairs[bucket * 2 + 1]!;
+    if (recorder) recorder[bucket]! += 1;
     previous = folded;
     length++;
     if (kind === Kind.LatinUpper) {
       uppers++;
-      if (previousKind === Kind.LatinLower) into[F.latin_camel_humps]! += 1;
-      else if (previousKind === Kind.LatinUpper) into[F.latin_caps_run]! += 1;
-    } else if (kind === Kind.LatinLower && previousKind === Kind.LatinUpper && length === 2) into[F.latin_capitalized]! += 1;
+      if (previousKind === Kind.LatinLower) humps++;
+      else if (previousKind === Kind.LatinUpper) capsRun++;
+    } else if (length === 2 && previousKind === Kind.LatinUpper && kind === Kind.LatinLower) into[Feature.latin_capitalized]! += 1;
     previousKind = kind;
   }
-  addBigram(into, pairs, previous, WORD_EDGE);
+  const bucket = bigramBucket(previous, WORD_EDGE);
+  into[BIGRAM_V3]! += pairsV3 + pairs[bucket * 2]!;
+  into[BIGRAM_V47]! += pairsV47 + pairs[bucket * 2 + 1]!;
+  if (recorder) recorder[bucket]! += 1;
+  if (humps > 0) into[Feature.latin_camel_humps]! += humps;
+  if (capsRun > 0) into[Feature.latin_caps_run]! += capsRun;
   hash >>>= 0;
-  if (nonAscii) into[F.latin_nonascii_words]! += 1;
-  if (rare) into[F.latin_rare_words]! += 1;
-  if (uppers === length && length >= 2) into[filterHas(tables.latinCaps, hash) ? F.latin_caps_known : F.latin_caps_unknown]! += 1;
-  if (length <= 3) into[F.latin_len1 + length - 1]! += 1;
+  if (nonAscii) into[Feature.latin_nonascii_words]! += 1;
+  if (rare) into[Feature.latin_rare_words]! += 1;
+  if (uppers === length && length >= 2) into[filterHas(tables.latinCaps, hash) ? Feature.latin_caps_known : Feature.latin_caps_unknown]! += 1;
+  if (length <= 3) into[Feature.latin_len1 + length - 1]! += 1;
   else if (filterHas(tables.latinKnown, hash)) {
     into[KNOWN_LATIN_FEATURE[Math.min(length, 12)]!]! += 1;
-    if (!filterHas(tables.latinCommon, hash)) into[length <= 6 ? F.latin_uncommon_len4_6 : F.latin_uncommon_len7plus]! += 1;
-  } else if (filterHas(tables.latinMultilingual, hash)) {
-    into[length <= 6 ? F.latin_multilingual_len4_6 : length <= 9 ? F.latin_multilingual_len7_9 : F.latin_multilingual_len10plus]! += 1;
+    if (!filterHas(tables.latinCommon, hash)) into[length <= 6 ? Feature.latin_uncommon_len4_6 : Feature.latin_uncommon_len7plus]! += 1;
+  } else if (filterHas(tables.latinPieces, hash)) {
+    // Not a word of the main vocabulary but a piece of the multilingual one.
+    into[length <= 6 ? Feature.latin_multilingual_len4_6 : length <= 9 ? Feature.latin_multilingual_len7_9 : Feature.latin_multilingual_len10plus]! += 1;
   } else {
     into[UNKNOWN_LATIN_FEATURE[Math.min(length, 14)]!]! += 1;
-    if (length > 13) into[F.latin_letters_past13]! += length - 13;
+    if (length > 13) into[Feature.latin_letters_past13]! += length - 13;
     if (length >= MIN_SPLIT_WORD_LENGTH) splitUnknownWord(bytes, start, i, hash, into, tables);
   }
   return i;
@@ -584,6 +627,8 @@ function latinRun(bytes: Uint8Array, i: number, end: number, into: Float64Array,
 
 /** Shorter unknown words are priced by length alone. */
 const MIN_SPLIT_WORD_LENGTH = 5;
+/** Longer prefixes stop being looked up after this many misses in a row. */
+const MAX_MISSES = 3;
 /** Longest piece looked up: longer vocabulary words are rare, and it bounds the work per letter. */
 const MAX_PIECE_LETTERS = 16;
 
@@ -627,15 +672,15 @@ function splitUnknownWord(bytes: Uint8Array, start: number, end: number, hash: n
     splitSegment(bytes, segmentStart, end, tables);
     if (slot < SPLIT_CACHE_SIZE) {
       splitCacheLengths[slot] = end - start;
-      splitCacheBytes.set(bytes.subarray(start, end), slot * MAX_CACHED_WORD_BYTES);
+      for (let i = start, at = slot * MAX_CACHED_WORD_BYTES; i < end; i++, at++) splitCacheBytes[at] = bytes[i]!;
     }
     splitCacheCounts[slot * 3] = shortSegments;
     splitCacheCounts[slot * 3 + 1] = knownPieces;
     splitCacheCounts[slot * 3 + 2] = uncoveredLetters;
   }
-  into[F.latin_split_short_segments]! += splitCacheCounts[slot * 3]!;
-  into[F.latin_split_pieces]! += splitCacheCounts[slot * 3 + 1]!;
-  into[F.latin_split_uncovered_letters]! += splitCacheCounts[slot * 3 + 2]!;
+  into[Feature.latin_split_short_segments]! += splitCacheCounts[slot * 3]!;
+  into[Feature.latin_split_pieces]! += splitCacheCounts[slot * 3 + 1]!;
+  into[Feature.latin_split_uncovered_letters]! += splitCacheCounts[slot * 3 + 2]!;
 }
 
 /**
@@ -664,6 +709,7 @@ function splitSegment(bytes: Uint8Array, start: number, end: number, tables: Wor
     let firstEnd = -1;
     let hash = HASH_SEED;
     let i = position;
+    let misses = 0;
     letters = 0;
     while (i < end && letters < MAX_PIECE_LETTERS) {
       const charStart = i;
@@ -678,7 +724,10 @@ function splitSegment(bytes: Uint8Array, start: number, end: number, tables: Wor
       hash = Math.imul(hash ^ fold(code), HASH_PRIME);
       letters++;
       if (letters === 1) firstEnd = i;
-      else if (filterHas(tables.latinPieces, hash >>> 0)) pieceEnd = i;
+      else if (filterHas(tables.latinPieces, hash >>> 0)) {
+        pieceEnd = i;
+        misses = 0;
+      } else if (++misses === MAX_MISSES) break; // a vocabulary piece's prefixes are mostly pieces too
     }
     if (firstEnd < 0) return; // only marks left
     if (pieceEnd < 0) {
@@ -707,7 +756,7 @@ function scriptRun(bytes: Uint8Array, i: number, end: number, kind: number, into
     const kindHere = kindOf(code);
     if (kindHere !== kind) {
       if (!isContinuationKind(kindHere)) break;
-      into[kindHere === Kind.Combining ? F.combining_marks : F.zero_width]! += 1;
+      into[kindHere === Kind.Combining ? Feature.combining_marks : Feature.zero_width]! += 1;
     } else {
       const tier = code < 0x10000 ? letterTier(tables.letterTiers, code) : 3;
       if (tier >= 2) into[base + TIER2 + tier - 2]! += 1;
@@ -734,11 +783,14 @@ function splitScriptRun(bytes: Uint8Array, start: number, end: number, into: Flo
     let pieceEnd = -1;
     let hash = HASH_SEED;
     let i = position;
-    for (let letters = 0; i < end && letters < MAX_SCRIPT_PIECE; letters++) {
+    for (let letters = 0, misses = 0; i < end && letters < MAX_SCRIPT_PIECE; letters++) {
       const code = decodeAt(bytes, i);
       i += decodedLength;
       hash = Math.imul(hash ^ fold(code), HASH_PRIME);
-      if (filterHas(tables.scriptPieces, hash >>> 0)) pieceEnd = i;
+      if (filterHas(tables.scriptPieces, hash >>> 0)) {
+        pieceEnd = i;
+        misses = 0;
+      } else if (++misses === MAX_MISSES) break;
     }
     if (pieceEnd < 0) {
       decodeAt(bytes, position);
