@@ -11,7 +11,16 @@ import * as v from 'valibot';
 import type { TokenizerFamily } from '../src/core/prices/schema.js';
 import { TOKENIZER_FAMILIES } from '../src/core/prices/schema.js';
 import { parseOrThrow } from '../src/core/validation.js';
-import { errorStats, fitNonNegativeL1, foldOf, FOLDS, predict, type ErrorStats, type Fit, type FitRow } from '../src/core/tokens/calibration.js';
+import {
+  errorStats,
+  fitNonNegativeL1,
+  foldOf,
+  FOLDS,
+  predict,
+  type ErrorStats,
+  type Fit,
+  type FitRow,
+} from '../src/core/tokens/calibration.js';
 import {
   BIGRAM_LOG2_BUCKETS,
   FEATURE_NAMES,
@@ -46,7 +55,9 @@ async function vocabularyPieces(name: 'cl100k_base' | 'o200k_base'): Promise<str
   // js-tiktoken ships as ES modules only.
   const { Tiktoken } = await import('js-tiktoken/lite');
   const ranks =
-    name === 'o200k_base' ? (await import('js-tiktoken/ranks/o200k_base')).default : (await import('js-tiktoken/ranks/cl100k_base')).default;
+    name === 'o200k_base'
+      ? (await import('js-tiktoken/ranks/o200k_base')).default
+      : (await import('js-tiktoken/ranks/cl100k_base')).default;
   const encoding = new Tiktoken(ranks);
   const pieces: string[] = [];
   const size = name === 'o200k_base' ? 200_000 : 100_256;
@@ -176,7 +187,14 @@ export function loadCalibrationTexts(dir = TOKEN_DATA_DIR): CalibrationText[] | 
         const kind = corpus ?? row.kind ?? 'prose';
         // The first two files' ids keep their committed prefix, so their folds stay as they were.
         const id = corpus ? `${corpus}:${row.id}` : row.id;
-        return { id, corpus: kind, lang: row.lang ?? row.iso639_3 ?? '?', source: source ?? row.source ?? file, text: row.text, counts: row.count_tokens };
+        return {
+          id,
+          corpus: kind,
+          lang: row.lang ?? row.iso639_3 ?? '?',
+          source: source ?? row.source ?? file,
+          text: row.text,
+          counts: row.count_tokens,
+        };
       }),
   );
 }
@@ -222,11 +240,12 @@ function fitRows(texts: readonly Prepared[], family: TokenizerFamily, features: 
   }));
 }
 
+const FEATURE_FLOORS: Partial<Record<string, number>> = { controls: 1 };
 /** Tokens per unit of a feature absent from the calibration texts (a control character is a byte token). */
 const UNSEEN_FEATURE_PRIORS: Partial<Record<string, number>> = { controls: 1, emoji: 2 };
 
 /** Mean signed error the fit aims for on its training texts, in every corpus: a slight over-count, never an under-count. */
-const TARGET_BIAS = Number(process.env["TALLY_TARGET_BIAS"] ?? 0.006);
+const TARGET_BIAS = Number(process.env['TALLY_TARGET_BIAS'] ?? 0.006);
 /** How hard a script's weights are pulled to the pooled weights of all scripts (relative to its data). */
 const SCRIPT_PRIOR_STRENGTH = 0.05;
 
@@ -249,8 +268,12 @@ const LINEAR_FEATURES = FIRST_BIGRAM_FEATURE;
 const BUCKETS = 2 ** BIGRAM_LOG2_BUCKETS;
 
 function predictModel(model: Model, text: Prepared): number {
-  let sum = predict(model, text.features.subarray(0, LINEAR_FEATURES));
-  for (let k = 0; k < text.pairBuckets.length; k++) sum += model.pairs[text.pairBuckets[k]!]! * text.pairCounts[k]!;
+  return predict(model, text.features.subarray(0, LINEAR_FEATURES)) + pairSum(model.pairs, text);
+}
+
+function pairSum(pairs: Float64Array, text: Prepared): number {
+  let sum = 0;
+  for (let k = 0; k < text.pairBuckets.length; k++) sum += pairs[text.pairBuckets[k]!]! * text.pairCounts[k]!;
   return sum;
 }
 
@@ -288,11 +311,29 @@ function fitFamily(texts: readonly Prepared[], family: TokenizerFamily): Model {
   }
   const rows = fitRows(texts, family, (text) => text.features);
   const fitted = fitNonNegativeL1(rows, LINEAR_FEATURES, { prior, priorStrength: strength });
+  // Floors where a tokenizer cannot do better (a control character is a byte token of its own).
+  FEATURE_NAMES.slice(0, LINEAR_FEATURES).forEach(
+    (name, j) => (fitted.weights[j] = Math.max(fitted.weights[j]!, FEATURE_FLOORS[name] ?? 0)),
+  );
   // A feature the texts never show gets the pooled weight or a plain prior instead of the fit's zero.
   FEATURE_NAMES.slice(0, LINEAR_FEATURES).forEach((name, j) => {
-    if (rows.every((row) => row.features[j] === 0)) fitted.weights[j] = j >= SCRIPT_BLOCK_START ? prior[j]! : (UNSEEN_FEATURE_PRIORS[name] ?? 0);
+    if (rows.every((row) => row.features[j] === 0))
+      fitted.weights[j] = j >= SCRIPT_BLOCK_START ? prior[j]! : (UNSEEN_FEATURE_PRIORS[name] ?? 0);
   });
-  const model = { ...fitted, pairs: fitPairs(texts, rows, fitted) };
+  // Alternate once: refit the linear part with the pair corrections as a fixed offset, then the
+  // corrections on what is left (each part explains what the other cannot).
+  const firstPairs = fitPairs(texts, rows, fitted, undefined);
+  const offsets = texts.map((text) => pairSum(firstPairs, text));
+  const refitted = fitNonNegativeL1(
+    rows.map((row, t) => ({ ...row, offset: offsets[t]! })),
+    LINEAR_FEATURES,
+    { prior, priorStrength: strength },
+  );
+  FEATURE_NAMES.slice(0, LINEAR_FEATURES).forEach((name, j) => {
+    refitted.weights[j] = Math.max(refitted.weights[j]!, FEATURE_FLOORS[name] ?? 0);
+    if (rows.every((row) => row.features[j] === 0)) refitted.weights[j] = fitted.weights[j]!;
+  });
+  const model = { ...refitted, pairs: fitPairs(texts, rows, refitted, firstPairs) };
   const lifted = liftBias(model, texts, family);
   fitCache.set(key, lifted);
   return lifted;
@@ -308,8 +349,10 @@ const PAIR_CLIP_QUANTILE = 0.999;
  * the true count, weighted as the rows are) on each text's pair counts, by conjugate gradients
  * (16,384 unknowns, sparse rows), then quantised to the int8 table the estimator ships.
  */
-function fitPairs(texts: readonly Prepared[], rows: readonly FitRow[], linear: Fit): Float64Array {
-  const residual = texts.map((text, t) => (rows[t]!.actual - predict(linear, text.features.subarray(0, LINEAR_FEATURES))) / rows[t]!.actual);
+function fitPairs(texts: readonly Prepared[], rows: readonly FitRow[], linear: Fit, start: Float64Array | undefined): Float64Array {
+  const residual = texts.map(
+    (text, t) => (rows[t]!.actual - predict(linear, text.features.subarray(0, LINEAR_FEATURES))) / rows[t]!.actual,
+  );
   const totalWeight = rows.reduce((sum, row) => sum + row.weight, 0);
   const weight = rows.map((row) => row.weight / totalWeight);
   // A·v = Xᵀ W X v + λ v, X[t][b] = pairs of b in t / actual.
@@ -336,9 +379,14 @@ function fitPairs(texts: readonly Prepared[], rows: readonly FitRow[], linear: F
     const scale = 1 / rows[t]!.actual;
     for (let k = 0; k < text.pairBuckets.length; k++) rhs[text.pairBuckets[k]!]! += weight[t]! * residual[t]! * text.pairCounts[k]! * scale;
   });
-  // Conjugate gradients from zero.
-  const x = new Float64Array(BUCKETS);
+  // Conjugate gradients, from the previous corrections when there are some.
+  const x = start ? Float64Array.from(start) : new Float64Array(BUCKETS);
   const r = Float64Array.from(rhs);
+  if (start) {
+    const ax = new Float64Array(BUCKETS);
+    multiply(x, ax);
+    for (let b = 0; b < BUCKETS; b++) r[b]! -= ax[b]!;
+  }
   const p = Float64Array.from(r);
   const ap = new Float64Array(BUCKETS);
   let rr = r.reduce((sum, value) => sum + value * value, 0);
@@ -450,10 +498,22 @@ function quantile(values: number[], q: number): number {
 }
 
 /** Band per group from cross-validated residuals (each text estimated by a fit that never saw it). */
-function bands(texts: readonly Prepared[], estimates: Map<string, number>, family: TokenizerFamily): Record<string, { under: number; over: number }> {
+function bands(
+  texts: readonly Prepared[],
+  estimates: Map<string, number>,
+  family: TokenizerFamily,
+): Record<string, { under: number; over: number }> {
   const residual = (text: Prepared) => (estimates.get(text.id)! - text.counts[family]) / estimates.get(text.id)!;
   const spread = (subset: readonly Prepared[]) => ({
-    under: round6(Math.max(0, quantile(subset.map((text) => -residual(text)), BAND_QUANTILE))),
+    under: round6(
+      Math.max(
+        0,
+        quantile(
+          subset.map((text) => -residual(text)),
+          BAND_QUANTILE,
+        ),
+      ),
+    ),
     over: round6(Math.max(0, quantile(subset.map(residual), BAND_QUANTILE))),
   });
   const byGroup = groupBy(texts, (text) => text.group);
@@ -492,7 +552,13 @@ function main(): void {
       buckets.push(bucket);
       counts.push(count);
     });
-    return { ...text, features, pairBuckets: Int32Array.from(buckets), pairCounts: Float64Array.from(counts), group: dominantGroup(features) };
+    return {
+      ...text,
+      features,
+      pairBuckets: Int32Array.from(buckets),
+      pairCounts: Float64Array.from(counts),
+      group: dominantGroup(features),
+    };
   });
   recordBigrams(undefined);
   // TALLY_VALIDATE=1 tunes on fold 1 (fitting on folds 2-4) so fold 0 stays unseen by every choice.
@@ -501,7 +567,10 @@ function main(): void {
   const heldOut = prepared.filter((text) => foldOf(text.id) === (validating ? 1 : 0));
   const noCv = process.argv.includes('--no-cv');
   const pairTable = new Int8Array(BIGRAM_BYTES);
-  const families: Record<string, { frame: number; weights: Record<string, number>; bands: Record<string, { under: number; over: number }> }> = {};
+  const families: Record<
+    string,
+    { frame: number; weights: Record<string, number>; bands: Record<string, { under: number; over: number }> }
+  > = {};
   for (const family of TOKENIZER_FAMILIES) {
     console.log(`${family}:`);
     const started = Date.now();
@@ -533,7 +602,17 @@ function main(): void {
               );
         for (const text of prepared.filter((t) => foldOf(t.id) === fold)) cv.set(text.id, estimate(foldFit, text));
       }
-      for (const corpus of CORPORA) console.log(line(`${FOLDS}-fold CV ${corpus}`, statsOf(cv, prepared.filter((text) => text.corpus === corpus), family)));
+      for (const corpus of CORPORA)
+        console.log(
+          line(
+            `${FOLDS}-fold CV ${corpus}`,
+            statsOf(
+              cv,
+              prepared.filter((text) => text.corpus === corpus),
+              family,
+            ),
+          ),
+        );
     } else for (const text of heldOut) cv.set(text.id, estimate(fitted, text));
     // The shipped pair table holds v3's and v4.7's corrections as int8; each family's weight on
     // its model's column is the table's scale.
@@ -543,7 +622,10 @@ function main(): void {
     families[family] = {
       frame: round6(fitted.intercept),
       weights: Object.fromEntries(
-        FEATURE_NAMES.map((name, j) => [name, j < LINEAR_FEATURES ? round6(fitted.weights[j]!) : pairWeights[name as keyof typeof pairWeights]]),
+        FEATURE_NAMES.map((name, j) => [
+          name,
+          j < LINEAR_FEATURES ? round6(fitted.weights[j]!) : pairWeights[name as keyof typeof pairWeights],
+        ]),
       ),
       bands: bands(noCv ? heldOut : prepared, cv, family),
     };
@@ -556,14 +638,25 @@ function main(): void {
     families,
   };
   writeFileSync(COEFFICIENTS_FILE, `${JSON.stringify(output, null, 1)}\n`);
-  writeFileSync(TABLE_FILE, encodeTables(tables.source, Object.fromEntries(TABLE_NAMES.map((name) => [name, tables[name]])) as Record<TableName, Filter>, tables.letterTiers, pairTable));
+  writeFileSync(
+    TABLE_FILE,
+    encodeTables(
+      tables.source,
+      Object.fromEntries(TABLE_NAMES.map((name) => [name, tables[name]])) as Record<TableName, Filter>,
+      tables.letterTiers,
+      pairTable,
+    ),
+  );
   console.log(`wrote ${COEFFICIENTS_FILE} and the letter-pair corrections in ${TABLE_FILE}`);
 }
 
 /** Held-out errors by script and by data set and language, and the worst texts. */
 function reportDetail(fitted: Model, heldOut: readonly Prepared[], family: TokenizerFamily): void {
-  for (const [group, subset] of [...groupBy(heldOut, (text) => `${text.corpus} ${text.group}`)].sort()) console.log(line(group, statsOf(fitted, subset, family)));
-  for (const [group, subset] of [...groupBy(heldOut, (text) => `${text.corpus} ${text.source} ${text.corpus === 'prose' ? languageFamily(text.lang) : text.lang}`)].sort())
+  for (const [group, subset] of [...groupBy(heldOut, (text) => `${text.corpus} ${text.group}`)].sort())
+    console.log(line(group, statsOf(fitted, subset, family)));
+  for (const [group, subset] of [
+    ...groupBy(heldOut, (text) => `${text.corpus} ${text.source} ${text.corpus === 'prose' ? languageFamily(text.lang) : text.lang}`),
+  ].sort())
     console.log(line(group, statsOf(fitted, subset, family)));
   const worst = [...heldOut]
     .map((text) => ({ text, error: (estimate(fitted, text) - text.counts[family]) / text.counts[family] }))
@@ -578,8 +671,10 @@ function reportDetail(fitted: Model, heldOut: readonly Prepared[], family: Token
 /** Coarse language families for the report (ISO 639-1/-3 codes of the data sets; the rest are "other"). */
 const LANGUAGE_FAMILIES: Record<string, string> = Object.fromEntries(
   Object.entries({
-    germanic: 'af de en en_GB en_CA en@quot en@boldquot en@shaw da nb nn nb_NO sv is fo nl li nds fy yi bar ang eng deu nld dan swe nob nno isl fao afr ltz fry sco',
-    romance: 'fr es it pt pt_BR pt_PT ca ca@valencia ro gl oc an ast fur sc wa ia ie io eo la frp fra spa ita por cat ron glg oci srd roh lad cos',
+    germanic:
+      'af de en en_GB en_CA en@quot en@boldquot en@shaw da nb nn nb_NO sv is fo nl li nds fy yi bar ang eng deu nld dan swe nob nno isl fao afr ltz fry sco',
+    romance:
+      'fr es it pt pt_BR pt_PT ca ca@valencia ro gl oc an ast fur sc wa ia ie io eo la frp fra spa ita por cat ron glg oci srd roh lad cos',
     slavic: 'ru uk be be@latin bg mk sr sr@ije sr@latin hr bs sl cs sk pl csb rus ukr bel bul mkd srp hrv bos slv ces slk pol hsb dsb',
     baltic: 'lt lv lit lvs',
     celtic: 'ga gd cy br kw gv gle gla cym bre',

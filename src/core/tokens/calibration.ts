@@ -47,6 +47,8 @@ export interface FitRow {
   actual: number;
   /** Relative importance of this row (e.g. to balance code against prose). */
   weight: number;
+  /** Tokens a part of the model fitted elsewhere adds to this row's prediction. */
+  offset?: number;
 }
 
 export interface Fit {
@@ -90,7 +92,7 @@ export function fitNonNegative(rows: readonly FitRow[], featureCount: number, op
     for (let p = 0; p < count; p++) {
       const a = nonZero[p]!;
       const xa = x[a]! * row.weight;
-      rhs[a]! += xa; // target is 1 after scaling by 1/actual
+      rhs[a]! += xa * (1 - (row.offset ?? 0) * scale); // target is 1 − offset after scaling by 1/actual
       for (let q = 0; q < count; q++) {
         const b = nonZero[q]!;
         gram[a * n + b]! += xa * x[b]!;
@@ -131,7 +133,7 @@ export function fitNonNegativeL1(rows: readonly FitRow[], featureCount: number, 
   let fitted = fitNonNegative(rows, featureCount, options);
   for (let pass = 0; pass < passes; pass++) {
     const reweighted = rows.map((row) => {
-      const relativeError = Math.abs(predict(fitted, row.features) - row.actual) / row.actual;
+      const relativeError = Math.abs(predict(fitted, row.features) + (row.offset ?? 0) - row.actual) / row.actual;
       return { ...row, weight: row.weight / Math.max(relativeError, floor) };
     });
     fitted = fitNonNegative(reweighted, featureCount, options);

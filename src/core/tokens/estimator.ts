@@ -69,31 +69,41 @@ export function tokensFromFeatures(features: Float64Array, family: TokenizerFami
 }
 
 /**
- * The band around content tokens with these features: each group's share of the estimate times
- * that group's residual spread, plus a token either way for rounding.
+ * The band around content tokens with these features: the residual spread of each band group
+ * (coefficients.json bands), weighed by that group's share of the estimate, plus a token either
+ * way for rounding.
  */
 export function bandFromFeatures(features: Float64Array, family: TokenizerFamily): TokenEstimate {
   const { weights, bands } = MODELS[family];
   let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i]! * features[i]!;
+  const tokens = Math.round(total);
+  if (tokens <= 0) return { tokens, low: 0, high: 0 };
+  let shares = 0;
   let under = 0;
   let over = 0;
-  const add = (group: number, tokens: number) => {
-    total += tokens;
-    under += tokens * bands[group]!.under;
-    over += tokens * bands[group]!.over;
+  const add = (group: number, groupTokens: number) => {
+    if (groupTokens <= 0) return;
+    shares += groupTokens;
+    under += groupTokens * bands[group]!.under;
+    over += groupTokens * bands[group]!.over;
   };
   let latin = 0;
   for (let i = 0; i < SCRIPT_BLOCK_START; i++) latin += weights[i]! * features[i]!;
   add(0, latin);
   for (let script = 0; script < SCRIPTS.length; script++) {
     const from = SCRIPT_BLOCK_START + script * SCRIPT_FEATURES.length;
-    let tokens = 0;
-    for (let i = from; i < from + SCRIPT_FEATURES.length; i++) tokens += weights[i]! * features[i]!;
-    if (tokens > 0) add(script + 1, tokens);
+    let groupTokens = 0;
+    for (let i = from; i < from + SCRIPT_FEATURES.length; i++) groupTokens += weights[i]! * features[i]!;
+    add(script + 1, groupTokens);
   }
-  const tokens = Math.round(total);
-  if (tokens === 0) return { tokens, low: 0, high: 0 };
-  return { tokens, low: Math.max(0, Math.floor(total - under) - 1), high: Math.ceil(total + over) + 1 };
+  const relativeUnder = shares > 0 ? under / shares : 0;
+  const relativeOver = shares > 0 ? over / shares : 0;
+  return {
+    tokens,
+    low: Math.max(0, Math.min(tokens, Math.floor(total * (1 - relativeUnder)) - 1)),
+    high: Math.max(tokens, Math.ceil(total * (1 + relativeOver)) + 1),
+  };
 }
 
 /** Tokens of `text` as content, without any message frame. */

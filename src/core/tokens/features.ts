@@ -381,6 +381,10 @@ export function accumulateFeatures(bytes: Uint8Array, start: number, end: number
   // One array type through the loops (a Node Buffer is a subclass with a map of its own).
   if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tables = wordTables();
+  if (tables !== cachedFor) {
+    splitCacheLengths.fill(0); // the split cache holds what these tables say about each word
+    cachedFor = tables;
+  }
   let i = start;
   while (i < end) {
     const b = bytes[i]!;
@@ -517,7 +521,9 @@ function symbolRun(bytes: Uint8Array, i: number, end: number, into: Float64Array
     const code = decodeAt(bytes, i);
     const kind = kindOf(code);
     if (kind !== Kind.Symbol3Common && kind !== Kind.Symbol3Rare) break;
-    into[code === previous ? Feature.symbol_repeats : kind === Kind.Symbol3Common ? Feature.symbols_3byte_common : Feature.symbols_3byte_rare]! += 1;
+    into[
+      code === previous ? Feature.symbol_repeats : kind === Kind.Symbol3Common ? Feature.symbols_3byte_common : Feature.symbols_3byte_rare
+    ]! += 1;
     previous = code;
     i += decodedLength;
   }
@@ -526,7 +532,9 @@ function symbolRun(bytes: Uint8Array, i: number, end: number, into: Float64Array
 
 /** Feature of a known Latin word by min(length, 12), and of an unknown one by min(length, 14). */
 const KNOWN_LATIN_FEATURE = [0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 10, 10, 12].map((length): number =>
-  length === 0 ? 0 : Feature[length <= 9 ? (`latin_known_len${length}` as NamedFeature) : length <= 11 ? 'latin_known_len10_11' : 'latin_known_len12plus'],
+  length === 0
+    ? 0
+    : Feature[length <= 9 ? (`latin_known_len${length}` as NamedFeature) : length <= 11 ? 'latin_known_len10_11' : 'latin_known_len12plus'],
 );
 const UNKNOWN_LATIN_FEATURE = [0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 9, 11, 11, 11, 14].map((length): number =>
   length === 0
@@ -609,14 +617,21 @@ function latinRun(bytes: Uint8Array, i: number, end: number, into: Float64Array,
   hash >>>= 0;
   if (nonAscii) into[Feature.latin_nonascii_words]! += 1;
   if (rare) into[Feature.latin_rare_words]! += 1;
-  if (uppers === length && length >= 2) into[filterHas(tables.latinCaps, hash) ? Feature.latin_caps_known : Feature.latin_caps_unknown]! += 1;
+  if (uppers === length && length >= 2)
+    into[filterHas(tables.latinCaps, hash) ? Feature.latin_caps_known : Feature.latin_caps_unknown]! += 1;
   if (length <= 3) into[Feature.latin_len1 + length - 1]! += 1;
   else if (filterHas(tables.latinKnown, hash)) {
     into[KNOWN_LATIN_FEATURE[Math.min(length, 12)]!]! += 1;
     if (!filterHas(tables.latinCommon, hash)) into[length <= 6 ? Feature.latin_uncommon_len4_6 : Feature.latin_uncommon_len7plus]! += 1;
   } else if (filterHas(tables.latinPieces, hash)) {
     // Not a word of the main vocabulary but a piece of the multilingual one.
-    into[length <= 6 ? Feature.latin_multilingual_len4_6 : length <= 9 ? Feature.latin_multilingual_len7_9 : Feature.latin_multilingual_len10plus]! += 1;
+    into[
+      length <= 6
+        ? Feature.latin_multilingual_len4_6
+        : length <= 9
+          ? Feature.latin_multilingual_len7_9
+          : Feature.latin_multilingual_len10plus
+    ]! += 1;
   } else {
     into[UNKNOWN_LATIN_FEATURE[Math.min(length, 14)]!]! += 1;
     if (length > 13) into[Feature.latin_letters_past13]! += length - 13;
@@ -638,6 +653,7 @@ const MAX_PIECE_LETTERS = 16;
 const SPLIT_CACHE_SIZE = 4096;
 const MAX_CACHED_WORD_BYTES = 32;
 const splitCacheLengths = new Uint8Array(SPLIT_CACHE_SIZE);
+let cachedFor: WordTables | undefined;
 const splitCacheBytes = new Uint8Array(SPLIT_CACHE_SIZE * MAX_CACHED_WORD_BYTES);
 // One slot more than the cache: where an uncached split's counts pass through.
 const splitCacheCounts = new Uint32Array((SPLIT_CACHE_SIZE + 1) * 3);
@@ -659,7 +675,7 @@ function splitUnknownWord(bytes: Uint8Array, start: number, end: number, hash: n
     shortSegments = knownPieces = uncoveredLetters = 0;
     let segmentStart = start;
     let previousKind = -1;
-    for (let i = start; i < end; ) {
+    for (let i = start; i < end;) {
       const b = bytes[i]!;
       const kind = b < 0x80 ? KIND[b]! : kindOf(decodeAt(bytes, i));
       if (kind === Kind.LatinUpper && previousKind === Kind.LatinLower) {
@@ -689,7 +705,7 @@ function splitUnknownWord(bytes: Uint8Array, start: number, end: number, hash: n
  */
 function splitSegment(bytes: Uint8Array, start: number, end: number, tables: WordTables): void {
   let letters = 0;
-  for (let i = start; i < end && letters < MIN_KNOWN_WORD_LENGTH; ) {
+  for (let i = start; i < end && letters < MIN_KNOWN_WORD_LENGTH;) {
     const b = bytes[i]!;
     if (b < 0x80) {
       letters++;

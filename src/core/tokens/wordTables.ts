@@ -111,7 +111,8 @@ export function decodeTables(bytes: Uint8Array): WordTables & { source: string }
     filters[name] = emptyFilter(bytes.subarray(offset, offset + length), log2Bits);
     offset += length;
   }
-  for (const name of TABLE_NAMES) if (!filters[name]) throw new Error(`tokens.bin: no filter ${name}; rerun scripts/calibrate-tokens.ts --words`);
+  for (const name of TABLE_NAMES)
+    if (!filters[name]) throw new Error(`tokens.bin: no filter ${name}; rerun scripts/calibrate-tokens.ts --words`);
   return { source: header.source, ...filters, letterTiers, bigrams };
 }
 
