@@ -10,6 +10,7 @@ import {
   estimateTextTokensWithBand,
   estimateUtf8TokensWithBand,
 } from '../../src/core/tokens/estimator.js';
+import { IncrementalTokenEstimator } from '../../src/core/tokens/incremental.js';
 import { runTally } from './cliHarness.js';
 
 const english = 'The quick brown fox jumps over the lazy dog, and then it runs back home again.\n'.repeat(20);
@@ -31,6 +32,15 @@ test('the band holds the estimate, and the estimate is the one estimateTextToken
     }
     assert.deepEqual(estimateTextTokensWithBand('', family), { tokens: 0, low: 0, high: 0 });
   }
+});
+
+test("the editor's incremental estimate carries the same band as a full estimate", () => {
+  const estimator = new IncrementalTokenEstimator('v5');
+  const text = (english + code + shavian + cherokee).repeat(5);
+  estimator.update(text);
+  assert.deepEqual(estimator.band('v5'), estimateTextTokensWithBand(text, 'v5'));
+  estimator.update(text.slice(0, 3000) + 'ᏣᎳᎩ ' + text.slice(3000));
+  assert.deepEqual(estimator.band('v3'), estimateTextTokensWithBand(text.slice(0, 3000) + 'ᏣᎳᎩ ' + text.slice(3000), 'v3'));
 });
 
 test('a script the estimator knows poorly gets a wider band than English or code', () => {

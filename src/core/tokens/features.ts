@@ -4,10 +4,10 @@ import { filterHas, letterTier, wordTables, type WordTables } from './wordTables
 // Text features the token estimate is a linear function of, counted in one pass over the UTF-8
 // bytes (the CLI never decodes its input; strings are encoded first). A "run" is a maximal
 // stretch of characters of one run class (a word, a number, a punctuation cluster, an indent),
-// consumed by a loop of its own. Each run's features depend on the run alone, never on its
-// neighbours, so feature counts of adjacent pieces add up exactly when a piece boundary falls
-// between whitespace and non-whitespace (see isChunkBoundary), which is what lets the
-// incremental estimator recount only edited chunks.
+// consumed by a loop of its own. Each run's features depend on the run alone (and on whether a
+// space precedes it, one byte back), never on what follows, so feature counts of adjacent pieces
+// add up exactly when a piece boundary falls between whitespace and non-whitespace (see
+// isChunkBoundary), which is what lets the incremental estimator recount only edited chunks.
 
 /**
  * The features counted by name, in vector order (an enum so that esbuild inlines each index
@@ -49,6 +49,10 @@ enum Feature {
   latin_camel_humps, // lower→upper inside a word
   latin_caps_run, // upper after upper inside a word
   latin_capitalized, // a word starting upper then lower (The, Hello)
+  // A word a space does not precede (after punctuation, an indent, a newline): the pre-tokenizer
+  // cannot fold a space into it, and vocabularies hold fewer such forms.
+  latin_unspaced_words,
+  latin_unspaced_known,
   latin_caps_known, // a word in capitals (2+ letters) that a vocabulary holds in capitals
   latin_caps_unknown,
   latin_nonascii_words, // words with an accented letter: vocabularies hold fewer of them
@@ -553,6 +557,7 @@ const UNKNOWN_LATIN_FEATURE = [0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 9, 11, 11, 11, 14].
 /** A word of Latin letters from bytes[i]: its features; returns where it ends. */
 function latinRun(bytes: Uint8Array, i: number, end: number, into: Float64Array, tables: WordTables): number {
   const start = i;
+  const unspaced = i === 0 || bytes[i - 1] !== 0x20;
   const pairs = tables.bigrams;
   const recorder = bigramCounts;
   let length = 0;
@@ -619,8 +624,10 @@ function latinRun(bytes: Uint8Array, i: number, end: number, into: Float64Array,
   if (rare) into[Feature.latin_rare_words]! += 1;
   if (uppers === length && length >= 2)
     into[filterHas(tables.latinCaps, hash) ? Feature.latin_caps_known : Feature.latin_caps_unknown]! += 1;
+  if (unspaced) into[Feature.latin_unspaced_words]! += 1;
   if (length <= 3) into[Feature.latin_len1 + length - 1]! += 1;
   else if (filterHas(tables.latinKnown, hash)) {
+    if (unspaced) into[Feature.latin_unspaced_known]! += 1;
     into[KNOWN_LATIN_FEATURE[Math.min(length, 12)]!]! += 1;
     if (!filterHas(tables.latinCommon, hash)) into[length <= 6 ? Feature.latin_uncommon_len4_6 : Feature.latin_uncommon_len7plus]! += 1;
   } else if (filterHas(tables.latinPieces, hash)) {
@@ -826,10 +833,14 @@ let scratch = new Uint8Array(4096);
 
 /** Adds the features of text[start..end) (UTF-16 indexes) to `into`. */
 export function accumulateTextFeatures(text: string, start: number, end: number, into: Float64Array): void {
-  const piece = start === 0 && end === text.length ? text : text.substring(start, end);
-  if (scratch.length < piece.length * 3) scratch = new Uint8Array(piece.length * 3);
+  // A run looks one character back (is a word preceded by a space?), so the piece is encoded with
+  // the character before it, which is then skipped.
+  const from = start > 0 ? start - 1 : 0;
+  const piece = from === 0 && end === text.length ? text : text.substring(from, end);
+  if (scratch.length < piece.length * 3 + 3) scratch = new Uint8Array(piece.length * 3 + 3);
   const { written } = encoder.encodeInto(piece, scratch);
-  accumulateFeatures(scratch, 0, written, into);
+  const skip = start > 0 ? encoder.encodeInto(text.substring(from, start), scratch.subarray(written)).written : 0;
+  accumulateFeatures(scratch, skip, written, into);
 }
 
 /** Feature vector of a whole text. */

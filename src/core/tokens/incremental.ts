@@ -1,9 +1,10 @@
 // Re-estimates a large prompt on every keystroke. The text is cut into chunks at places where
 // feature counts add up exactly (isChunkBoundary); each chunk keeps its feature counts. After an
-// edit only the chunks that changed are recounted, found by comparing chunk text with the new
-// text from both ends. Counts are whole numbers, so the running total equals a full recount exactly.
+// edit only the chunks that changed are recounted, found by comparing chunk text (and the
+// character before it, which a chunk's first run looks at) with the new text from both ends.
+// Counts are whole numbers, so the running total equals a full recount exactly.
 import type { TokenizerFamily } from '../prices/schema.js';
-import { tokensFromFeatures } from './estimator.js';
+import { bandFromFeatures, tokensFromFeatures, type TokenEstimate } from './estimator.js';
 import { accumulateTextFeatures, FEATURE_VECTOR_LENGTH, isChunkBoundary, isNewlineAt } from './features.js';
 
 /** Aim for chunks about this long: small enough to recount in microseconds, few enough to compare fast. */
@@ -60,6 +61,11 @@ export class IncrementalTokenEstimator {
     return this.text === '' ? 0 : tokensFromFeatures(this.total, family);
   }
 
+  /** tokens(family) with the range the true count is expected in (for showing the estimate as a range). */
+  band(family: TokenizerFamily): TokenEstimate {
+    return this.text === '' ? { tokens: 0, low: 0, high: 0 } : bandFromFeatures(this.total, family);
+  }
+
   /** Index of the chunk holding position `offset` (chunks.length past the end). */
   private chunkAt(offset: number): number {
     const chunks = this.chunks;
@@ -98,11 +104,15 @@ export class IncrementalTokenEstimator {
   }
 }
 
-/** Whether `chunk` of `previous` reappears unchanged in `next`, `shift` characters later. */
+/**
+ * Whether `chunk` of `previous` reappears unchanged in `next`, `shift` characters later, after
+ * the same character (a chunk's first run looks one character back: is a space before it?).
+ */
 function unchangedAt(previous: string, chunk: Chunk, next: string, shift: number): boolean {
   const start = chunk.start + shift;
   if (start < 0 || chunk.end + shift > next.length) return false;
-  return next.startsWith(previous.substring(chunk.start, chunk.end), start);
+  if (chunk.start === 0) return start === 0 && next.startsWith(previous.substring(0, chunk.end), 0);
+  return next.startsWith(previous.substring(chunk.start - 1, chunk.end), start - 1);
 }
 
 /** Cuts text[start..end) into chunks (both ends must be valid boundaries) and counts each. */
