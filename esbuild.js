@@ -57,18 +57,6 @@ if (exists('src/extension/extension.ts')) {
     external: ['vscode'],
   });
 }
-/**
- * A webview cannot read files: where one still imports the token estimator, its word tables are
- * inlined by swapping in readTableFile.browser.ts (the Node bundles read dist/tokens.bin instead).
- */
-const browserTableFilePlugin = {
-  name: 'browser-table-file',
-  setup(build) {
-    build.onResolve({ filter: /\/readTableFile\.js$/ }, (args) => ({
-      path: path.join(args.resolveDir, 'readTableFile.browser.ts'),
-    }));
-  },
-};
 const webviewEntries = ['chat', 'dashboard'].filter((name) => exists(`src/webview/${name}/main.ts`));
 if (webviewEntries.length > 0) {
   configs.push({
@@ -78,8 +66,9 @@ if (webviewEntries.length > 0) {
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    loader: { '.bin': 'binary' },
-    plugins: [...shared.plugins, browserTableFilePlugin],
+    // A webview cannot read files: where one still carries the token estimator, its word tables
+    // are inlined (the Node bundles read dist/tokens.bin on first use instead).
+    define: { TALLY_TOKEN_TABLES: JSON.stringify(fs.readFileSync(path.join(__dirname, 'src/core/tokens/tokens.bin')).toString('base64')) },
   });
 }
 

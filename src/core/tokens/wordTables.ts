@@ -118,9 +118,19 @@ export function decodeTables(bytes: Uint8Array): WordTables & { source: string }
 
 let loaded: (WordTables & { source: string }) | undefined;
 
-/** The tables, read on first use. */
+/** The tables, read on first use. Without any (a browser bundle built without them) every lookup misses. */
 export function wordTables(): WordTables & { source: string } {
-  return (loaded ??= decodeTables(readTableFile()));
+  if (loaded) return loaded;
+  const bytes = readTableFile();
+  return (loaded = bytes ? decodeTables(bytes) : emptyTables());
+}
+
+function emptyTables(): WordTables & { source: string } {
+  const filters = Object.fromEntries(TABLE_NAMES.map((name) => [name, emptyFilter(new Uint8Array(2 ** 12 / 8), 12)])) as Record<
+    TableName,
+    Filter
+  >;
+  return { source: 'none', ...filters, letterTiers: new Uint8Array(LETTER_TIER_BYTES), bigrams: new Int8Array(BIGRAM_BYTES) };
 }
 
 /** Replaces the tables in use (calibration, while it fits the bigram corrections). */
