@@ -35,6 +35,10 @@ const shared = {
 
 const exists = (file) => fs.existsSync(path.join(__dirname, file));
 
+// Libraries that only some users need stay out of the main bundles: each is built once into
+// dist/node_modules/<name>, where Node's require() from dist/*.js finds it, and loaded on first use.
+const lazyPackages = { re2js: 'node_modules/re2js/build/index.cjs' };
+
 const configs = [
   {
     ...shared,
@@ -44,7 +48,16 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    external: Object.keys(lazyPackages),
   },
+  ...Object.entries(lazyPackages).map(([name, entry]) => ({
+    ...shared,
+    entryPoints: [entry],
+    outfile: `dist/node_modules/${name}/index.js`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  })),
 ];
 if (exists('src/extension/extension.ts')) {
   configs.push({
@@ -54,7 +67,7 @@ if (exists('src/extension/extension.ts')) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    external: ['vscode', ...Object.keys(lazyPackages)],
   });
 }
 const webviewEntries = ['chat', 'dashboard'].filter((name) => exists(`src/webview/${name}/main.ts`));
@@ -90,6 +103,10 @@ async function main() {
   const failed = results.filter((r) => r instanceof Error);
   if (failed.length > 0) process.exit(1);
   fs.chmodSync(path.join(__dirname, 'dist/cli.js'), 0o755);
+  for (const name of Object.keys(lazyPackages)) {
+    const manifest = { name, private: true, main: 'index.js', note: 'bundled by esbuild.js; loaded on first use' };
+    fs.writeFileSync(path.join(__dirname, `dist/node_modules/${name}/package.json`), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
 }
 
 main().catch((error) => {

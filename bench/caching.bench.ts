@@ -103,7 +103,7 @@ export async function runPattern(script: ChatScript, setting: CacheTtlSetting, o
     const engine = new ChatEngine({
       client: createMessagesClient({ apiKey: 'sk-bench', baseUrl: fake.url, maxRetries: 0 }),
       priceTable: table,
-      ledger: { append: () => undefined, spend: () => noSpend },
+      ledger: { append: () => ({ written: true }), spend: () => noSpend },
       router: options.router ?? stubRouter,
       workspace: { path: '/bench', name: 'bench' },
       clock,

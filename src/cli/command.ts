@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isCalendarDate } from '../core/dates.js';
 import { InputError } from '../core/errors.js';
 import type { CliIO } from './io.js';
 
@@ -20,13 +21,25 @@ export function parseFlags<O extends Options>(args: string[], options: O, usage:
   }
 }
 
-export function parseNumberFlag(value: string | undefined, flag: string, { min = 0, integer = false } = {}): number | undefined {
+export function parseNumberFlag(
+  value: string | undefined,
+  flag: string,
+  { min = 0, max = Number.MAX_SAFE_INTEGER, integer = false } = {},
+): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number) || number < min || (integer && !Number.isInteger(number))) {
-    throw new InputError(`--${flag} expects ${integer ? 'a whole number' : 'a number'} ≥ ${min}, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(number) || number < min || number > max || (integer && !Number.isInteger(number))) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new InputError(`--${flag} expects ${integer ? 'a whole number' : 'a number'} ${range}, got "${value}"`);
   }
   return number;
+}
+
+/** A --date style flag: a real calendar day as YYYY-MM-DD (2026-02-30 is refused). */
+export function parseDateFlag(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isCalendarDate(value)) throw new InputError(`--${flag} expects a calendar date as YYYY-MM-DD, got "${value}"`);
+  return value;
 }
 
 export function writeJson(io: CliIO, value: unknown): void {

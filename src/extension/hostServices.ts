@@ -7,7 +7,16 @@ import type { PriceTable } from '../core/prices/priceTable.js';
 import { pricesWithOverride } from './prices.js';
 import { readApiKey } from './secrets.js';
 import type { SpendRecorded, TallyServices, WorkspaceIdentity } from './services.js';
-import { DEFAULT_SETTINGS, checkAllowList, checkTierModels, resolveSettings, type SettingKey, type TallySettings } from './settings.js';
+import {
+  DEFAULT_SETTINGS,
+  checkAllowList,
+  checkTierModels,
+  resolveSettings,
+  settingValue,
+  userOnlySettingsNamedIn,
+  type SettingKey,
+  type TallySettings,
+} from './settings.js';
 
 /** The services plus what only the host itself may do (fire the spend event, dispose). */
 export interface HostServices extends TallyServices, vscode.Disposable {
@@ -31,12 +40,19 @@ export function createHostServices(context: vscode.ExtensionContext, log: vscode
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'tally.');
     });
   };
+  /** A notification (never a modal), once per session whatever the text. */
+  let warnedWorkspace = false;
+  const warnOnce = (text: string) => {
+    log.warn(text);
+    if (warnedWorkspace) return;
+    warnedWorkspace = true;
+    void vscode.window.showWarningMessage(`Tally: ${text}`);
+  };
 
-  const workspaceFolder = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  /** `~/x` and paths relative to the workspace folder, as users write them in settings. */
+  /** `~/x`, or a path relative to the home folder: these settings are the user's, not a workspace's. */
   const expandPath = (value: string) => {
     const home = value === '~' || value.startsWith('~/') ? path.join(os.homedir(), value.slice(1)) : value;
-    return path.resolve(workspaceFolder() ?? os.homedir(), home);
+    return path.resolve(os.homedir(), home);
   };
 
   const loadPriceTable = (): PriceTable => {
@@ -52,7 +68,12 @@ export function createHostServices(context: vscode.ExtensionContext, log: vscode
 
   const readSettings = () => {
     const config = vscode.workspace.getConfiguration('tally');
-    const read = (key: SettingKey) => config.get<unknown>(key);
+    const ignored: string[] = [];
+    const read = (key: SettingKey) => {
+      const { value, ignoredWorkspaceValue } = settingValue(key, config.inspect(key));
+      if (ignoredWorkspaceValue) ignored.push(`tally.${key}`);
+      return value;
+    };
     const previous = settings;
     const resolved = resolveSettings(read, previous);
     for (const problem of resolved.problems) warn(`${problem.setting}: ${problem.message}`);
@@ -63,6 +84,13 @@ export function createHostServices(context: vscode.ExtensionContext, log: vscode
     const allowList = checkAllowList(settings, previous, loadPriceTable());
     for (const problem of allowList.problems) warn(`${problem.setting}: ${problem.message}`);
     settings = allowList.settings;
+    for (const id of userOnlySettingsInWorkspaceFiles()) if (!ignored.includes(id)) ignored.push(id);
+    if (ignored.length > 0) {
+      warnOnce(
+        `this workspace's settings try to set ${ignored.join(', ')}. Tally ignores them: where your key is sent, ` +
+          'where spend is recorded and what it costs come only from your user settings.',
+      );
+    }
   };
 
   readSettings();
@@ -98,10 +126,29 @@ export function createHostServices(context: vscode.ExtensionContext, log: vscode
     },
     onDidRecordSpend: spendRecorded.event,
     getApiKey: () => readApiKey(context.secrets, process.env),
+    isTrusted: () => vscode.workspace.isTrusted,
     log,
     recordedSpend: (event) => spendRecorded.fire(event),
     dispose: () => disposables.forEach((d) => d.dispose()),
   };
+}
+
+/** User-only settings named by this window's workspace settings files (folders' .vscode/settings.json, the .code-workspace file). */
+function userOnlySettingsInWorkspaceFiles(): string[] {
+  const files = (vscode.workspace.workspaceFolders ?? []).map((folder) => path.join(folder.uri.fsPath, '.vscode', 'settings.json'));
+  const workspaceFile = vscode.workspace.workspaceFile;
+  if (workspaceFile?.scheme === 'file') files.push(workspaceFile.fsPath);
+  const named = new Set<string>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue; // no settings file: nothing tried
+    }
+    for (const id of userOnlySettingsNamedIn(text)) named.add(id);
+  }
+  return [...named];
 }
 
 /** A small, user-chosen config file: read synchronously so the accessor stays synchronous. */

@@ -36,6 +36,8 @@ export interface TallyServices {
   readonly onDidRecordSpend: vscode.Event<SpendRecorded>;
   /** SecretStorage first, then ANTHROPIC_API_KEY; undefined when neither is set. Never log it. */
   getApiKey(): Promise<string | undefined>;
+  /** False in Restricted Mode: Tally then reads and shows, and sends nothing. */
+  isTrusted(): boolean;
   /** The "Tally" output channel. */
   readonly log: vscode.LogOutputChannel;
 }

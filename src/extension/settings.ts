@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
+import { compileSafePattern } from '../core/router/safePattern.js';
 
 // Pure (no `vscode` import) so unit tests can drive it; extension glue reads the raw values
 // with vscode.workspace.getConfiguration('tally') and passes them here.
@@ -42,7 +43,7 @@ const pathOrUnset = v.nullable(
 
 const validRegex = (pattern: string) => {
   try {
-    new RegExp(pattern, 'i');
+    compileSafePattern(pattern);
     return true;
   } catch {
     return false;
@@ -107,6 +108,40 @@ export const SETTING_SCHEMAS = {
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
 export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];
+
+/**
+ * Settings that decide where the API key is sent, where spend is recorded and what it costs: they
+ * come only from the user (package.json declares them `application` scope), never from a folder's
+ * .vscode/settings.json, which a cloned repository controls.
+ */
+export const USER_ONLY_SETTINGS: readonly SettingKey[] = ['apiBaseUrl', 'ledgerDirectory', 'pricesFile'];
+
+/**
+ * User-only settings that a workspace settings file (`.vscode/settings.json` or a `.code-workspace`
+ * file's "settings") names. VS Code drops such values before `inspect()` sees them, so the file text
+ * is read to tell the user that the workspace tried. Keys inside comments are not counted.
+ */
+export function userOnlySettingsNamedIn(settingsText: string): string[] {
+  const code = settingsText.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:"])\/\/.*$/gm, '$1');
+  return USER_ONLY_SETTINGS.map((key) => `tally.${key}`).filter((id) => new RegExp(`"${id.replace('.', '\\.')}"\\s*:`).test(code));
+}
+
+/** What VS Code's `inspect()` reports for one setting (the fields Tally reads). */
+export interface InspectedSetting {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * The value to use for `key` and whether a workspace tried to set it. A user-only setting takes the
+ * user's value and ignores the workspace's; any other takes the most specific one, as VS Code does.
+ */
+export function settingValue(key: SettingKey, inspected: InspectedSetting | undefined): { value: unknown; ignoredWorkspaceValue: boolean } {
+  const fromWorkspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
+  if (USER_ONLY_SETTINGS.includes(key)) return { value: inspected?.globalValue, ignoredWorkspaceValue: fromWorkspace !== undefined };
+  return { value: fromWorkspace ?? inspected?.globalValue, ignoredWorkspaceValue: false };
+}
 
 export interface SettingProblem {
   /** Full id as the user sees it in settings.json, e.g. `tally.budget.warnAt`. */

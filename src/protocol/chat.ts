@@ -107,12 +107,15 @@ export const ConversationSchema = v.object({
 });
 export type Conversation = v.InferOutput<typeof ConversationSchema>;
 
-export const NOTICE_KINDS = ['noKey', 'badKey', 'error', 'warning', 'info'] as const;
+export const NOTICE_KINDS = ['noKey', 'badKey', 'untrusted', 'error', 'warning', 'info'] as const;
+/** Commands a notice may offer as its button (the webview can ask the host to run only these). */
+export const NOTICE_COMMANDS = ['tally.setApiKey', 'workbench.trust.manage'] as const;
+export type NoticeCommand = (typeof NOTICE_COMMANDS)[number];
 export const NoticeSchema = v.object({
   kind: v.picklist(NOTICE_KINDS),
   message: v.string(),
   /** A command the notice offers as a button. */
-  action: v.nullable(v.picklist(['tally.setApiKey'])),
+  action: v.nullable(v.picklist(NOTICE_COMMANDS)),
 });
 export type Notice = v.InferOutput<typeof NoticeSchema>;
 
@@ -169,7 +172,7 @@ export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('newChat') }),
   v.object({ type: v.literal('openConversation'), conversationId: id }),
   v.object({ type: v.literal('deleteConversation'), conversationId: id }),
-  v.object({ type: v.literal('runCommand'), command: v.picklist(['tally.setApiKey']) }),
+  v.object({ type: v.literal('runCommand'), command: v.picklist(NOTICE_COMMANDS) }),
 ]);
 export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 

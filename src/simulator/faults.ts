@@ -24,6 +24,16 @@ export const FaultSchema = v.variant('type', [
   v.strictObject({ type: v.literal('slow'), delayMs: ms, times }),
   /** The response headers wait this long (real milliseconds). */
   v.strictObject({ type: v.literal('stall'), delayMs: ms, times }),
+  /**
+   * The reply is generated (and "billed": the request log keeps the true usage) but its usage is
+   * reported as `usage` (any JSON; left out, the field is missing) in message_start, message_delta or both.
+   */
+  v.strictObject({
+    type: v.literal('bad_usage'),
+    usage: v.optional(v.unknown()),
+    at: v.optional(v.picklist(['start', 'delta', 'both']), 'start'),
+    times,
+  }),
 ]);
 export type FaultInput = v.InferInput<typeof FaultSchema>;
 export type Fault = v.InferOutput<typeof FaultSchema>;

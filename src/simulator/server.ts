@@ -156,7 +156,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         content: [{ type: 'text', text: reply.text }],
         stop_reason: reply.stopReason,
         stop_sequence: null,
-        usage: { ...cacheUsage, output_tokens: reply.outputTokens },
+        ...reportedUsage(fault, 'start', { ...cacheUsage, output_tokens: reply.outputTokens }),
       });
     }
 
@@ -171,7 +171,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { ...cacheUsage, output_tokens: 1 },
+        ...reportedUsage(fault, 'start', { ...cacheUsage, output_tokens: 1 }),
       },
     });
     send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
@@ -192,9 +192,18 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
     if (fault?.type === 'drop') return dropConnection(res);
     send('content_block_stop', { index: 0 });
-    send('message_delta', { delta: { stop_reason: reply.stopReason, stop_sequence: null }, usage: { output_tokens: reply.outputTokens } });
+    send('message_delta', {
+      delta: { stop_reason: reply.stopReason, stop_sequence: null },
+      ...reportedUsage(fault, 'delta', { output_tokens: reply.outputTokens }),
+    });
     send('message_stop', {});
     res.end();
+  }
+
+  /** `{ usage }` as the reply reports it: the true counts, unless a bad_usage fault replaces them at this point. */
+  function reportedUsage(fault: Fault | undefined, at: 'start' | 'delta', usage: object): { usage?: unknown } {
+    if (fault?.type !== 'bad_usage' || (fault.at !== at && fault.at !== 'both')) return { usage };
+    return 'usage' in fault && fault.usage !== undefined ? { usage: fault.usage } : {};
   }
 
   function control(method: string, path: string, raw: Buffer, res: ServerResponse): void {

@@ -219,15 +219,21 @@ export interface SessionOptions {
   theme: Theme;
   /** Extra user settings (tally.* and others). */
   settings?: Record<string, unknown>;
+  /** The workspace folder's own .vscode/settings.json, as a cloned repository would carry it. */
+  workspaceSettings?: (dirs: { tempDir: string; workspaceDir: string }) => Record<string, unknown>;
+  /** Files to create in the workspace folder, by relative path. */
+  workspaceFiles?: Record<string, string>;
 }
 
 export class VsCodeSession {
   readonly page: Page;
   readonly fake: FakeAnthropic;
   readonly theme: Theme;
+  /** The ledger the user's settings point at, and the session's scratch folder. */
+  readonly ledgerDir: string;
+  readonly tempDir: string;
   private readonly codeServer: ChildProcess;
   private readonly browser: Browser;
-  private readonly tempDir: string;
   /** Seconds each start-up phase took, printed by the journeys. */
   timings: Record<string, number> = {};
 
@@ -245,6 +251,7 @@ export class VsCodeSession {
     this.codeServer = parts.codeServer;
     this.browser = parts.browser;
     this.tempDir = parts.tempDir;
+    this.ledgerDir = join(parts.tempDir, 'ledger');
   }
 
   static async start(options: SessionOptions): Promise<VsCodeSession> {
@@ -269,6 +276,15 @@ export class VsCodeSession {
       const workspaceDir = join(tempDir, 'workspace');
       for (const dir of [join(userDataDir, 'User'), extensionsDir, ledgerDir, workspaceDir]) mkdirSync(dir, { recursive: true });
       writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(userSettings(options, fake.url, ledgerDir), null, 2));
+      for (const [file, text] of Object.entries(options.workspaceFiles ?? {})) {
+        mkdirSync(join(workspaceDir, file, '..'), { recursive: true });
+        writeFileSync(join(workspaceDir, file), text);
+      }
+      if (options.workspaceSettings) {
+        mkdirSync(join(workspaceDir, '.vscode'), { recursive: true });
+        const folderSettings = options.workspaceSettings({ tempDir, workspaceDir });
+        writeFileSync(join(workspaceDir, '.vscode/settings.json'), JSON.stringify(folderSettings, null, 2));
+      }
 
       const env: NodeJS.ProcessEnv = {
         ...process.env,

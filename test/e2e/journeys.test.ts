@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { API_KEY, fakeControl, messagesRequests, VsCodeSession, waitUntil, type Theme } from './harness';
-import type { Frame } from './playwright';
+import { activated, byTestId, dollars, journey, openChatAndType, SPEND_TODAY } from './steps';
 
 const THEMES = (process.env.TALLY_E2E_THEMES ?? 'light,dark').split(',').map((name) => name.trim()) as Theme[];
 const COMMAND_TITLES = [
@@ -20,52 +20,8 @@ const COMMAND_TITLES = [
   'Tally: Set Budget',
   'Tally: Export Spend (CSV or JSON)',
 ];
-const SPEND_TODAY = /\$\d[\d.]* today/;
 const TIERS = ['haiku', 'sonnet', 'opus'] as const;
 const PROMPT = 'Refactor parseConfig in src/config.ts so that it reports the line of a bad entry, and add unit tests for it';
-
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-
-/** The first dollar amount in a text: "$0.0042 (est. $0.0040)" → 0.0042. */
-function dollars(text: string): number {
-  const match = /\$(\d+(?:\.\d+)?)/.exec(text);
-  assert.ok(match, `no dollar amount in "${text}"`);
-  return Number(match[1]);
-}
-
-/** Runs one journey and saves its screenshot whether it passed or not. */
-async function journey(vs: VsCodeSession | undefined, name: string, walk: (vs: VsCodeSession) => Promise<void>): Promise<void> {
-  assert.ok(vs, 'VS Code did not start (see the error in `before`)');
-  try {
-    await walk(vs);
-  } finally {
-    const path = await vs.screenshot(name).catch(() => undefined);
-    if (path) console.log(`screenshot: ${path}`);
-  }
-}
-
-/** Opens the chat panel from the command palette and types `text` into its composer, key by key. */
-async function openChatAndType(vs: VsCodeSession, text: string): Promise<Frame> {
-  await vs.runCommand('Tally: Open Chat');
-  const chat = await vs.webviewWith(byTestId('prompt-input'));
-  const input = chat.locator(byTestId('prompt-input'));
-  await input.click();
-  await input.fill('');
-  await input.pressSequentially(text, { delay: 5 });
-  return chat;
-}
-
-/** Waits until the extension has activated: its spend item is in the status bar. Returns the seconds it took. */
-async function activated(vs: VsCodeSession): Promise<number> {
-  const started = Date.now();
-  await vs
-    .statusBarItem(SPEND_TODAY)
-    .waitFor({ timeout: 90_000 })
-    .catch(() => {
-      throw new Error('no "$N today" spend item appeared in the status bar within 90 s: did the extension activate?');
-    });
-  return (Date.now() - started) / 1000;
-}
 
 async function spendToday(vs: VsCodeSession): Promise<string> {
   return (await vs.statusBarItem(SPEND_TODAY).innerText({ timeout: 5_000 })).trim();

@@ -106,7 +106,7 @@ test('529 and 500 are retried with back-off and then succeed', async () => {
   );
 });
 
-test('rate limited after every retry: a clear error naming the retries, no usage', async () => {
+test('rate limited after every retry: a clear error naming the retries, and zero billed tokens to record', async () => {
   fake.injectFault({ type: 'rate_limit', retryAfterSeconds: 0.05, times: 2 });
   const result = await client({ maxRetries: 1 }).stream(ask('limited'));
   assert.equal(result.status, 'error');
@@ -114,7 +114,8 @@ test('rate limited after every retry: a clear error naming the retries, no usage
   assert.equal(result.error.status, 429);
   assert.equal(result.error.exitCode, 4);
   assert.match(result.error.message, /rate limited.*429.*after 1 retry/);
-  assert.equal(result.usage, null);
+  assert.deepEqual(result.usage, { input_tokens: 0, output_tokens: 0 }, 'the server answered (not billed): one entry at $0');
+  assert.equal(result.usageEstimated, false);
   assert.match(result.requestId ?? '', /^req_/);
   assertNoKey(result);
 });

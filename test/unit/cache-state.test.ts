@@ -39,7 +39,7 @@ function engine(cacheTtl: '5m' | '1h' | 'auto') {
   return new ChatEngine({
     client: createMessagesClient({ apiKey: 'sk-test', baseUrl: fake.url, maxRetries: 0 }),
     priceTable: bundledPriceTable(),
-    ledger: { append: () => undefined, spend: () => noSpend },
+    ledger: { append: () => ({ written: true }), spend: () => noSpend },
     router,
     workspace: { path: '/w', name: 'w' },
     clock: () => now,

@@ -70,6 +70,7 @@ test('tally chat runs a script: one JSON line per turn, a summary, the ledger wr
       'reasons',
       'estimateUsd',
       'usage',
+      'usageEstimated',
       'usd',
       'cacheReadTokens',
       'cacheWriteTokens',
@@ -122,7 +123,7 @@ test('by default (auto TTL) the cache outlives a ten-minute pause once the conve
 });
 
 test('tally chat exits 3 when a budget refuses, before sending', async () => {
-  const before = fake.requests.length;
+  const before = fake.requests.filter((r) => r.path === '/v1/messages').length;
   const run = await runTally(
     [
       'chat',
@@ -139,8 +140,8 @@ test('tally chat exits 3 when a budget refuses, before sending', async () => {
     { ANTHROPIC_API_KEY: KEY },
   );
   assert.equal(run.code, 3);
-  assert.match(run.stderr, /daily budget \$0\.00001 reached/);
-  assert.equal(fake.requests.length, before);
+  assert.match(run.stderr, /daily budget \$0\.00001 would be exceeded/);
+  assert.equal(fake.requests.filter((r) => r.path === '/v1/messages').length, before);
 });
 
 test('tally chat exits 4 on an API error, without showing the key', async () => {

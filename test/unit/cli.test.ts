@@ -47,7 +47,7 @@ test('bad input gets a one-line error and exit code 2, never a stack trace', asy
     [['count', '--model', 'sonnet'], '', /is empty/],
     [['count', '--model', 'sonnet'], Buffer.from([0x68, 0x00, 0x69]), /looks binary/],
     [['count', '--model', 'sonnet'], Buffer.from([0xc3, 0x28]), /not valid UTF-8/],
-    [['count', '--model', 'sonnet'], Buffer.alloc(50 * 1024 * 1024, 0x61), /50\.0 MB is larger than the 32 MB/],
+    [['count', '--model', 'sonnet'], Buffer.alloc(50 * 1024 * 1024, 0x61), /larger than the 32 MB Tally accepts/],
     [['count', '--model', 'sonnet', '--frobnicate'], 'hi', /Unknown option '--frobnicate'/],
     [['count'], 'hi', /--model is required/],
     [['count', '--model', 'sonnet', join(scratch, 'missing.txt')], '', /missing\.txt: no such file/],
@@ -55,7 +55,7 @@ test('bad input gets a one-line error and exit code 2, never a stack trace', asy
     [
       ['cost', '--model', 'sonnet', '--usage', '{"input_tokens":1,"output_tokens":1}', '--date', '2026-13-45'],
       '',
-      /--date expects YYYY-MM-DD/,
+      /--date expects a calendar date as YYYY-MM-DD/,
     ],
     [['frobnicate'], '', /unknown command "frobnicate"/],
   ];

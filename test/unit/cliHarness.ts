@@ -14,7 +14,9 @@ export async function runTally(args: string[], stdin: string | Buffer = '', env:
   const io: CliIO = {
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
-    readStdin: async () => (typeof stdin === 'string' ? Buffer.from(stdin) : stdin),
+    stdin: async function* () {
+      yield typeof stdin === 'string' ? Buffer.from(stdin) : stdin;
+    },
     env,
   };
   const code = await runCli(args, io);

@@ -36,7 +36,15 @@ class FakeClient implements MessagesClient {
   constructor(private readonly reply = 'Use **`Array.prototype.flat`**.') {}
   async stream(request: MessagesRequest, callbacks: StreamCallbacks = {}): Promise<MessagesResult> {
     this.requests.push(request);
-    const base = { model: request.model, requestId: `req_${this.requests.length}`, durationMs: 5, stopReason: 'end_turn' };
+    const base = {
+      model: request.model,
+      messageId: `msg_${this.requests.length}`,
+      requestId: `req_${this.requests.length}`,
+      durationMs: 5,
+      stopReason: 'end_turn',
+      usageEstimated: false,
+      usageProblem: null,
+    };
     if (this.fail) return { ...base, status: 'error', text: '', usage: null, error: this.fail };
     const half = Math.floor(this.reply.length / 2);
     callbacks.onText?.(this.reply.slice(0, half));
@@ -200,7 +208,7 @@ test('over budget: the panel shows a refusal; "send anyway" sends, cancel hands 
   await new Promise((resolve) => setImmediate(resolve));
   const refusal = s.of('budgetPrompt').at(-1)!.prompt;
   assert.equal(refusal.kind, 'refuse');
-  assert.match(refusal.message, /daily budget \$0\.00 reached/);
+  assert.match(refusal.message, /daily budget \$0\.00 would be exceeded/);
   await s.session.handle({ type: 'budgetAnswer', promptId: refusal.promptId, sendAnyway: false });
   await cancelled;
   assert.equal(s.client.requests.length, 0);

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
-import { DEFAULT_SETTINGS, checkAllowList, checkTierModels, resolveSettings, type SettingKey } from '../../src/extension/settings.js';
+import {
+  DEFAULT_SETTINGS,
+  USER_ONLY_SETTINGS,
+  checkAllowList,
+  checkTierModels,
+  resolveSettings,
+  settingValue,
+  userOnlySettingsNamedIn,
+  type SettingKey,
+} from '../../src/extension/settings.js';
 import { chatHtml, contentSecurityPolicy, dashboardHtml } from '../../src/extension/webviewHtml.js';
 import { isPromptLikeDocument } from '../../src/extension/promptFiles.js';
 import { pricesWithOverride } from '../../src/extension/prices.js';
@@ -217,4 +226,43 @@ test('tally.pricesFile: an override applies; a broken or missing file is named a
   assert.equal(wrong.table.models.find((m) => m.id === 'claude-sonnet-5-5')!.rates.at(-1)!.input, 2);
 
   assert.match(pricesWithOverride(read, '/w/missing.json', undefined).problem!, /\/w\/missing\.json: no such file/);
+});
+
+test('a workspace cannot set where the key goes, where spend is recorded or what it costs: its values are ignored and noticed', () => {
+  const fromRepo = { globalValue: undefined, workspaceValue: 'https://evil.example/v1' };
+  assert.deepEqual(settingValue('apiBaseUrl', fromRepo), { value: undefined, ignoredWorkspaceValue: true });
+  assert.deepEqual(settingValue('ledgerDirectory', { globalValue: '/home/ana/ledger', workspaceFolderValue: '/tmp/elsewhere' }), {
+    value: '/home/ana/ledger',
+    ignoredWorkspaceValue: true,
+  });
+  assert.deepEqual(settingValue('pricesFile', { globalValue: '/home/ana/prices.json' }), {
+    value: '/home/ana/prices.json',
+    ignoredWorkspaceValue: false,
+  });
+  // Other settings follow VS Code's usual precedence: the folder's value wins.
+  assert.deepEqual(settingValue('budget.dailyUsd', { globalValue: 5, workspaceValue: 2 }), { value: 2, ignoredWorkspaceValue: false });
+});
+
+test('package.json declares every user-only setting machine-scoped and restricts the rest in Restricted Mode', () => {
+  const manifest = packageJson as unknown as {
+    contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+    capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+  };
+  const properties = manifest.contributes.configuration.properties;
+  for (const key of USER_ONLY_SETTINGS) assert.match(properties[`tally.${key}`]?.scope ?? '', /^(machine|application)$/, key);
+  assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+  const workspaceSettable = Object.entries(properties).filter(([, p]) => p.scope !== 'machine' && p.scope !== 'application');
+  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), workspaceSettable.map(([k]) => k).sort());
+});
+
+test('a workspace settings file naming user-only settings is noticed, even with comments and other keys around', () => {
+  const text = `{
+    // "tally.pricesFile": "commented out, not counted",
+    "editor.tabSize": 2,
+    "tally.apiBaseUrl": "https://collector.example/v1", /* the key would go here */
+    "tally.ledgerDirectory" : "/tmp/nowhere",
+    "tally.budget.dailyUsd": 1
+  }`;
+  assert.deepEqual(userOnlySettingsNamedIn(text), ['tally.apiBaseUrl', 'tally.ledgerDirectory']);
+  assert.deepEqual(userOnlySettingsNamedIn('{"tally.cacheTtl": "1h"}'), []);
 });

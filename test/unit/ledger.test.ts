@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
@@ -299,8 +299,39 @@ test('running totals saved beside the ledger give a new process the same figures
   );
 
   // A corrupt index file is ignored, not trusted.
-  writeFileSync(join(dir, '.index', indexFile), '{"version":2,');
+  writeFileSync(join(dir, '.index', indexFile), '{"version":3,');
   assert.equal(openLedger(dir, { now: clock }).spend().thisMonth.requests, replacement.split('\n').length - 1);
+});
+
+test('saved totals are rebuilt when the ledger was edited in place (same size, new time) or the totals cannot be right', () => {
+  const dir = newDir();
+  const clock = at('2026-11-20T12:00:00Z');
+  const writer = openLedger(dir, { now: clock, persistIndex: false });
+  for (let i = 0; i < 600; i++) writer.append(entry({ requestId: `r${i}` }));
+  const before = openLedger(dir, { now: clock }).spend(); // saves its totals
+  const indexFile = readdirSync(join(dir, '.index')).find((name) => name.startsWith('2026-11.'))!;
+  const file = join(dir, '2026-11.jsonl');
+
+  // Double one entry's output tokens by editing a digit in the middle of the file: same size.
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const target = 300;
+  const edited = lines[target]!.replace(/"output_tokens":(\d)/, (_m, d: string) => `"output_tokens":${(Number(d) + 1) % 10}`);
+  assert.notEqual(edited, lines[target]);
+  lines[target] = edited;
+  writeFileSync(file, lines.join('\n'));
+  utimesSync(file, new Date(Date.now() + 5_000), new Date(Date.now() + 5_000));
+  const after = openLedger(dir, { now: clock }).spend();
+  const truth = openLedger(dir, { now: clock, persistIndex: false }).spend();
+  assert.equal(after.today.outputTokens, truth.today.outputTokens, 'the edit is seen');
+  assert.notEqual(after.today.outputTokens, before.today.outputTokens);
+
+  // Saved figures no reader could have produced (more requests than lines) are not trusted.
+  openLedger(dir, { now: clock }).spend();
+  const saved = JSON.parse(readFileSync(join(dir, '.index', indexFile), 'utf8')) as { buckets: { totals: number[] }[] };
+  saved.buckets[0]!.totals[0] = 1_000_000;
+  writeFileSync(join(dir, '.index', indexFile), JSON.stringify(saved));
+  assert.equal(openLedger(dir, { now: clock }).spend().today.requests, 600);
 });
 
 test('the default ledger directory follows each platform, shared by the CLI and the extension', () => {

@@ -51,7 +51,7 @@ test('errors name the file, the entry and the field', () => {
 test('a rule whose regular expression does not compile is reported', () => {
   rejects(
     { rules: [{ name: 'incident', pattern: 'prod(uction incident', tier: 'opus' }] },
-    /^router\.json: rules\[0\] \(incident\)\.pattern: not a valid regular expression \(.*\)$/,
+    /^router\.json: rules\[0\] \(incident\)\.pattern: not a valid regular expression: .*RE2 syntax.*\)$/,
   );
   rejects({ rules: [{ pattern: 'x', flags: 'q', tier: 'opus' }] }, /rules\[0\]\.flags: must be regular-expression flags/);
   rejects({ rules: [{ keyword: 'x', flags: 'i', tier: 'opus' }] }, /rules\[0\]\.flags: only applies to "pattern" rules/);

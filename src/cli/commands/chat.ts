@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMessagesClient } from '../../core/anthropic/client.js';
-import { budgetRefusal, parseBudget } from '../../core/budget/index.js';
+import { budgetRefusal, openBudgetGuard, parseBudget } from '../../core/budget/index.js';
 import { CACHE_TTL_SETTINGS, type CacheTtlSetting } from '../../core/cache/ttl.js';
 import { Conversation } from '../../core/chat/conversation.js';
 import { ChatEngine, type TurnResult } from '../../core/chat/engine.js';
@@ -15,7 +15,7 @@ import { createModelClassifier, defaultRouterConfig, parseRouterConfig } from '.
 import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
 import { roundUsd, utcDate } from '../../core/prices/cost.js';
 import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
-import { decodeText, readFileOrThrow, type CliIO } from '../io.js';
+import { readTextFile, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
 const USAGE =
@@ -44,8 +44,8 @@ export const chatCommand: Command = {
       USAGE,
     );
     if (!values.script) throw new InputError(`--script FILE is required\nusage: ${USAGE}`);
-    const script = parseChatScript(decodeText(readFileOrThrow(values.script), values.script), values.script);
-    const timeScale = parseNumberFlag(values['time-scale'], 'time-scale', { min: Number.MIN_VALUE }) ?? 1;
+    const script = parseChatScript(readTextFile(values.script), values.script);
+    const timeScale = parseNumberFlag(values['time-scale'], 'time-scale', { min: 0.001, max: 1_000_000 }) ?? 1;
     // 'auto' by default: it learns the user's pauses, which a fixed TTL cannot (see README, prompt caching).
     const cacheTtl = (values['cache-ttl'] ?? 'auto') as CacheTtlSetting;
     if (!CACHE_TTL_SETTINGS.includes(cacheTtl))
@@ -69,15 +69,18 @@ export const chatCommand: Command = {
       ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
     });
     const routerConfig = values['router-config']
-      ? parseRouterConfig(decodeText(readFileOrThrow(values['router-config']), values['router-config']), values['router-config'])
+      ? parseRouterConfig(readTextFile(values['router-config']), values['router-config'])
       : defaultRouterConfig;
-    const ledger = openLedger(resolveLedgerDir(values.ledger, io.env, homedir(), process.platform), { now: clock, priceTable: table });
+    const ledgerDir = resolveLedgerDir(values.ledger, io.env, homedir(), process.platform);
+    const ledger = openLedger(ledgerDir, { now: clock, priceTable: table });
+    ledger.checkWritable();
     // How this user pauses between questions, from the last 30 days of chats in this workspace ('auto' TTLs start from it).
     const recent = ledger.query({ workspace: workspaceDir, since: utcDate(clock() - 30 * 86_400_000) }).entries;
     const engine = new ChatEngine({
       client,
       priceTable: table,
       ledger,
+      budgetGuard: openBudgetGuard(ledgerDir, ledger, { now: clock }),
       router: defaultChatRouter(table, routerConfig, { classify: createModelClassifier(client, routerConfig.classifierModel), clock }),
       workspace: { path: workspaceDir, name: basename(workspaceDir) },
       clock,
@@ -133,6 +136,12 @@ export const chatCommand: Command = {
           finish();
           throw result.error ?? new ApiError(`turn ${result.turn} failed`);
         }
+        if (result.usageProblem) {
+          finish();
+          throw new ApiError(
+            `turn ${result.turn}: the API's usage report was not usable (${result.usageProblem}); Tally recorded its own estimate, flagged usageEstimated`,
+          );
+        }
       }
     } finally {
       process.removeListener('SIGINT', cancel);
@@ -147,6 +156,7 @@ export const chatCommand: Command = {
 };
 
 function report(io: CliIO, result: TurnResult, json: boolean): void {
+  if (result.ledgerProblem) io.stderr(`tally chat: ${result.ledgerProblem}\n`);
   if (result.budget.action === 'warn' && result.budget.message) io.stderr(`tally chat: ${result.budget.message}\n`);
   if (result.trimmed) {
     const turns = result.trimmed.summary.turns;
@@ -162,6 +172,7 @@ function report(io: CliIO, result: TurnResult, json: boolean): void {
       reasons: result.reasons,
       estimateUsd: result.estimateUsd,
       usage: result.usage,
+      usageEstimated: result.usageProblem !== null,
       usd: result.usd,
       cacheReadTokens: result.cacheReadTokens,
       cacheWriteTokens: result.cacheWriteTokens,

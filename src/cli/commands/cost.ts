@@ -1,7 +1,7 @@
 import { InputError } from '../../core/errors.js';
 import { parseUsage, priceUsage, utcDate } from '../../core/prices/cost.js';
 import { resolveModel } from '../../core/prices/priceTable.js';
-import { parseFlags, writeJson, type Command } from '../command.js';
+import { parseDateFlag, parseFlags, writeJson, type Command } from '../command.js';
 import { loadPriceTable } from '../priceTable.js';
 import { formatUsd } from '../../core/format.js';
 
@@ -24,9 +24,7 @@ export const costCommand: Command = {
       USAGE,
     );
     if (!values.model || !values.usage) throw new InputError(`--model and --usage are required\nusage: ${USAGE}`);
-    const date = values.date ?? utcDate(Date.now());
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
-      throw new InputError(`--date expects YYYY-MM-DD, got "${date}"`);
+    const date = parseDateFlag(values.date, 'date') ?? utcDate(Date.now());
     let rawUsage: unknown;
     try {
       rawUsage = JSON.parse(values.usage);

@@ -2,7 +2,7 @@ import { InputError } from '../../core/errors.js';
 import { resolveModel } from '../../core/prices/priceTable.js';
 import { countUserMessageTokens, estimateUtf8TokensWithBand, withFrame } from '../../core/tokens/estimator.js';
 import { parseFlags, writeJson, type Command } from '../command.js';
-import { readTextBytes, type CliIO } from '../io.js';
+import { eachJsonLine, readTextBytes, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
 const USAGE = 'tally count --model M [FILE|-] [--json] [--jsonl] [--exact [--base-url URL]] [--prices FILE]';
@@ -26,7 +26,7 @@ export const countCommand: Command = {
     if (!values.model) throw new InputError(`--model is required\nusage: ${USAGE}`);
     if (positionals.length > 1) throw new InputError(`expected one FILE, got ${positionals.length}\nusage: ${USAGE}`);
     const model = resolveModel(loadPriceTable(values.prices, io.env), values.model);
-    if (values.jsonl) return countJsonLines(io, model.family);
+    if (values.jsonl) return countJsonLines(io, positionals[0], model.family);
     const bytes = await readTextBytes(io, positionals[0]);
     // --exact asks the API's count_tokens (free, rate-limited, needs a key); otherwise nothing waits on the network.
     if (values.exact) {
@@ -51,24 +51,13 @@ export const countCommand: Command = {
   },
 };
 
-/** One `{"id","text"}` line in, one `{"id","tokens"}` line out; a bad line is reported by number, not fatal. */
-async function countJsonLines(io: CliIO, family: Parameters<typeof countUserMessageTokens>[1]): Promise<number> {
-  const lines = (await io.readStdin()).toString('utf8').split('\n');
-  let failures = 0;
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    let record: { id?: unknown; text?: unknown };
-    try {
-      record = JSON.parse(line) as typeof record;
-    } catch {
-      failures++;
-      return io.stderr(`tally count: line ${index + 1}: not valid JSON, skipped\n`);
-    }
-    if (typeof record.text !== 'string') {
-      failures++;
-      return io.stderr(`tally count: line ${index + 1}: "text" must be a string, skipped\n`);
-    }
-    writeJson(io, { id: record.id ?? null, tokens: countUserMessageTokens(record.text, family) });
+/** One `{"id","text"}` line in, one `{"id","tokens"}` line out; bad lines are reported by number and the rest counted. */
+function countJsonLines(io: CliIO, file: string | undefined, family: Parameters<typeof countUserMessageTokens>[1]): Promise<number> {
+  return eachJsonLine(io, file, 'count', (record) => {
+    const { id, text } = record as { id?: unknown; text?: unknown };
+    if (typeof text !== 'string') return '"text" must be a string';
+    if (text.includes('\u0000')) return '"text" looks binary (contains a NUL character)';
+    writeJson(io, { id: id ?? null, tokens: countUserMessageTokens(text, family) });
+    return undefined;
   });
-  return failures > 0 ? 2 : 0;
 }

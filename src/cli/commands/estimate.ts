@@ -5,7 +5,7 @@ import { resolveModel } from '../../core/prices/priceTable.js';
 import { utcDate } from '../../core/prices/cost.js';
 import { defaultRouterConfig, routePrompt, type RouteDecision } from '../../core/router/index.js';
 import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
-import { decodeText, readFileOrThrow, readTextInput } from '../io.js';
+import { readTextFile, readTextInput } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
 const USAGE =
@@ -39,14 +39,13 @@ export const estimateCommand: Command = {
     const cacheTtl = values['cache-ttl'] ?? '5m';
     if (cacheTtl !== '5m' && cacheTtl !== '1h') throw new InputError(`--cache-ttl expects 5m or 1h, got "${cacheTtl}"`);
     const message = await readTextInput(io, positionals[0], 'prompt');
-    const readFile = (file: string) => decodeText(readFileOrThrow(file), file);
-    const context: ContextFile[] = (values.context ?? []).map((path) => ({ path, text: readFile(path) }));
+    const context: ContextFile[] = (values.context ?? []).map((path) => ({ path, text: readTextFile(path) }));
     const request = {
       message,
       context,
       outputTokens: parseNumberFlag(values['output-tokens'], 'output-tokens', { integer: true }) ?? TYPICAL_ANSWER_TOKENS,
       cacheTtl,
-      ...(values.system ? { system: readFile(values.system) } : {}),
+      ...(values.system ? { system: readTextFile(values.system) } : {}),
     } as const;
     const estimates = estimateRequest(table, models, request, utcDate(Date.now()));
     const contextTokens = estimates[0] ? estimates[0].prefixTokens : 0;

@@ -1,7 +1,7 @@
 import { ratesOn } from '../../core/prices/priceTable.js';
 import { utcDate } from '../../core/prices/cost.js';
 import { formatTable } from '../../core/format.js';
-import { parseFlags, writeJson, type Command } from '../command.js';
+import { parseDateFlag, parseFlags, writeJson, type Command } from '../command.js';
 import { loadPriceTable } from '../priceTable.js';
 
 const USAGE = 'tally prices [--json] [--date YYYY-MM-DD] [--prices FILE]';
@@ -16,7 +16,7 @@ export const pricesCommand: Command = {
       writeJson(io, table);
       return 0;
     }
-    const date = values.date ?? utcDate(Date.now());
+    const date = parseDateFlag(values.date, 'date') ?? utcDate(Date.now());
     const rows = table.models.map((model) => {
       const rates = ratesOn(model, date);
       const money = (n: number) => String(n);

@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { formatTable, formatTokens, formatUsd } from '../../core/format.js';
 import { openLedger, resolveLedgerDir, SUMMARY_DIMENSIONS, type Summary, type SummaryDimension } from '../../core/ledger/index.js';
-import { parseFlags, writeJson, type Command } from '../command.js';
+import { parseDateFlag, parseFlags, writeJson, type Command } from '../command.js';
 import type { CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 import { csvCell } from '../../core/csv.js';
 
 const USAGE =
-  'tally report [--ledger DIR] [--workspace DIR] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|tier|workspace] [--json|--csv]';
+  'tally report [--ledger DIR] [--workspace DIR] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|tier|workspace] [--json|--csv] [--prices FILE]';
 
 /** How many skipped lines to name on stderr; the count covers all of them. */
 const SHOWN_PROBLEMS = 5;
@@ -28,6 +28,7 @@ export const reportCommand: Command = {
         by: { type: 'string' },
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
+        prices: { type: 'string' },
       },
       USAGE,
     );
@@ -35,13 +36,13 @@ export const reportCommand: Command = {
     if (values.json && values.csv) throw new InputError('choose one of --json and --csv');
     const by = (values.by ?? 'day') as SummaryDimension;
     if (!SUMMARY_DIMENSIONS.includes(by)) throw new InputError(`--by expects one of ${SUMMARY_DIMENSIONS.join(', ')}, got "${values.by}"`);
-    const since = parseDay(values.since, 'since');
-    const until = parseDay(values.until, 'until');
+    const since = parseDateFlag(values.since, 'since');
+    const until = parseDateFlag(values.until, 'until');
     if (since && until && since > until) throw new InputError(`--since ${since} is after --until ${until}`);
     const workspace = values.workspace === undefined ? undefined : path.resolve(values.workspace);
 
     const dir = path.resolve(resolveLedgerDir(values.ledger, io.env, homedir(), process.platform));
-    const ledger = openLedger(dir, { priceTable: loadPriceTable(undefined, io.env) });
+    const ledger = openLedger(dir, { priceTable: loadPriceTable(values.prices, io.env) });
     const summary = ledger.summarize(by, { ...(workspace ? { workspace } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) });
 
     reportProblems(io, summary);
@@ -56,15 +57,6 @@ export const reportCommand: Command = {
     return 0;
   },
 };
-
-function parseDay(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  // Date.parse rolls 2026-02-30 over to March; a real day survives the round trip.
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value);
-  if (!valid) throw new InputError(`--${flag} expects a date as YYYY-MM-DD, got "${value}"`);
-  return value;
-}
 
 function describeFilter(workspace: string | undefined, since: string | undefined, until: string | undefined): string {
   return [workspace ? ` for ${workspace}` : '', since ? ` since ${since}` : '', until ? ` until ${until}` : ''].join('');

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { parseRouterConfig, defaultRouterConfig, routePrompt, type RouteDecision, type RouterConfig } from '../../core/router/index.js';
 import { parseFlags, writeJson, type Command } from '../command.js';
-import { decodeText, readFileOrThrow, readTextInput, type CliIO } from '../io.js';
+import { eachJsonLine, readTextFile, readTextInput, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 import type { PriceTable } from '../../core/prices/priceTable.js';
 
@@ -22,12 +22,10 @@ export const routeCommand: Command = {
       USAGE,
     );
     const table = loadPriceTable(values.prices, io.env);
-    const config = values.config
-      ? parseRouterConfig(decodeText(readFileOrThrow(values.config), values.config), values.config)
-      : defaultRouterConfig;
+    const config = values.config ? parseRouterConfig(readTextFile(values.config), values.config) : defaultRouterConfig;
     if (config.mode === 'model') io.stderr('tally route: mode "model" needs the chat engine\'s classifier call; routing locally\n');
-    const text = await readTextInput(io, positionals[0], values.jsonl ? 'prompts' : 'prompt');
-    if (values.jsonl) return routeLines(text, config, table, io);
+    if (values.jsonl) return routeLines(positionals[0], config, table, io);
+    const text = await readTextInput(io, positionals[0], 'prompt');
     const decision = routePrompt({ prompt: text }, config, table);
     if (values.json) writeJson(io, decision);
     else io.stdout(renderDecision(decision));
@@ -36,32 +34,18 @@ export const routeCommand: Command = {
 };
 
 /** One decision per {"id","prompt"} line; bad lines are reported by number and the rest still routed. */
-function routeLines(text: string, config: RouterConfig, table: PriceTable, io: CliIO): number {
-  let bad = 0;
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    const where = `line ${index + 1}`;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (error) {
-      bad++;
-      io.stderr(`tally route: ${where}: not valid JSON (${(error as Error).message})\n`);
-      return;
-    }
+function routeLines(file: string | undefined, config: RouterConfig, table: PriceTable, io: CliIO): Promise<number> {
+  return eachJsonLine(io, file, 'route', (raw) => {
     const parsed = v.safeParse(JsonlLine, raw);
     if (!parsed.success) {
-      bad++;
       const issue = parsed.issues[0];
       const field = issue.path?.map((item) => String(item.key)).join('.') ?? '(top level)';
-      io.stderr(`tally route: ${where}: ${issue.input === undefined ? `missing "${field}"` : `${field}: ${issue.message}`}\n`);
-      return;
+      return issue.input === undefined ? `missing "${field}"` : `${field}: ${issue.message}`;
     }
-    const decision = routePrompt({ prompt: parsed.output.prompt }, config, table);
-    const { tier, model, score, reasons } = decision;
+    const { tier, model, score, reasons } = routePrompt({ prompt: parsed.output.prompt }, config, table);
     writeJson(io, { id: parsed.output.id, tier, model, score, reasons });
+    return undefined;
   });
-  return bad > 0 ? 2 : 0;
 }
 
 function renderDecision(decision: RouteDecision): string {

@@ -20,7 +20,11 @@ const CREDENTIAL_HEADER = /((?:authorization|x-api-key)["']?\s*[:=]\s*["']?)(?:b
  * that came from a server or a gateway, which may echo request headers back in an error body.
  */
 export function redactKey(text: string, apiKey: string): string {
-  let safe = apiKey.length >= 4 ? text.split(apiKey).join('[redacted]') : text;
+  let safe = text;
+  // A key pasted with a line break in it is redacted piece by piece, since messages are folded to one line.
+  for (const piece of [apiKey, ...apiKey.split(/\s+/)]) {
+    if (piece.length >= 4) safe = safe.split(piece).join('[redacted]');
+  }
   safe = safe.replace(KEY_SHAPED, '[redacted]');
   return safe.replace(CREDENTIAL_HEADER, '$1[redacted]');
 }

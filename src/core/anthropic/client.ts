@@ -3,8 +3,9 @@ import { ApiError, InputError } from '../errors.js';
 import type { Usage } from '../prices/cost.js';
 import { bundledPriceTable } from '../prices/priceTable.js';
 import type { TokenizerFamily } from '../prices/schema.js';
-import { estimateTextTokens } from '../tokens/estimator.js';
+import { estimateTextTokens, messageFrameTokens } from '../tokens/estimator.js';
 import { describeFailure, redactKey, type FailureContext } from './apiErrors.js';
+import { StreamUsage } from './usage.js';
 
 export interface MessagesRequest {
   model: string;
@@ -22,13 +23,19 @@ export interface MessagesResult {
   status: 'ok' | 'error' | 'aborted';
   text: string;
   /**
-   * Input and cache fields from message_start, output_tokens from the last message_delta; present
-   * whenever the stream started, even if it then failed or was cancelled. When it ended before any
-   * message_delta, output_tokens is raised to an estimate of the text received (Anthropic bills
-   * what it generated, and reports nothing more on a dropped stream).
+   * What to record, present whenever the server answered (null only when the request never reached
+   * it). A stream's usage: input and cache fields from message_start, output_tokens from the last
+   * message_delta; when it ended before any message_delta, output_tokens is raised to an estimate of
+   * the text received. A usage report that is missing or not sane is replaced by Tally's estimate
+   * (`usageEstimated`). An HTTP error status is not billed: zero tokens.
    */
   usage: Usage | null;
+  usageEstimated: boolean;
+  /** Why the server's usage could not be used, when `usageEstimated`. */
+  usageProblem: string | null;
   model: string;
+  /** The API's message id (msg_...), from message_start. */
+  messageId: string | null;
   requestId: string | null;
   stopReason: string | null;
   durationMs: number;
@@ -60,6 +67,10 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
   if (!apiKey) {
     throw new InputError('no Anthropic API key: set ANTHROPIC_API_KEY (in VS Code: "Tally: Set Anthropic API Key")');
   }
+  if (/[\s\u0000-\u001f\u007f]/.test(apiKey)) {
+    // Never echo any of it: a header cannot carry it, and an error quoting it would leak its tail.
+    throw new InputError('the Anthropic API key contains a line break, space or control character; copy it again without them');
+  }
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const timeoutMs = positiveOr(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeout');
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
@@ -83,22 +94,34 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
     const started = clock();
     const state = {
       text: '',
-      usage: null as Usage | null,
-      sawDelta: false,
+      usage: new StreamUsage(),
+      /** The server answered with an error status: not billed, recorded at zero tokens. */
+      rejected: false,
       model: request.model,
+      messageId: null as string | null,
       requestId: null as string | null,
       stopReason: null as string | null,
     };
-    const finish = (status: MessagesResult['status'], error: ApiError | null): MessagesResult => ({
-      status,
-      text: state.text,
-      usage: state.usage ? completeUsage(state.usage, state.sawDelta, state.text, state.model) : null,
-      model: state.model,
-      requestId: state.requestId,
-      stopReason: state.stopReason,
-      durationMs: Math.max(0, clock() - started),
-      error,
+    const estimate = () => ({
+      inputTokens: requestInputEstimate(request, familyOf(state.model)),
+      outputTokens: estimateTextTokens(state.text, familyOf(state.model)),
     });
+    const finish = (status: MessagesResult['status'], error: ApiError | null): MessagesResult => {
+      const reading = state.usage.started ? state.usage.reading(estimate) : null;
+      return {
+        status,
+        text: state.text,
+        usage: reading?.usage ?? (state.rejected ? { input_tokens: 0, output_tokens: 0 } : null),
+        usageEstimated: reading?.estimated ?? false,
+        usageProblem: reading?.problem ?? null,
+        model: state.model,
+        messageId: state.messageId,
+        requestId: state.requestId,
+        stopReason: state.stopReason,
+        durationMs: Math.max(0, clock() - started),
+        error,
+      };
+    };
 
     // One controller for the user's cancel and our idle timeout, so both stop the same request.
     const controller = new AbortController();
@@ -140,8 +163,9 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
         armIdleTimer();
         switch (event.type) {
           case 'message_start':
-            state.model = event.message.model || state.model;
-            state.usage = startUsage(event.message.usage);
+            state.model = event.message?.model || state.model;
+            state.messageId = event.message?.id ?? null;
+            state.usage.start(event.message?.usage);
             break;
           case 'content_block_delta':
             if (event.delta.type === 'text_delta') {
@@ -150,9 +174,8 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
             }
             break;
           case 'message_delta':
-            state.stopReason = event.delta.stop_reason ?? state.stopReason;
-            state.usage = mergeDeltaUsage(state.usage, event.usage);
-            state.sawDelta = true;
+            state.stopReason = event.delta?.stop_reason ?? state.stopReason;
+            state.usage.delta(event.usage);
             break;
           case 'message_stop':
             completed = true;
@@ -170,7 +193,12 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
       if (completed) return finish('ok', null);
       if (stopCause) return stopped(stopCause);
       if (error instanceof Anthropic.APIError && error.requestID) state.requestId ??= error.requestID;
-      const outputTokensSoFar = state.usage ? completeUsage(state.usage, state.sawDelta, state.text, state.model).output_tokens : null;
+      // An error status before any stream: the server answered and did not bill (a stream's own error events have no status).
+      if (error instanceof Anthropic.APIError && error.status !== undefined && !state.usage.started) state.rejected = true;
+      if (error instanceof Anthropic.APIConnectionTimeoutError) {
+        state.usage.unanswered(`no response within ${timeoutMs / 1000}s, so the server may have processed the request`);
+      }
+      const outputTokensSoFar = state.usage.started ? state.usage.reading(estimate).usage.output_tokens : null;
       return finish('error', failure(error, { model: request.model, outputTokensSoFar, requestId: state.requestId }));
     } finally {
       clearTimeout(idleTimer);
@@ -185,9 +213,7 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
     }
 
     function timeoutError(): ApiError {
-      const where = state.usage
-        ? ` after ${completeUsage(state.usage, state.sawDelta, state.text, state.model).output_tokens} output tokens`
-        : '';
+      const where = state.usage.started ? ` after ${state.usage.reading(estimate).usage.output_tokens} output tokens` : '';
       return new ApiError(
         redactKey(
           `no data from ${baseUrl} for ${timeoutMs / 1000}s${where}; the stream timed out (raise the timeout or try again)`,
@@ -212,38 +238,16 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
   return { stream, countTokens };
 }
 
-function startUsage(usage: Anthropic.Usage): Usage {
-  const result: Usage = {
-    input_tokens: usage.input_tokens,
-    output_tokens: usage.output_tokens,
-    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
-    cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
-  };
-  if (usage.cache_creation) {
-    result.cache_creation = {
-      ephemeral_5m_input_tokens: usage.cache_creation.ephemeral_5m_input_tokens,
-      ephemeral_1h_input_tokens: usage.cache_creation.ephemeral_1h_input_tokens,
-    };
+/** Tally's own count of what a request sends, for when the server's usage cannot be used. */
+function requestInputEstimate(request: MessagesRequest, family: TokenizerFamily): number {
+  const texts: string[] = (request.system ?? []).map((block) => block.text);
+  for (const message of request.messages) {
+    if (typeof message.content === 'string') texts.push(message.content);
+    else
+      for (const block of message.content)
+        texts.push('text' in block && typeof block.text === 'string' ? block.text : JSON.stringify(block));
   }
-  return result;
-}
-
-/** message_delta usage is cumulative; newer servers may repeat input/cache counts there too. */
-function mergeDeltaUsage(usage: Usage | null, delta: Anthropic.MessageDeltaUsage): Usage {
-  const merged: Usage = { ...(usage ?? { input_tokens: 0, output_tokens: 0 }) };
-  merged.output_tokens = delta.output_tokens;
-  if (delta.input_tokens != null) merged.input_tokens = delta.input_tokens;
-  if (delta.cache_creation_input_tokens != null) merged.cache_creation_input_tokens = delta.cache_creation_input_tokens;
-  if (delta.cache_read_input_tokens != null) merged.cache_read_input_tokens = delta.cache_read_input_tokens;
-  // Keep the TTL split in step with the total it splits.
-  const split = (delta as { cache_creation?: Usage['cache_creation'] }).cache_creation;
-  if (split) merged.cache_creation = split;
-  return merged;
-}
-
-function completeUsage(usage: Usage, sawDelta: boolean, text: string, model: string): Usage {
-  if (sawDelta) return usage;
-  return { ...usage, output_tokens: Math.max(usage.output_tokens, estimateTextTokens(text, familyOf(model))) };
+  return messageFrameTokens(family) + texts.reduce((sum, text) => sum + estimateTextTokens(text, family), 0);
 }
 
 let families: Map<string, TokenizerFamily> | undefined;

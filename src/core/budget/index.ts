@@ -9,3 +9,6 @@
  */
 export { BudgetSchema, budgetRefusal, checkBudget, money, parseBudget } from './budget.js';
 export type { Budget, BudgetAction, BudgetCheckInput, BudgetDecision } from './budget.js';
+export { memoryBudgetGuard, MIN_USEFUL_OUTPUT_TOKENS, openBudgetGuard } from './reservations.js';
+export type { BudgetGuard, Hold, HoldRequest, WorstCase } from './reservations.js';
+export { addWorstCase, worstCaseOf } from './worstCase.js';

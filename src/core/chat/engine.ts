@@ -1,5 +1,13 @@
 import type { MessagesClient } from '../anthropic/client.js';
-import { checkBudget, type Budget, type BudgetDecision } from '../budget/index.js';
+import {
+  addWorstCase,
+  memoryBudgetGuard,
+  worstCaseOf,
+  type Budget,
+  type BudgetDecision,
+  type BudgetGuard,
+  type Hold,
+} from '../budget/index.js';
 import { planBreakpoints, type Breakpoint, type PromptLayout } from '../cache/planner.js';
 import { CacheModel, type CachePrediction } from '../cache/state.js';
 import { chooseTtls, type CacheTtlSetting, type TtlChoice } from '../cache/ttl.js';
@@ -28,7 +36,9 @@ export interface ChatRouter {
 export interface ChatEngineOptions {
   client: MessagesClient;
   priceTable: PriceTable;
-  ledger: Pick<Ledger, 'append' | 'spend'>;
+  ledger: Pick<Ledger, 'append' | 'spend'> & Partial<Pick<Ledger, 'checkWritable'>>;
+  /** Reserves each request's worst case against hard budgets; share one per ledger (openBudgetGuard). Default: this engine only. */
+  budgetGuard?: BudgetGuard;
   router: ChatRouter;
   workspace: { path: string; name: string };
   /** Epoch ms; drives cache expiry, think time and the budget's day. */
@@ -75,6 +85,10 @@ export interface TurnResult {
   estimateUsd: number;
   /** As the API returned it; null when nothing was sent or the request failed before the stream started. */
   usage: Usage | null;
+  /** Set when the server's usage could not be used and Tally recorded its own estimate instead. */
+  usageProblem: string | null;
+  /** Set when the ledger could not be written: the entry is kept aside and counted, and the user must be told. */
+  ledgerProblem: string | null;
   usd: number;
   /** The same tokens on the same model with no caching. */
   uncachedUsd: number;
@@ -112,6 +126,7 @@ export class ChatEngine {
   readonly thinkTimesMs: number[];
   private readonly clock: () => number;
   private readonly defaultModel: ModelInfo;
+  private readonly guard: BudgetGuard;
   private readonly tokenMemo = new Map<TokenizerFamily, Map<string, number>>();
   private memoChars = 0;
 
@@ -120,10 +135,11 @@ export class ChatEngine {
     this.thinkTimesMs = [...(options.thinkTimesMs ?? [])].slice(-MAX_THINK_TIMES);
     this.clock = options.clock ?? Date.now;
     this.defaultModel = resolveModel(options.priceTable, options.defaultModel ?? 'sonnet');
+    this.guard = options.budgetGuard ?? memoryBudgetGuard(options.ledger, this.clock);
   }
 
   async sendTurn(conversation: Conversation, request: TurnRequest): Promise<TurnResult> {
-    const { priceTable: table } = this.options;
+    const ledgerProblems: string[] = [];
     const turnNumber = conversation.nextTurnNumber;
     const replacedContext = conversation.attach(request.context ?? [], turnNumber);
 
@@ -132,21 +148,40 @@ export class ChatEngine {
     // The pause before this question already tells how the user works; it is recorded once sent.
     const pause = conversation.lastReplyAtMs === null ? null : Math.max(0, askedAt - conversation.lastReplyAtMs);
     const thinkTimesMs = pause === null ? this.thinkTimesMs : [...this.thinkTimesMs, pause];
-    const decision = await this.route(conversation, request);
-    let plan = this.planTurn(conversation, request, decision, askedAt, date, thinkTimesMs);
+    const decision = await this.route(conversation, request, ledgerProblems);
+    const plan = this.planTurn(conversation, request, decision, askedAt, date, thinkTimesMs);
 
-    // The budget is checked before anything is paid for, the history summary included.
+    // Before anything is paid for (the history summary included): the ledger must take the entry,
+    // and the budget must have room for the worst case, which stays reserved until it is recorded.
+    this.options.ledger.checkWritable?.();
     const summaryTurns = this.turnsToSummarise(conversation);
-    const summaryEstimateUsd = summaryTurns.length > 0 ? this.summaryEstimateUsd(summaryTurns, date) : 0;
-    const budget = this.checkBudget(plan.estimateUsd + summaryEstimateUsd, request.overrideBudget ?? false);
-    const notSentNow = (status: TurnStatus) => this.notSent(plan, { turn: turnNumber, trimmed: null, replacedContext }, status, budget);
-    if (budget.action === 'refuse') return notSentNow('refused');
-    if (budget.action === 'confirm' && !(await this.options.confirm?.(budget))) return notSentNow('declined');
+    const hold = await this.holdBudget(plan, summaryTurns, date, request.overrideBudget ?? false);
+    const notSentNow = (status: TurnStatus, budget: BudgetDecision) =>
+      this.notSent(plan, { turn: turnNumber, trimmed: null, replacedContext }, status, budget);
+    if (!hold.granted) return notSentNow('refused', hold.decision);
+    try {
+      if (hold.decision.action === 'confirm' && !(await this.options.confirm?.(hold.decision))) {
+        return notSentNow('declined', hold.decision);
+      }
+      const step = { decision, plan, hold, summaryTurns, turnNumber, replacedContext, askedAt, thinkTimesMs, ledgerProblems };
+      return await this.send(conversation, request, step);
+    } finally {
+      hold.release();
+    }
+  }
 
-    const trimmed = summaryTurns.length > 0 ? await this.summarise(conversation, summaryTurns, request.signal) : null;
-    if (trimmed) plan = this.planTurn(conversation, request, decision, askedAt, date, thinkTimesMs);
-    const { model, layout, breakpoints, maxTokens } = plan;
+  /** Sends a turn the budget has room for (summarising older turns first when due) and records what it cost. */
+  private async send(conversation: Conversation, request: TurnRequest, step: SendStep): Promise<TurnResult> {
+    const { priceTable: table } = this.options;
+    const { decision, hold, summaryTurns, turnNumber, replacedContext, askedAt, thinkTimesMs, ledgerProblems } = step;
+    const trimmed = summaryTurns.length > 0 ? await this.summarise(conversation, summaryTurns, request.signal, ledgerProblems) : null;
+    const plan = trimmed ? this.planTurn(conversation, request, decision, askedAt, utcDate(askedAt), thinkTimesMs) : step.plan;
+    const { model, layout, breakpoints } = plan;
+    const maxTokens = Math.min(plan.maxTokens, hold.maxTokens);
     const base = this.resultBase(plan, { turn: turnNumber, trimmed, replacedContext });
+    if (maxTokens < plan.maxTokens) {
+      base.reasons = [...base.reasons, `max_tokens lowered from ${plan.maxTokens} to ${maxTokens} so this request cannot pass the budget`];
+    }
 
     const observed = conversation.observeQuestion(askedAt);
     if (observed !== null) {
@@ -165,7 +200,7 @@ export class ChatEngine {
       conversation.addTurn(request.user, result.text, this.clock());
       conversation.lastTier = model.tier === 'frontier' ? 'opus' : model.tier;
     }
-    if (usage) this.record(conversation, model, this.defaultModel, base.reasons, { ...result, usage }, sentAt);
+    if (usage) this.record(conversation, model, this.defaultModel, base.reasons, { ...result, usage }, sentAt, ledgerProblems);
 
     const usd = usage ? priceUsage(table, model, usage, { date: utcDate(sentAt) }).total : 0;
     const uncached = usage ? uncachedUsd(table, model, usage, utcDate(sentAt)) : 0;
@@ -173,8 +208,10 @@ export class ChatEngine {
     return {
       ...base,
       status: result.status,
-      budget,
+      budget: hold.decision,
       usage,
+      usageProblem: result.usageProblem,
+      ledgerProblem: ledgerProblems[0] ?? null,
       usd,
       uncachedUsd: uncached,
       cacheReadTokens: split?.cacheRead ?? 0,
@@ -188,7 +225,7 @@ export class ChatEngine {
   }
 
   /** The router's tier for this question; a classifier model's cost (in 'model' mode) goes in the ledger. */
-  private async route(conversation: Conversation, request: TurnRequest): Promise<RouteDecision> {
+  private async route(conversation: Conversation, request: TurnRequest, ledgerProblems: string[]): Promise<RouteDecision> {
     const tokensOf = this.tokenCounter(this.defaultModel.family);
     const files = conversation.orderedFiles();
     const previousTier = conversation.lastTier;
@@ -212,6 +249,7 @@ export class ChatEngine {
         [`router: classifier model asked for the tier of turn ${conversation.nextTurnNumber}`],
         { usage: cost.usage, status: 'ok', requestId: null, durationMs: 0 },
         this.clock(),
+        ledgerProblems,
         'router',
       );
     }
@@ -303,6 +341,8 @@ export class ChatEngine {
       status,
       budget,
       usage: null,
+      usageProblem: null,
+      ledgerProblem: null,
       usd: 0,
       uncachedUsd: 0,
       cacheReadTokens: 0,
@@ -321,25 +361,62 @@ export class ChatEngine {
     model: ModelInfo,
     baselineModel: ModelInfo,
     reasons: string[],
-    result: { usage: Usage; status: 'ok' | 'error' | 'aborted'; requestId: string | null; durationMs: number },
+    result: RecordedRequest,
     startedAt: number,
+    problems: string[],
     source = this.options.source ?? 'chat',
   ): number {
     const entry = buildLedgerEntry(this.options.priceTable, {
       startedAt,
       workspace: this.options.workspace,
       source,
+      client: 'tally',
       conversationId: conversation.id,
       model,
       defaultModel: baselineModel,
       routedReasons: reasons,
       usage: result.usage,
+      usageEstimated: result.usageEstimated ?? false,
       requestId: result.requestId,
+      messageId: result.messageId ?? null,
       status: result.status,
       durationMs: result.durationMs,
     });
-    this.options.ledger.append(entry);
+    const written = this.options.ledger.append(entry);
+    if (!written.written) {
+      problems.push(
+        `${written.reason}; ${written.keptIn ? `the entry is kept in ${written.keptIn}` : 'the entry is kept in memory'} and will be added when the ledger can be written`,
+      );
+    }
     return entry.usd;
+  }
+
+  /**
+   * Reserves the worst case of this turn (and of a history summary sent before it). The prompt is
+   * bounded by twice Tally's estimate; when that leaves too little room, Anthropic's exact count
+   * (count_tokens is free) replaces the margin, so a request close to the limit is judged exactly.
+   */
+  private async holdBudget(plan: TurnPlan, summaryTurns: readonly ChatTurn[], date: string, override: boolean): Promise<Hold> {
+    const budget = this.options.budget ?? NO_BUDGET;
+    const summary = summaryTurns.length > 0 ? this.summaryWorstCase(summaryTurns, date) : null;
+    const attempt = (inputTokens: number) => {
+      const turn = worstCaseOf(plan.model, date, inputTokens, plan.maxTokens, plan.estimateUsd);
+      const worst = summary ? addWorstCase(turn, summary) : turn;
+      return this.guard.hold({ workspace: this.options.workspace.path, budget, worst, override });
+    };
+    const p = plan.prediction;
+    const estimated = p.uncachedTokens + p.write5mTokens + p.write1hTokens + p.readTokens;
+    const first = attempt(Math.ceil(estimated * PROMPT_ESTIMATE_MARGIN));
+    if (budget.dailyUsd === null && budget.monthlyUsd === null) return first;
+    if (first.granted && first.maxTokens === plan.maxTokens) return first;
+    if (first.granted) first.release();
+    let exact: number;
+    try {
+      exact = await this.options.client.countTokens(buildMessagesRequest(plan.model.id, plan.layout, plan.breakpoints, plan.maxTokens));
+    } catch {
+      return attempt(Math.ceil(estimated * PROMPT_ESTIMATE_MARGIN)); // no exact count: the margin stands
+    }
+    return attempt(exact);
   }
 
   private chooseTtl(
@@ -385,12 +462,6 @@ export class ChatEngine {
     };
   }
 
-  private checkBudget(estimateUsd: number, override: boolean): BudgetDecision {
-    const budget = this.options.budget ?? { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null };
-    const spend = this.options.ledger.spend(this.options.workspace.path);
-    return checkBudget({ budget, spentTodayUsd: spend.today.usd, spentMonthUsd: spend.thisMonth.usd, estimateUsd, override });
-  }
-
   private compressionSettings(): CompressionSettings | null {
     return this.options.compression === undefined ? DEFAULT_COMPRESSION : this.options.compression;
   }
@@ -402,13 +473,20 @@ export class ChatEngine {
     return turnsToCompress(conversation, settings, this.tokenCounter(this.summaryModel().family));
   }
 
-  /** A summary's worst case: every summarised token in, the whole summary allowance out, on the cheap tier. */
-  private summaryEstimateUsd(turns: readonly ChatTurn[], date: string): number {
+  /** A summary's worst case: every summarised token in (with the estimate's margin), the whole summary allowance out, on the cheap tier. */
+  private summaryWorstCase(turns: readonly ChatTurn[], date: string): { inputUsd: number; outputUsd: number; estimateUsd: number } {
     const model = this.summaryModel();
     const tokensOf = this.tokenCounter(model.family);
     const input = turns.reduce((sum, turn) => sum + tokensOf(turn.user) + tokensOf(turn.assistant), 0);
     const output = this.compressionSettings()?.summaryMaxTokens ?? SUMMARY_MAX_TOKENS;
-    return priceTokens(this.options.priceTable, model, { input, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output }, { date }).total;
+    const worst = worstCaseOf(model, date, Math.ceil(input * PROMPT_ESTIMATE_MARGIN), output, 0);
+    const estimateUsd = priceTokens(
+      this.options.priceTable,
+      model,
+      { input, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output },
+      { date },
+    ).total;
+    return { inputUsd: worst.inputUsd, outputUsd: output * worst.outputUsdPerToken, estimateUsd };
   }
 
   private summaryModel(): ModelInfo {
@@ -420,17 +498,47 @@ export class ChatEngine {
     conversation: Conversation,
     turns: readonly ChatTurn[],
     signal: AbortSignal | undefined,
+    ledgerProblems: string[],
   ): Promise<{ summary: HistorySummary; usd: number } | null> {
     const model = this.summaryModel();
     const sentAt = this.clock();
     const request = summaryRequest(conversation, turns, model.id, this.compressionSettings()?.summaryMaxTokens ?? SUMMARY_MAX_TOKENS);
     const result = await this.options.client.stream(request, signal ? { signal } : {});
     const reason = `history compression: summarised turns ${turns[0]!.number}-${turns.at(-1)!.number}`;
-    const usd = result.usage ? this.record(conversation, model, model, [reason], { ...result, usage: result.usage }, sentAt, 'summary') : 0;
+    const usd = result.usage
+      ? this.record(conversation, model, model, [reason], { ...result, usage: result.usage }, sentAt, ledgerProblems, 'summary')
+      : 0;
     if (result.status !== 'ok' || !result.text.trim()) return null; // keep the full history rather than lose it
     return { summary: conversation.compress(result.text.trim(), turns.at(-1)!.number), usd };
   }
 }
+
+/** A request as the ledger records it. */
+interface RecordedRequest {
+  usage: Usage;
+  usageEstimated?: boolean;
+  status: 'ok' | 'error' | 'aborted';
+  requestId: string | null;
+  messageId?: string | null;
+  durationMs: number;
+}
+
+/** What sendTurn decided before sending, handed to send(). */
+interface SendStep {
+  decision: RouteDecision;
+  plan: TurnPlan;
+  hold: Extract<Hold, { granted: true }>;
+  summaryTurns: ChatTurn[];
+  turnNumber: number;
+  replacedContext: string[];
+  askedAt: number;
+  thinkTimesMs: readonly number[];
+  ledgerProblems: string[];
+}
+
+const NO_BUDGET: Budget = { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null };
+/** Reservations bound the prompt by this multiple of Tally's estimate unless an exact count is asked for. */
+const PROMPT_ESTIMATE_MARGIN = 2;
 
 interface TurnPlan {
   model: ModelInfo;

@@ -16,6 +16,13 @@ export interface LedgerFileSystem {
   appendLine(file: string, line: string): void;
   /** Size in bytes, or undefined when the file does not exist. */
   size(file: string): number | undefined;
+  /** Last modification time in ms, or undefined when the file does not exist. */
+  modifiedAt(file: string): number | undefined;
+  /** Opens `file` for appending (creating it) and closes it, writing nothing: throws if it cannot be written. */
+  probeAppend(file: string): void;
+  /** Renames; throws (ENOENT) when `from` is gone, e.g. another process renamed it first. */
+  rename(from: string, to: string): void;
+  remove(file: string): void;
   /** Up to `length` bytes from `position`. */
   read(file: string, position: number, length: number): Buffer;
   /** File names (not paths) in `dir`; empty when it does not exist. */
@@ -83,6 +90,23 @@ export const nodeFileSystem: LedgerFileSystem = {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
+  },
+  modifiedAt(file) {
+    try {
+      return fs.statSync(file).mtimeMs;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  },
+  probeAppend(file) {
+    fs.closeSync(fs.openSync(file, 'a'));
+  },
+  rename(from, to) {
+    fs.renameSync(from, to);
+  },
+  remove(file) {
+    fs.rmSync(file, { force: true });
   },
   read(file, position, length) {
     const fd = fs.openSync(file, 'r');

@@ -9,7 +9,17 @@
  *   ledger.query({ workspace: workspace.path, limit: 50 }); // recent requests, export
  */
 export { openLedger, SUMMARY_DIMENSIONS } from './ledger.js';
-export type { Ledger, LedgerFilter, LedgerOptions, ProblemReport, SpendTotals, Summary, SummaryDimension, SummaryRow } from './ledger.js';
+export type {
+  AppendResult,
+  Ledger,
+  LedgerFilter,
+  LedgerOptions,
+  ProblemReport,
+  SpendTotals,
+  Summary,
+  SummaryDimension,
+  SummaryRow,
+} from './ledger.js';
 export {
   buildLedgerEntry,
   LedgerEntrySchema,

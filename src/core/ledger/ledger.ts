@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { InputError } from '../errors.js';
 import { bundledPriceTable, type PriceTable } from '../prices/priceTable.js';
 import type { ModelInfo } from '../prices/schema.js';
 import { utcDate } from '../prices/cost.js';
 import { parseLedgerEntry, type LedgerEntry, type LedgerEntryInput } from './entry.js';
 import { nodeFileSystem, type LedgerFileSystem } from './fileSystem.js';
 import { MONTH_FILE_PATTERN, monthFileName } from './paths.js';
+import { PendingEntries } from './pending.js';
 import { scanFile, scanFileBackwards, type LineProblem } from './reader.js';
 import { loadSnapshot, saveSnapshot, snapshotPath, type Bucket } from './snapshot.js';
 import { addTotals, emptyTotals, entryDay, entryTotals, roundTotals, type Totals } from './totals.js';
@@ -18,7 +21,12 @@ export interface LedgerOptions {
   priceTable?: PriceTable;
   /** Save running totals in DIR/.index so other processes start warm (default true). */
   persistIndex?: boolean;
+  /** Where entries the ledger cannot take are kept until it can (default: the system's temp dir). */
+  pendingDir?: string;
 }
+
+/** What became of an entry: written, or kept aside (counted in this process's spend) until the ledger takes it. */
+export type AppendResult = { written: true } | { written: false; reason: string; keptIn: string | null };
 
 /** Lines skipped while reading: how many, and the first few with file:line and why. */
 export interface ProblemReport {
@@ -63,8 +71,14 @@ export interface Summary {
 
 export interface Ledger {
   readonly dir: string;
-  /** Validates and appends one entry to its month's file (one atomic write). Throws InputError on a malformed entry. */
-  append(entry: LedgerEntryInput): void;
+  /**
+   * Validates and appends one entry to its month's file (one atomic write). Throws InputError on a
+   * malformed entry. A write that fails (read-only, disk full) loses nothing: the entry is kept aside,
+   * still counted by this process's spend(), and written by the next append that succeeds.
+   */
+  append(entry: LedgerEntryInput): AppendResult;
+  /** Throws a one-line InputError when the ledger cannot be written, so a request is not sent (and billed) first. */
+  checkWritable(): void;
   /** Today's and this month's spend, for one workspace or all; reads only bytes appended since the last call. */
   spend(workspacePath?: string): SpendTotals;
   /** Totals grouped by day, model, tier or workspace over the filtered range. */
@@ -106,6 +120,14 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
   const models = modelLookup(table);
   const pricesKey = createHash('sha256').update(JSON.stringify(table.models)).digest('hex').slice(0, 16);
   const states = new Map<string, FileState>();
+  const pending = new PendingEntries(fs, dir, options.pendingDir ?? path.join(os.tmpdir(), 'tally-ledger-pending'));
+  const writeLine = (line: string) => {
+    fs.ensureDir(dir);
+    fs.appendLine(fileOf(entryDay(JSON.parse(line) as LedgerEntry).slice(0, 7)), line);
+  };
+  /** Pending entries as totals, for spend and summaries: the money is spent whether or not the file took it. */
+  const pendingMatching = (filter: LedgerFilter) =>
+    pending.entries.filter((entry) => matches(entryDay(entry), entry.workspace.path, filter));
 
   const fileOf = (month: string) => path.join(dir, monthFileName(month));
   const indexFileOf = (month: string) => snapshotPath(dir, month, pricesKey, path.join);
@@ -224,8 +246,22 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
 
     append(entry) {
       const valid = parseLedgerEntry(entry, 'ledger entry');
-      fs.ensureDir(dir);
-      fs.appendLine(fileOf(entryDay(valid).slice(0, 7)), `${JSON.stringify(valid)}\n`);
+      try {
+        pending.flush(writeLine);
+        writeLine(`${JSON.stringify(valid)}\n`);
+        return { written: true };
+      } catch (error) {
+        return { written: false, reason: writeFailure(dir, error), keptIn: pending.keep(valid) };
+      }
+    },
+
+    checkWritable() {
+      try {
+        fs.ensureDir(dir);
+        fs.probeAppend(fileOf(utcDate(now()).slice(0, 7)));
+      } catch (error) {
+        throw new InputError(`${writeFailure(dir, error)}; fix it or choose another ledger (--ledger DIR) before sending`);
+      }
     },
 
     spend(workspace) {
@@ -239,6 +275,15 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
         if (!bucket.day.startsWith(state.month)) continue;
         addTotals(thisMonth, bucket.totals);
         if (bucket.day === date) addTotals(today, bucket.totals);
+      }
+      for (const entry of pendingMatching({
+        ...(workspacePath !== undefined ? { workspace: workspacePath } : {}),
+        since: `${state.month}-01`,
+      })) {
+        const day = entryDay(entry);
+        const totals = entryTotals(entry, models, table, day);
+        if (day.startsWith(state.month)) addTotals(thisMonth, totals);
+        if (day === date) addTotals(today, totals);
       }
       return { date, today: roundTotals(today), thisMonth: roundTotals(thisMonth), problems: problemsOf([state]) };
     },
@@ -259,6 +304,15 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
           addTotals(row, bucket.totals);
           addTotals(total, bucket.totals);
         }
+      }
+      for (const entry of pendingMatching(filter)) {
+        const day = entryDay(entry);
+        const key = by === 'day' ? day : by === 'model' ? entry.model : by === 'tier' ? entry.tier : workspaceKey(entry.workspace.path);
+        let row = groups.get(key);
+        if (!row) groups.set(key, (row = { key, label: by === 'workspace' ? entry.workspace.name || key : key, ...emptyTotals() }));
+        const totals = entryTotals(entry, models, table, day);
+        addTotals(row, totals);
+        addTotals(total, totals);
       }
       const rows = [...groups.values()].map((row) => ({ ...row, ...roundTotals(row) }));
       rows.sort(by === 'day' ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.usd - a.usd || a.key.localeCompare(b.key));
@@ -301,9 +355,26 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
         }
         fileStates.push(state);
       }
-      return { entries: limit === undefined ? entries : entries.reverse(), problems: problemsOf(fileStates) };
+      const ordered = [...(limit === undefined ? entries : entries.reverse()), ...pendingMatching(filter)];
+      return { entries: limit === undefined ? ordered : ordered.slice(-limit), problems: problemsOf(fileStates) };
     },
   };
+}
+
+/** One line on why the ledger could not be written, with the OS's code (EACCES, ENOSPC, EFBIG, ...). */
+function writeFailure(dir: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EFBIG: 'the ledger file is larger than this system allows',
+    ENOTDIR: 'a path in it is a file, not a directory',
+  };
+  const known = code !== undefined ? why[code] : undefined;
+  return `cannot write the ledger in ${dir}: ${known ? `${known} (${code})` : (error as Error).message}`;
 }
 
 function bucketKey(day: string, workspacePath: string, model: string, tier: string): string {

@@ -26,7 +26,7 @@ export interface FileSnapshot {
   problems: { line: number; reason: string }[];
 }
 
-const SNAPSHOT_VERSION = 2;
+const SNAPSHOT_VERSION = 3;
 const FINGERPRINT_BYTES = 64;
 const FINGERPRINT_SAMPLES = 16;
 
@@ -36,6 +36,9 @@ const SnapshotSchema = v.object({
   offset: count,
   lines: count,
   fingerprint: v.string(),
+  /** The ledger file's size and modification time when saved: the same size with a new time is an edit in place. */
+  ledgerSize: count,
+  ledgerModifiedAt: v.number(),
   pricesKey: v.string(),
   problemCount: count,
   problems: v.array(v.object({ line: count, reason: v.string() })),
@@ -89,7 +92,10 @@ export function loadSnapshot(fs: LedgerFileSystem, file: string, ledgerFile: str
   const saved = parsed.output;
   if (saved.pricesKey !== pricesKey) return undefined;
   const size = fs.size(ledgerFile);
-  if (size === undefined || size < saved.offset || fingerprint(fs, ledgerFile, saved.offset) !== saved.fingerprint) return undefined;
+  if (size === undefined || size < saved.offset || saved.offset > saved.ledgerSize) return undefined;
+  // Appends change the time and grow the file; a new time at the same size means the bytes were edited.
+  if (size === saved.ledgerSize && fs.modifiedAt(ledgerFile) !== saved.ledgerModifiedAt) return undefined;
+  if (fingerprint(fs, ledgerFile, saved.offset) !== saved.fingerprint || !consistent(saved)) return undefined;
   return {
     offset: saved.offset,
     lines: saved.lines,
@@ -104,6 +110,31 @@ export function loadSnapshot(fs: LedgerFileSystem, file: string, ledgerFile: str
       totals: Object.fromEntries(TOTAL_FIELDS.map((field, i) => [field, b.totals[i]!])) as unknown as Totals,
     })),
   };
+}
+
+/**
+ * The saved figures must be ones the reader could have produced: whole, non-negative counts, no more
+ * requests than lines read, failures within requests, finite money. Anything else is rebuilt.
+ */
+function consistent(saved: v.InferOutput<typeof SnapshotSchema>): boolean {
+  let requests = 0;
+  for (const bucket of saved.buckets) {
+    const totals = Object.fromEntries(TOTAL_FIELDS.map((field, i) => [field, bucket.totals[i]!])) as unknown as Totals;
+    if (!TOTAL_FIELDS.every((field) => Number.isFinite(totals[field]))) return false;
+    const counts = [
+      totals.requests,
+      totals.failed,
+      totals.inputTokens,
+      totals.cacheWriteTokens,
+      totals.cacheReadTokens,
+      totals.outputTokens,
+    ];
+    if (!counts.every((n) => Number.isInteger(n) && n >= 0)) return false;
+    if (totals.failed > totals.requests || totals.usd < 0 || totals.baselineUsd < 0) return false;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(bucket.day)) return false;
+    requests += totals.requests;
+  }
+  return requests + saved.problemCount <= saved.lines && saved.lines <= saved.offset;
 }
 
 /** Saves the state; failures (read-only directory, full disk) only cost the next process a longer first read. */
@@ -122,6 +153,8 @@ export function saveSnapshot(
       offset: state.offset,
       lines: state.lines,
       fingerprint: fingerprint(fs, ledgerFile, state.offset),
+      ledgerSize: fs.size(ledgerFile) ?? state.offset,
+      ledgerModifiedAt: fs.modifiedAt(ledgerFile) ?? 0,
       pricesKey,
       problemCount: state.problemCount,
       problems: state.problems,

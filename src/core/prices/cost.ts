@@ -4,7 +4,14 @@ import type { PriceTable } from './priceTable.js';
 import { ratesOn } from './priceTable.js';
 import type { ModelInfo, RateCard } from './schema.js';
 
-const count = v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(0, 'must not be negative'));
+/** More tokens than any request can carry (the largest context window is 1M): a count above it is not usage. */
+export const MAX_USAGE_TOKENS = 100_000_000;
+const count = v.pipe(
+  v.number('must be a number'),
+  v.integer('must be a whole number'),
+  v.minValue(0, 'must not be negative'),
+  v.maxValue(MAX_USAGE_TOKENS, `must be at most ${MAX_USAGE_TOKENS} tokens`),
+);
 const optionalCount = v.optional(v.nullable(count));
 
 /** Anthropic's `usage` object as the Messages API returns it (extra fields are kept and ignored). */

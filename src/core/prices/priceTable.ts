@@ -31,7 +31,13 @@ export function bundledPriceTable(): PriceTable {
 export function applyPriceOverrides(base: PriceTable, overrideJson: string, fileName: string): PriceTable {
   const overrides = parseJsonOrThrow(PriceOverrideFileSchema, overrideJson, fileName);
   const models = new Map(base.models.map((model) => [model.id, model]));
+  const seen = new Map<string, number>();
   (overrides.models ?? []).forEach((entry, index) => {
+    const first = seen.get(entry.id);
+    if (first !== undefined) {
+      throw new InputError(`${fileName}: models[${index}] (${entry.id}) lists the same model as models[${first}]; give each model once`);
+    }
+    seen.set(entry.id, index);
     const existing = models.get(entry.id);
     const merged = existing ? { ...existing, ...stripUndefined(entry) } : entry;
     const label = `${fileName}: models[${index}] (${entry.id})`;

@@ -1,9 +1,18 @@
 import * as v from 'valibot';
+import { isCalendarDate } from '../dates.js';
 
-/** USD per million tokens. */
-const rate = v.pipe(v.number('must be a number (USD per million tokens)'), v.minValue(0, 'must not be negative'));
-const tokenCount = v.pipe(v.number('must be a number of tokens'), v.integer('must be a whole number'), v.minValue(1, 'must be positive'));
-const isoDate = v.pipe(v.string('must be a date string'), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'));
+/** USD per million tokens. `1e999` parses as Infinity, which would price every request at $Infinity. */
+const rate = v.pipe(
+  v.number('must be a number (USD per million tokens)'),
+  v.finite('must be a finite number'),
+  v.minValue(0, 'must not be negative'),
+);
+const tokenCount = v.pipe(
+  v.number('must be a number of tokens'),
+  v.safeInteger('must be a whole number of tokens (at most 2^53)'),
+  v.minValue(1, 'must be positive'),
+);
+const isoDate = v.pipe(v.string('must be a date string'), v.check(isCalendarDate, 'must be a calendar date as YYYY-MM-DD'));
 
 export const TIERS = ['haiku', 'sonnet', 'opus', 'frontier'] as const;
 export const TOKENIZER_FAMILIES = ['v3', 'v4.7', 'v5'] as const;
@@ -47,16 +56,22 @@ const sourceSchema = v.strictObject({ url: v.string(), checked: isoDate, note: v
 
 export const PriceFileSchema = v.strictObject({
   source: sourceSchema,
-  batchDiscount: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+  batchDiscount: v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1)),
   tierDefaults: v.strictObject({ haiku: v.string(), sonnet: v.string(), opus: v.string(), frontier: v.string() }),
   models: v.array(ModelSchema),
 });
 
-export const PriceOverrideFileSchema = v.strictObject({
-  source: v.optional(sourceSchema),
-  tierDefaults: v.optional(v.partial(v.strictObject({ haiku: v.string(), sonnet: v.string(), opus: v.string(), frontier: v.string() }))),
-  models: v.optional(v.array(ModelOverrideSchema, 'must be a list of models')),
-});
+export const PriceOverrideFileSchema = v.pipe(
+  v.custom<Record<string, unknown>>(
+    (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+    'must be an object like {"models": [...]}, not a list or a value',
+  ),
+  v.strictObject({
+    source: v.optional(sourceSchema),
+    tierDefaults: v.optional(v.partial(v.strictObject({ haiku: v.string(), sonnet: v.string(), opus: v.string(), frontier: v.string() }))),
+    models: v.optional(v.array(ModelOverrideSchema, 'must be a list of models')),
+  }),
+);
 
 export type Tier = (typeof TIERS)[number];
 export type TokenizerFamily = (typeof TOKENIZER_FAMILIES)[number];

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { InputError } from '../errors.js';
+import { compileSafePattern, type SafePattern } from './safePattern.js';
 import { parseJsonOrThrow } from '../validation.js';
 import { ROUTER_TIERS, TASK_CLASSES, type RouterTier, type TaskClass } from './types.js';
 
@@ -89,11 +90,11 @@ export function parseRouterConfig(json: string, fileName: string): RouterConfig 
   const rules = (file.rules ?? []).map((rule, index): RouterRule => {
     const label = `${fileName}: rules[${index}]${rule.name ? ` (${rule.name})` : ''}`;
     if (rule.pattern !== undefined) {
-      let regex: RegExp;
+      let regex: SafePattern;
       try {
-        regex = new RegExp(rule.pattern, rule.flags ?? 'i');
+        regex = compileSafePattern(rule.pattern, rule.flags ?? 'i');
       } catch (error) {
-        throw new InputError(`${label}.pattern: not a valid regular expression (${(error as Error).message})`);
+        throw new InputError(`${label}.pattern: not a valid regular expression: ${(error as Error).message}`);
       }
       return { name: rule.name ?? `/${rule.pattern}/`, tier: rule.tier, matches: (prompt) => regex.test(prompt) };
     }

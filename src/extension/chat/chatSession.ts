@@ -12,6 +12,7 @@ import type {
   BudgetPrompt,
   HostMessage,
   Notice,
+  NoticeCommand,
   RoutedTier,
   TierBasis,
   TierChoice,
@@ -56,7 +57,7 @@ export interface ChatSessionDeps {
   recommend: Recommender;
   /** Reads the active editor's file or selection; a string is a message for the user. */
   readAttachment(kind: 'file' | 'selection'): Promise<AttachmentSource | string>;
-  runCommand(command: 'tally.setApiKey'): void;
+  runCommand(command: NoticeCommand): void;
   now(): number;
   newId(): string;
   log(text: string): void;
@@ -287,6 +288,15 @@ export class ChatSession {
     if (result.budget.action === 'warn' && result.budget.message) {
       this.notice({ kind: 'warning', message: `Budget: ${result.budget.message}`, action: null });
     }
+    // Money the books must show: say what was recorded and how, so the spend figures can be trusted.
+    if (result.usageProblem) {
+      this.notice({
+        kind: 'warning',
+        message: `The API's usage report was not usable (${result.usageProblem}); Tally recorded its own estimate for this turn.`,
+        action: null,
+      });
+    }
+    if (result.ledgerProblem) this.notice({ kind: 'warning', message: `Spend not yet saved: ${result.ledgerProblem}`, action: null });
     if (result.status === 'error' && result.error?.status === 401) {
       this.notice({ kind: 'badKey', message: result.error.message, action: 'tally.setApiKey' });
     }

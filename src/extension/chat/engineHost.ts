@@ -1,4 +1,5 @@
 import { createMessagesClient } from '../../core/anthropic/client.js';
+import { openBudgetGuard, type BudgetGuard } from '../../core/budget/index.js';
 import type { CacheModel } from '../../core/cache/state.js';
 import { ChatEngine } from '../../core/chat/engine.js';
 import { createModelClassifier } from '../../core/router/modelClassifier.js';
@@ -19,6 +20,15 @@ export function missingKeyNotice(): Notice {
   };
 }
 
+/** Restricted Mode: Tally shows costs, spend and budgets, and sends nothing until the workspace is trusted. */
+export function untrustedNotice(): Notice {
+  return {
+    kind: 'untrusted',
+    message: 'Restricted Mode: Tally shows estimates and spend here, but sends no requests until you trust this workspace.',
+    action: 'workbench.trust.manage',
+  };
+}
+
 export function createEngineProvider(
   services: HostServices,
   cache: CacheModel,
@@ -31,8 +41,14 @@ export function createEngineProvider(
     if (ledger?.dir !== dir) ledger = { dir, ledger: openLedger(dir, { priceTable: services.priceTable() }) };
     return ledger.ledger;
   };
+  let guard: { dir: string; guard: BudgetGuard } | undefined;
+  const guardFor = (dir: string, store: Ledger): BudgetGuard => {
+    if (guard?.dir !== dir) guard = { dir, guard: openBudgetGuard(dir, store) };
+    return guard.guard;
+  };
 
   return async () => {
+    if (!services.isTrusted()) return untrustedNotice();
     const key = await services.getApiKey();
     if (!key) return missingKeyNotice();
     const settings = services.settings();
@@ -49,11 +65,14 @@ export function createEngineProvider(
       priceTable: table,
       ledger: {
         append: (entry) => {
-          store.append(entry);
+          const result = store.append(entry);
           services.recordedSpend({ ts: entry.ts, model: entry.model, usd: entry.usd, status: entry.status });
+          return result;
         },
         spend: (workspace) => store.spend(workspace),
+        checkWritable: () => store.checkWritable(),
       },
+      budgetGuard: guardFor(ledgerDir, store),
       router: chatRouterFor(table, settings, createModelClassifier(client, settings.models.haiku)),
       workspace: services.workspace(),
       source: 'chat',

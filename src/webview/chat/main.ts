@@ -524,8 +524,8 @@ function showNotice(notice: Notice | null): void {
     notice.action
       ? h('button', {
           testid: 'notice-action',
-          text: 'Set API key',
-          on: { click: () => post({ type: 'runCommand', command: 'tally.setApiKey' }) },
+          text: notice.action === 'tally.setApiKey' ? 'Set API key' : 'Manage workspace trust',
+          on: { click: () => post({ type: 'runCommand', command: notice.action! }) },
         })
       : null,
     h('button', {
