@@ -21,17 +21,10 @@ import {
   type Fit,
   type FitRow,
 } from '../src/core/tokens/calibration.js';
-import {
-  BIGRAM_LOG2_BUCKETS,
-  FEATURE_NAMES,
-  FIRST_BIGRAM_FEATURE,
-  MIN_KNOWN_WORD_LENGTH,
-  punctKey,
-  recordBigrams,
-  SCRIPT_FEATURES,
-  textFeatures,
-  wordKey,
-} from '../src/core/tokens/features.js';
+import { MIN_KNOWN_WORD_LENGTH, wordKey } from '../src/core/tokens/charKinds.js';
+import { FEATURE_NAMES, FIRST_BIGRAM_FEATURE, SCRIPT_FEATURES } from '../src/core/tokens/featureNames.js';
+import { punctKey, textFeatures } from '../src/core/tokens/features.js';
+import { BIGRAM_LOG2_BUCKETS, recordBigrams } from '../src/core/tokens/letterPairs.js';
 import { BAND_GROUPS, SCRIPTS } from '../src/core/tokens/scripts.js';
 import {
   BIGRAM_BYTES,

@@ -5,7 +5,8 @@
 // gets a wide band). Accuracy figures: see the calibration output and `npm run bench`.
 import type { TokenizerFamily } from '../prices/schema.js';
 import coefficients from './coefficients.json';
-import { FEATURE_NAMES, FEATURE_VECTOR_LENGTH, SCRIPT_FEATURES, textFeatures, utf8Features } from './features.js';
+import { FEATURE_NAMES, FEATURE_VECTOR_LENGTH, SCRIPT_FEATURES } from './featureNames.js';
+import { textFeatures, utf8Features } from './features.js';
 import { BAND_GROUPS, SCRIPTS } from './scripts.js';
 
 /** How a count was obtained, as the CLI and UI report it. */

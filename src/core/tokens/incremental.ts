@@ -5,7 +5,9 @@
 // Counts are whole numbers, so the running total equals a full recount exactly.
 import type { TokenizerFamily } from '../prices/schema.js';
 import { bandFromFeatures, tokensFromFeatures, type TokenEstimate } from './estimator.js';
-import { accumulateTextFeatures, FEATURE_VECTOR_LENGTH, isChunkBoundary, isNewlineAt } from './features.js';
+import { isChunkBoundary, isNewlineAt } from './charKinds.js';
+import { FEATURE_VECTOR_LENGTH } from './featureNames.js';
+import { accumulateTextFeatures } from './features.js';
 
 /** Aim for chunks about this long: small enough to recount in microseconds, few enough to compare fast. */
 const TARGET_CHUNK_CHARS = 2048;
