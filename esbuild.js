@@ -89,10 +89,20 @@ if (webviewEntries.length > 0) {
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    // A webview cannot read files: where one still carries the token estimator, its word tables
+    // are inlined (the Node bundles read dist/tokens.bin on first use instead).
+    define: { TALLY_TOKEN_TABLES: JSON.stringify(fs.readFileSync(path.join(__dirname, 'src/core/tokens/tokens.bin')).toString('base64')) },
   });
 }
 
+/** The estimator's word tables ship once, beside the Node bundles that read them on first use. */
+function copyTokenTables() {
+  fs.mkdirSync(path.join(__dirname, 'dist'), { recursive: true });
+  fs.copyFileSync(path.join(__dirname, 'src/core/tokens/tokens.bin'), path.join(__dirname, 'dist/tokens.bin'));
+}
+
 async function main() {
+  copyTokenTables();
   const contexts = await Promise.all(configs.map((config) => esbuild.context(config)));
   if (watch) {
     await Promise.all(contexts.map((ctx) => ctx.watch()));

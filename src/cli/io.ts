@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 
@@ -31,6 +32,14 @@ export async function readTextInput(io: CliIO, file: string | undefined, what = 
     return decodeText(await readStreamCapped(io.stdin(), name), name);
   }
   return decodeText(readFileOrThrow(file), file);
+}
+
+/** readTextInput's checks without decoding: the UTF-8 bytes (the token count reads them as they are). */
+export async function readTextBytes(io: CliIO, file: string | undefined, what = 'input'): Promise<Buffer> {
+  const name = !file || file === '-' ? `${what} (stdin)` : file;
+  const bytes = !file || file === '-' ? await readStreamCapped(io.stdin(), name) : readFileOrThrow(file);
+  checkText(bytes, name);
+  return bytes;
 }
 
 /** Collects a stream up to MAX_INPUT_BYTES; one byte more and it stops reading (`< /dev/zero` ends at once). */
@@ -170,14 +179,15 @@ async function* readLines(stream: AsyncIterable<Uint8Array>): AsyncGenerator<{ n
 }
 
 export function decodeText(bytes: Buffer, name: string): string {
+  checkText(bytes, name);
+  return bytes.toString('utf8');
+}
+
+function checkText(bytes: Buffer, name: string): void {
   if (bytes.length > MAX_INPUT_BYTES) throw tooLarge(name);
   if (bytes.length === 0) throw new InputError(`${name}: is empty`);
   if (bytes.includes(0)) throw new InputError(`${name}: looks binary (contains a NUL byte), expected text`);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError(`${name}: is not valid UTF-8 text`);
-  }
+  if (!isUtf8(bytes)) throw new InputError(`${name}: is not valid UTF-8 text`);
 }
 
 /** A text file named on the command line: capped, and refused when empty, binary or not UTF-8. */

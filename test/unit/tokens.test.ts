@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TOKENIZER_FAMILIES } from '../../src/core/prices/schema.js';
 import { countUserMessageTokens, estimateTextTokens, messageFrameTokens } from '../../src/core/tokens/estimator.js';
-import { FEATURE_NAMES } from '../../src/core/tokens/features.js';
+import { FEATURE_NAMES } from '../../src/core/tokens/featureNames.js';
 import coefficients from '../../src/core/tokens/coefficients.json';
 
 const prose = 'The quick brown fox jumps over the lazy dog, and then it runs back home again.\n';

@@ -1,9 +1,8 @@
-import { createMessagesClient } from '../../core/anthropic/client.js';
 import { InputError } from '../../core/errors.js';
 import { resolveModel } from '../../core/prices/priceTable.js';
-import { countUserMessageTokens } from '../../core/tokens/estimator.js';
+import { countUserMessageTokens, estimateUtf8TokensWithBand, withFrame } from '../../core/tokens/estimator.js';
 import { parseFlags, writeJson, type Command } from '../command.js';
-import { eachJsonLine, readTextInput, type CliIO } from '../io.js';
+import { eachJsonLine, readTextBytes, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
 const USAGE = 'tally count --model M [FILE|-] [--json] [--jsonl] [--exact [--base-url URL]] [--prices FILE]';
@@ -28,23 +27,26 @@ export const countCommand: Command = {
     if (positionals.length > 1) throw new InputError(`expected one FILE, got ${positionals.length}\nusage: ${USAGE}`);
     const model = resolveModel(loadPriceTable(values.prices, io.env), values.model);
     if (values.jsonl) return countJsonLines(io, positionals[0], model.family);
-    const text = await readTextInput(io, positionals[0]);
+    const bytes = await readTextBytes(io, positionals[0]);
     // --exact asks the API's count_tokens (free, rate-limited, needs a key); otherwise nothing waits on the network.
-    const tokens = values.exact
-      ? await createMessagesClient({
-          apiKey: io.env['ANTHROPIC_API_KEY'] ?? '',
-          ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
-        }).countTokens({
-          model: model.id,
-          messages: [{ role: 'user', content: text }],
-        })
-      : countUserMessageTokens(text, model.family);
-    const method = values.exact ? 'exact' : 'estimate';
-    if (values.json) writeJson(io, { model: model.id, family: model.family, tokens, method });
-    else
-      io.stdout(
-        `${tokens} tokens (${model.id}, ${model.family} tokenizer, ${values.exact ? "Anthropic's count_tokens" : 'estimated offline'})\n`,
-      );
+    if (values.exact) {
+      // Loaded only here, so an offline count does not pay for the client at start-up.
+      const { createMessagesClient } = await import('../../core/anthropic/client.js');
+      const tokens = await createMessagesClient({
+        apiKey: io.env['ANTHROPIC_API_KEY'] ?? '',
+        ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+      }).countTokens({
+        model: model.id,
+        messages: [{ role: 'user', content: bytes.toString('utf8') }],
+      });
+      if (values.json) writeJson(io, { model: model.id, family: model.family, tokens, method: 'exact' });
+      else io.stdout(`${tokens} tokens (${model.id}, ${model.family} tokenizer, Anthropic's count_tokens)\n`);
+      return 0;
+    }
+    // The estimate counts the UTF-8 bytes as read, with the range the true count is expected in.
+    const { tokens, low, high } = withFrame(estimateUtf8TokensWithBand(bytes, model.family), model.family);
+    if (values.json) writeJson(io, { model: model.id, family: model.family, tokens, low, high, method: 'estimate' });
+    else io.stdout(`${tokens} tokens, likely ${low}-${high} (${model.id}, ${model.family} tokenizer, estimated offline)\n`);
     return 0;
   },
 };

@@ -47,6 +47,8 @@ export interface FitRow {
   actual: number;
   /** Relative importance of this row (e.g. to balance code against prose). */
   weight: number;
+  /** Tokens a part of the model fitted elsewhere adds to this row's prediction. */
+  offset?: number;
 }
 
 export interface Fit {
@@ -54,42 +56,70 @@ export interface Fit {
   weights: number[];
 }
 
+export interface FitOptions {
+  /** Ridge on each coefficient, proportional to its column's own scale, so it only tames features the data barely sees. */
+  ridge?: number;
+  /** Per feature: the value the ridge pulls towards (default 0), e.g. the pooled weight of all scripts. */
+  prior?: ArrayLike<number>;
+  /** Per feature: ridge strength (default `ridge`). */
+  priorStrength?: ArrayLike<number>;
+  sweeps?: number;
+}
+
 /**
  * Non-negative weighted least squares on relative error: minimises
- * Σ weight·((intercept + w·x − actual) / actual)² + ridge·Σ(scale_j·w_j)², all coefficients ≥ 0,
- * by cyclic coordinate descent on the normal equations (a few dozen unknowns: exact enough, no deps).
+ * Σ weight·((intercept + w·x − actual) / actual)² + Σ ridge_j·scale_j·(w_j − prior_j)², all
+ * coefficients ≥ 0, by cyclic coordinate descent on the normal equations (a few hundred
+ * unknowns: exact enough, no deps).
  */
-export function fitNonNegative(rows: readonly FitRow[], featureCount: number, ridge = 1e-4, sweeps = 30000): Fit {
+export function fitNonNegative(rows: readonly FitRow[], featureCount: number, options: FitOptions = {}): Fit {
+  const { ridge = 1e-4, prior, priorStrength, sweeps = 20000 } = options;
   const n = featureCount + 1; // column 0 is the intercept
   const gram = new Float64Array(n * n);
   const rhs = new Float64Array(n);
   const x = new Float64Array(n);
+  const nonZero = new Int32Array(n);
   for (const row of rows) {
     const scale = 1 / row.actual;
+    let count = 0;
     x[0] = scale;
-    for (let j = 0; j < featureCount; j++) x[j + 1] = (row.features[j] ?? 0) * scale;
-    for (let a = 0; a < n; a++) {
+    nonZero[count++] = 0;
+    for (let j = 0; j < featureCount; j++) {
+      const value = (row.features[j] ?? 0) * scale;
+      x[j + 1] = value;
+      if (value !== 0) nonZero[count++] = j + 1;
+    }
+    for (let p = 0; p < count; p++) {
+      const a = nonZero[p]!;
       const xa = x[a]! * row.weight;
-      if (xa === 0) continue;
-      rhs[a]! += xa; // target is 1 after scaling by 1/actual
-      for (let b = 0; b < n; b++) gram[a * n + b]! += xa * x[b]!;
+      rhs[a]! += xa * (1 - (row.offset ?? 0) * scale); // target is 1 − offset after scaling by 1/actual
+      for (let q = 0; q < count; q++) {
+        const b = nonZero[q]!;
+        gram[a * n + b]! += xa * x[b]!;
+      }
     }
   }
-  // Ridge proportional to each column's own scale, so it only tames features the data barely sees.
-  for (let j = 0; j < n; j++) gram[j * n + j]! += ridge * (gram[j * n + j]! + 1e-9);
+  for (let j = 0; j < n; j++) {
+    const strength = j === 0 ? ridge : (priorStrength?.[j - 1] ?? ridge);
+    const penalty = strength * (gram[j * n + j]! + 1e-9);
+    gram[j * n + j]! += penalty;
+    if (j > 0 && prior) rhs[j]! += penalty * (prior[j - 1] ?? 0);
+  }
   const w = new Float64Array(n);
+  for (let j = 1; j < n; j++) w[j] = Math.max(0, prior?.[j - 1] ?? 0);
   for (let sweep = 0; sweep < sweeps; sweep++) {
     let change = 0;
     for (let j = 0; j < n; j++) {
       const diagonal = gram[j * n + j]!;
       if (diagonal <= 0) continue;
       let gradient = -rhs[j]!;
-      for (let k = 0; k < n; k++) gradient += gram[j * n + k]! * w[k]!;
+      const rowOffset = j * n;
+      for (let k = 0; k < n; k++) gradient += gram[rowOffset + k]! * w[k]!;
       const next = Math.max(0, w[j]! - gradient / diagonal);
       change = Math.max(change, Math.abs(next - w[j]!));
       w[j] = next;
     }
-    if (change < 1e-10) break;
+    if (change < 1e-9) break;
   }
   return { intercept: w[0]!, weights: Array.from(w.subarray(1)) };
 }
@@ -99,14 +129,14 @@ export function fitNonNegative(rows: readonly FitRow[], featureCount: number, ri
  * iteratively reweighted least squares over fitNonNegative: each pass weighs a row by
  * 1 / its current relative error, floored so near-perfect rows do not dominate.
  */
-export function fitNonNegativeL1(rows: readonly FitRow[], featureCount: number, passes = 4, floor = 0.005): Fit {
-  let fitted = fitNonNegative(rows, featureCount);
+export function fitNonNegativeL1(rows: readonly FitRow[], featureCount: number, options: FitOptions = {}, passes = 4, floor = 0.005): Fit {
+  let fitted = fitNonNegative(rows, featureCount, options);
   for (let pass = 0; pass < passes; pass++) {
     const reweighted = rows.map((row) => {
-      const relativeError = Math.abs(predict(fitted, row.features) - row.actual) / row.actual;
+      const relativeError = Math.abs(predict(fitted, row.features) + (row.offset ?? 0) - row.actual) / row.actual;
       return { ...row, weight: row.weight / Math.max(relativeError, floor) };
     });
-    fitted = fitNonNegative(reweighted, featureCount);
+    fitted = fitNonNegative(reweighted, featureCount, options);
   }
   return fitted;
 }

@@ -1,10 +1,13 @@
 // Re-estimates a large prompt on every keystroke. The text is cut into chunks at places where
 // feature counts add up exactly (isChunkBoundary); each chunk keeps its feature counts. After an
-// edit only the chunks that changed are recounted, found by comparing chunk text with the new
-// text from both ends. Counts are whole numbers, so the running total equals a full recount exactly.
+// edit only the chunks that changed are recounted, found by comparing chunk text (and the
+// character before it, which a chunk's first run looks at) with the new text from both ends.
+// Counts are whole numbers, so the running total equals a full recount exactly.
 import type { TokenizerFamily } from '../prices/schema.js';
-import { tokensFromFeatures } from './estimator.js';
-import { accumulateFeatures, FEATURE_VECTOR_LENGTH, isChunkBoundary, isNewlineAt } from './features.js';
+import { bandFromFeatures, tokensFromFeatures, type TokenEstimate } from './estimator.js';
+import { isChunkBoundary, isNewlineAt } from './charKinds.js';
+import { FEATURE_VECTOR_LENGTH } from './featureNames.js';
+import { accumulateTextFeatures } from './features.js';
 
 /** Aim for chunks about this long: small enough to recount in microseconds, few enough to compare fast. */
 const TARGET_CHUNK_CHARS = 2048;
@@ -60,6 +63,11 @@ export class IncrementalTokenEstimator {
     return this.text === '' ? 0 : tokensFromFeatures(this.total, family);
   }
 
+  /** tokens(family) with the range the true count is expected in (for showing the estimate as a range). */
+  band(family: TokenizerFamily): TokenEstimate {
+    return this.text === '' ? { tokens: 0, low: 0, high: 0 } : bandFromFeatures(this.total, family);
+  }
+
   /** Index of the chunk holding position `offset` (chunks.length past the end). */
   private chunkAt(offset: number): number {
     const chunks = this.chunks;
@@ -98,11 +106,16 @@ export class IncrementalTokenEstimator {
   }
 }
 
-/** Whether `chunk` of `previous` reappears unchanged in `next`, `shift` characters later. */
+/**
+ * Whether `chunk` of `previous` reappears unchanged in `next`, `shift` characters later, after
+ * the same character (a chunk's first run looks one character back: is a space before it?).
+ */
 function unchangedAt(previous: string, chunk: Chunk, next: string, shift: number): boolean {
   const start = chunk.start + shift;
   if (start < 0 || chunk.end + shift > next.length) return false;
-  return next.startsWith(previous.substring(chunk.start, chunk.end), start);
+  // Substring equality compares the characters as a block (faster than startsWith here).
+  if (chunk.start === 0) return start === 0 && next.substring(0, chunk.end) === previous.substring(0, chunk.end);
+  return next.substring(start - 1, chunk.end + shift) === previous.substring(chunk.start - 1, chunk.end);
 }
 
 /** Cuts text[start..end) into chunks (both ends must be valid boundaries) and counts each. */
@@ -112,7 +125,7 @@ function chunkFeatures(text: string, start: number, end: number): Chunk[] {
   while (position < end) {
     const cut = nextCut(text, position, end);
     const features = new Float64Array(FEATURE_VECTOR_LENGTH);
-    accumulateFeatures(text, position, cut, features);
+    accumulateTextFeatures(text, position, cut, features);
     chunks.push({ start: position, end: cut, features });
     position = cut;
   }
