@@ -4,7 +4,7 @@ import { formatTokens, formatUsd } from '../core/format.js';
 import { isPromptLikeDocument } from './promptFiles.js';
 import type { TallyServices } from './services.js';
 import type { RoutedTier } from '../core/tiers.js';
-import type { TierEstimate } from './selectionEstimate.js';
+import type { ComputedEstimate, EditorPrompt } from './selectionEstimate.js';
 
 // The estimate status bar item: `≈1.2k tok · $0.0040 Sonnet` while text is selected (or for
 // the whole active file when it is a prompt-like file). The estimator and router load on the
@@ -13,22 +13,6 @@ import type { TierEstimate } from './selectionEstimate.js';
 type Estimator = typeof EstimateWork;
 let estimator: Promise<Estimator> | undefined;
 const loadEstimator = () => (estimator ??= import('./estimateWork.js'));
-
-export interface EditorPrompt {
-  text: string;
-  /** "selection" or "file" */
-  source: 'selection' | 'file';
-  fileName: string;
-  /** Which text this is (source and document), so token counts can be carried over between keystrokes. */
-  key: string;
-}
-
-export interface ComputedEstimate {
-  prompt: EditorPrompt;
-  tiers: TierEstimate[];
-  recommended: RoutedTier;
-  reasons: string[];
-}
 
 export function editorPrompt(editor: vscode.TextEditor | undefined): EditorPrompt | undefined {
   if (!editor) return undefined;

@@ -1,5 +1,5 @@
 import { chatRouterFor, tableWithTierModels } from './chat/routing.js';
-import type { ComputedEstimate, EditorPrompt } from './estimateStatus.js';
+import type { ComputedEstimate, EditorPrompt } from './selectionEstimate.js';
 import { PromptTokens, routerInput } from './promptTokens.js';
 import type { TallyServices } from './services.js';
 import { tierEstimatesFromCounts } from './selectionEstimate.js';

@@ -7,6 +7,22 @@ import { ROUTED_TIERS, tierLabel, type RoutedTier } from '../core/tiers.js';
 
 // Pure: what the estimate status bar item and its quick pick show. No `vscode` import.
 
+export interface EditorPrompt {
+  text: string;
+  /** "selection" or "file" */
+  source: 'selection' | 'file';
+  fileName: string;
+  /** Which text this is (source and document), so token counts can be carried over between keystrokes. */
+  key: string;
+}
+
+export interface ComputedEstimate {
+  prompt: EditorPrompt;
+  tiers: TierEstimate[];
+  recommended: RoutedTier;
+  reasons: string[];
+}
+
 export interface TierEstimate {
   tier: RoutedTier;
   model: string;

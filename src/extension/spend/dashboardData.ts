@@ -1,3 +1,4 @@
+import { dayAxis } from '../../core/dates.js';
 import type { DailySeries, DashboardData, RecentRequest } from '../../protocol/dashboard.js';
 import { budgetView, type BudgetSettings } from './budgetStatus.js';
 import type { SpendHistory } from './spendHistory.js';
@@ -10,15 +11,7 @@ export interface DashboardOptions {
   historyDays: number;
 }
 
-const DAY_MS = 86_400_000;
-
 /** The UTC days from `count - 1` days ago to today, oldest first. */
-export function dayAxis(nowMs: number, count: number): string[] {
-  const now = new Date(nowMs);
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return Array.from({ length: count }, (_, i) => new Date(today - (count - 1 - i) * DAY_MS).toISOString().slice(0, 10));
-}
-
 /**
  * Shapes a workspace's spend history into what the dashboard draws: per-day stacks by model
  * and tier (largest first), savings per day, budget state and the latest requests (newest first).

@@ -2,7 +2,7 @@ import type { Ledger, LedgerEntry, SpendTotals } from '../../core/ledger/index.j
 import { entryDay, entryTotals } from '../../core/ledger/totals.js';
 import type { PriceTable } from '../../core/prices/priceTable.js';
 import type { ModelInfo } from '../../core/prices/schema.js';
-import { dayAxis } from './dashboardData.js';
+import { dayAxis } from '../../core/dates.js';
 import type { SpendRow } from './spendRow.js';
 
 // Reads what the spend views need from the ledger. Everything except the recent-requests list

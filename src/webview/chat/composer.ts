@@ -8,7 +8,11 @@ export interface Composer {
   /** Figures from the host for a draft; older ones than the last draft sent are ignored. */
   showEstimates(estimates: DraftEstimates): void;
   showAttachments(attachments: readonly Attachment[]): void;
-  setBusy(busy: boolean, sending: boolean): void;
+  setBusy(busy: boolean): void;
+  /** The host took the message sent (its turn is streaming): the composer is free for the next one. */
+  taken(): void;
+  /** The host handed the message back unsent: Send works again. */
+  returned(): void;
   /** Text for the composer (from the editor, or handed back unsent), optionally with a tier. */
   putDraft(text: string, choice: TierChoice | null): void;
   /** The text typed so far, the tier chosen and whether the history is open, for the saved state. */
@@ -251,9 +255,21 @@ export function createComposer(
       attachments = next;
       renderAttachments();
     },
-    setBusy(nextBusy, nextSending) {
+    setBusy(nextBusy) {
       busy = nextBusy;
-      sending = nextSending;
+      render();
+    },
+    taken() {
+      if (!sending) return;
+      sending = false;
+      prompt.value = '';
+      askForEstimates();
+      onChange();
+      render();
+      prompt.focus();
+    },
+    returned() {
+      sending = false;
       render();
     },
     putDraft(text, chosen) {

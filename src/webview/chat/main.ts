@@ -17,7 +17,7 @@ function start(): void {
   const host = connectToHost();
   const saved = host.saved();
   const post = host.post;
-  const state = { conversation: null as Conversation | null, busy: false, sending: false };
+  const state = { conversation: null as Conversation | null, busy: false };
 
   const persist = () => {
     const draft = composer.draft();
@@ -45,7 +45,7 @@ function start(): void {
   document.body.append(app);
 
   const setBusy = () => {
-    composer.setBusy(state.busy, state.sending);
+    composer.setBusy(state.busy);
     transcript.setBusy(state.busy);
     app.setAttribute('aria-busy', String(state.busy));
   };
@@ -55,7 +55,7 @@ function start(): void {
       case 'init':
         state.conversation = message.conversation;
         state.busy = message.busy;
-        state.sending = false;
+        composer.returned();
         // Any dialog still open is re-sent right after init; one that is not was answered or withdrawn.
         budget.withdraw();
         header.setTitle(message.conversation.title);
@@ -75,11 +75,9 @@ function start(): void {
         header.setTitle(message.conversation.title);
         return transcript.show(message.conversation);
       case 'turn':
-        if (state.sending && message.turn.status === 'streaming') {
+        if (message.turn.status === 'streaming') {
           // The host took the message: the composer is free for the next one, and keeps the focus.
-          state.sending = false;
-          composer.putDraft('', null);
-          setBusy();
+          composer.taken();
           if (state.conversation?.turns.length === 0) header.setTitle(conversationTitle(message.turn.user));
         }
         return transcript.replaceTurn(message.turn);
@@ -94,8 +92,7 @@ function start(): void {
       case 'budgetPrompt':
         return budget.show(message.prompt);
       case 'setDraft': {
-        state.sending = false;
-        setBusy();
+        composer.returned();
         const current = composer.draft().text;
         const text = current.trim() === '' || current === message.text ? message.text : `${current}\n\n${message.text}`;
         return composer.putDraft(text, message.choice);
