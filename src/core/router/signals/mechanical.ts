@@ -14,6 +14,7 @@ import {
   TEXT_PIECES,
 } from './vocabulary.js';
 
+/** Small pattern languages: regexes, cron lines, globs, jq, JSONPath, XPath. */
 const PATTERN_LANGUAGES = [
   /regexp?/,
   'regular expression',
@@ -44,7 +45,9 @@ const CONVERT_VERBS = [
   'turn',
   'transform',
 ];
+/** "json to yaml": formats on either side of a conversion. */
 const MARKUP = ['json', 'yaml', 'yml', 'toml', 'csv', 'tsv', 'xml', 'ini', 'markdown', 'html'];
+/** Identifier casings: "to snake_case", "camelCase these". */
 const CASES = ['snake', 'camel', 'pascal', 'kebab', /screaming[_ ]snake/, 'upper', 'lower', 'title'];
 /** "… into a TypeScript interface", "make these a Python dataclass". */
 const TYPED_IN = /(typescript |ts |go |rust |python |java )?/;
@@ -286,7 +289,7 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
       anyOf([
         pattern`\b(translate|translation|locali[sz]e)\b[^.?!\n]{0,60}?\b${[...NATURAL_LANGUAGES, 'i18n', 'locale']}\b`,
         /\btranslate (these|the|this|my) (ui )?(strings|labels|messages|copy|text|error messages)\b/,
-        // "translate" in German, French, Spanish, Portuguese, Italian, Japanese, Chinese, Korean
+        // "translate" in other languages
         'übersetze',
         'traduis',
         /tradu[cz]ca/,

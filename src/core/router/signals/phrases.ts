@@ -11,7 +11,11 @@ export type Phrase = string | RegExp | readonly Phrase[];
 /** Regex source of an entry; a list becomes one capturing group of alternatives, in order (the first that matches wins). */
 function source(entry: Phrase): string {
   if (typeof entry === 'string') return entry.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  if (entry instanceof RegExp) return entry.source;
+  if (entry instanceof RegExp) {
+    // An entry's flags would be dropped without a word: the whole pattern takes one set of flags.
+    if (entry.flags) throw new Error(`word-list entry /${entry.source}/${entry.flags}: flags go on the whole pattern, not on one entry`);
+    return entry.source;
+  }
   return `(${entry.map(source).join('|')})`;
 }
 

@@ -57,13 +57,14 @@ export const DATA_FORMATS = [
   /compose (?:file|service)/,
   /fetch(?:\(\))?/,
   'curl',
+  // SQL, lists, JSON values
   /sql (?:literals?|inserts?)/,
   /inserts?/,
   /bullet (?:points|list)/,
   'valid json',
   /json (?:string|object|array)/,
   /dict(?:ionary)?/,
-  // docstring styles
+  // docstring styles, then date and list shapes
   'google style',
   'numpy style',
   'yyyy-mm-dd',
