@@ -1,5 +1,85 @@
 import type { Signal } from './types.js';
-import { said, quoted, CODE_ARTIFACTS, CODE_SPEC, QUESTION } from './vocabulary.js';
+import { anyOf, pattern, phrases } from './phrases.js';
+import { said, quoted, CODE_ARTIFACTS, CODE_SPEC, QUESTION, TEXT_PIECES } from './vocabulary.js';
+
+const WRITE_VERBS = [
+  'write',
+  'implement',
+  'create',
+  'build',
+  'code',
+  'generate',
+  /make(?!\s+(this|these|it|them)\b)/,
+  'give me',
+  'need',
+  'want',
+  // in Spanish, French, German, Portuguese
+  'escribe',
+  'écris',
+  'écrire',
+  /schreib\w*/,
+  'crie',
+  'escreva',
+];
+/** Writing these is annotation or prose, not code. */
+const NOT_CODE = [
+  /docstrings?/,
+  /comments?/,
+  'jsdoc',
+  'javadoc',
+  /type hints?/,
+  /doc ?comments?/,
+  'a commit message',
+  /commit messages?/,
+  'a summary',
+  /a (short |one-line )?description/,
+  'a pr title',
+];
+const WRITTEN = [...CODE_ARTIFACTS, 'script', 'função', 'función', 'fonction', 'funktion'];
+
+/** Complaints about speed; matched from the start of a word. */
+const SLOWNESS = [
+  'faster',
+  /optimi[sz]e/,
+  /speed (it |this )?up/,
+  'too slow',
+  'very slow',
+  'is slow',
+  /o\(n\^?2\)/,
+  'o(n²)',
+  'n+1',
+  /\d+ queries/,
+];
+
+/** Config files and infrastructure written as code. */
+const CONFIG_FILES = [
+  'dockerfile',
+  'terraform',
+  'helm chart',
+  /k8s manifests?/,
+  /kubernetes (manifest|deployment)s?/,
+  /github actions?( workflow)?/,
+  /\.?gitlab-ci(\.yml)?/,
+  /ci (workflow|pipeline|config)/,
+  'workflow file',
+  'ansible playbook',
+  'systemd unit',
+  'nginx config',
+];
+/** The same, named as the subject: "terraform for …", "a helm chart with …". */
+const CONFIG_SUBJECTS = [
+  'dockerfile',
+  'terraform',
+  'helm chart',
+  /k8s manifests?/,
+  /kubernetes manifests?/,
+  /github actions? workflow/,
+  /\.?gitlab-ci(\.yml)?/,
+  /ci (workflow|pipeline)/,
+  'ansible playbook',
+  'systemd unit',
+  'nginx config',
+];
 
 /** Everyday coding: write, change, explain or debug code (sonnet); one group, so they never add up to opus. */
 export const CODING_SIGNALS: readonly Signal[] = [
@@ -9,11 +89,7 @@ export const CODING_SIGNALS: readonly Signal[] = [
     weight: 2,
     kind: 'coding',
     taskClass: 'write',
-    detect: said(
-      new RegExp(
-        `\\b(write|implement|create|build|code|generate|make(?!\\s+(this|these|it|them)\\b)|give me|need|want|escribe|écris|écrire|schreib\\w*|crie|escreva)\\b(?!\\s+(docstrings?|comments?|jsdoc|javadoc|type hints?|doc ?comments?|a commit message|commit messages?|a summary|a (short |one-line )?description|a pr title))[^.?!\\n]{0,50}?\\b(${CODE_ARTIFACTS}|script|função|función|fonction|funktion)\\b`,
-      ),
-    ),
+    detect: said(pattern`\b${WRITE_VERBS}\b(?!\s+${NOT_CODE})[^.?!\n]{0,50}?\b${WRITTEN}\b`),
     reason: (m) => `asks to write code (${quoted(m)})`,
   },
   {
@@ -42,7 +118,20 @@ export const CODING_SIGNALS: readonly Signal[] = [
     kind: 'coding',
     taskClass: 'write',
     detect: said(
-      /\b(unit tests?|tests? for (this|it|the|my)|test cases|write tests|table[- ]driven tests|pytest|jest|vitest|rtl tests|integration tests?|test suite|property[- ]based tests?)\b/,
+      phrases([
+        /unit tests?/,
+        /tests? for (this|it|the|my)/,
+        'test cases',
+        'write tests',
+        /table[- ]driven tests/,
+        'pytest',
+        'jest',
+        'vitest',
+        'rtl tests',
+        /integration tests?/,
+        'test suite',
+        /property[- ]based tests?/,
+      ]),
     ),
     reason: (m) => `asks for tests (${quoted(m)})`,
   },
@@ -53,7 +142,21 @@ export const CODING_SIGNALS: readonly Signal[] = [
     kind: 'coding',
     taskClass: 'write',
     detect: said(
-      /\b(refactor(ing)? (this|it|the|my|that|into|to)|rewrite(?! (this|the|these) (\w+ )?(message|text|copy|sentence|paragraph|wording|string|title|description)s?\b)|re-write|clean (it |this )?up|simplify|split (it|this)|into smaller|port (this|it)|to vanilla|translate (this|it) (to|into) \w+|convert (this|it) (to|into) (typescript|python|go|rust|java|kotlin|async|a class|hooks|classes|promises)|async\/await)\b/,
+      phrases([
+        /refactor(ing)? (this|it|the|my|that|into|to)/,
+        // "rewrite this message" is prose (format-conversion)
+        pattern`rewrite(?! (this|the|these) (\w+ )?${TEXT_PIECES}s?\b)`,
+        're-write',
+        /clean (it |this )?up/,
+        'simplify',
+        /split (it|this)/,
+        'into smaller',
+        /port (this|it)/,
+        'to vanilla',
+        /translate (this|it) (to|into) \w+/,
+        /convert (this|it) (to|into) (typescript|python|go|rust|java|kotlin|async|a class|hooks|classes|promises)/,
+        'async/await',
+      ]),
     ),
     reason: (m) => `asks to change existing code (${quoted(m)})`,
   },
@@ -64,7 +167,15 @@ export const CODING_SIGNALS: readonly Signal[] = [
     kind: 'coding',
     taskClass: 'explain',
     detect: said(
-      /\b(explain|walk me through|what does (this|that|it) (actually )?do|how does (this|that|it)( \S+){0,2} work|piece by piece|line by line|what('s| is) (this|that) (code|query|regex|function) doing)\b/,
+      phrases([
+        'explain',
+        'walk me through',
+        /what does (this|that|it) (actually )?do/,
+        /how does (this|that|it)( \S+){0,2} work/,
+        'piece by piece',
+        'line by line',
+        /what('s| is) (this|that) (code|query|regex|function) doing/,
+      ]),
     ),
     reason: (m) => `asks to explain code (${quoted(m)})`,
   },
@@ -75,7 +186,27 @@ export const CODING_SIGNALS: readonly Signal[] = [
     kind: 'coding',
     taskClass: 'debug',
     detect: said(
-      /\b(why (does|is|do|did|would|isn't|doesn't|won't|can't|am i|are)|what's wrong|what is wrong|whats wrong|what's the bug|find the bug|bugs?|crash(es|ing|ed)?|fix (this|it|the)|how (do i|to|can i) fix|doesn't work|not working|broken|fails|wrong (output|result)|exits|segfault|error|exception)\b/,
+      phrases([
+        /why (does|is|do|did|would|isn't|doesn't|won't|can't|am i|are)/,
+        "what's wrong",
+        'what is wrong',
+        'whats wrong',
+        "what's the bug",
+        'find the bug',
+        /bugs?/,
+        /crash(es|ing|ed)?/,
+        /fix (this|it|the)/,
+        /how (do i|to|can i) fix/,
+        "doesn't work",
+        'not working',
+        'broken',
+        'fails',
+        /wrong (output|result)/,
+        'exits',
+        'segfault',
+        'error',
+        'exception',
+      ]),
     ),
     reason: (m) => `asks why code misbehaves (${quoted(m)})`,
   },
@@ -86,7 +217,10 @@ export const CODING_SIGNALS: readonly Signal[] = [
     kind: 'coding',
     taskClass: 'review',
     detect: said(
-      /\b(code review|review (this|my|the|pls|please)|review pls|any issues with (this|my))\b|\breview\b[^.?!\n]{0,20}\b(diff|pr|change|patch)\b/,
+      anyOf([
+        phrases(['code review', /review (this|my|the|pls|please)/, 'review pls', /any issues with (this|my)/]),
+        /\breview\b[^.?!\n]{0,20}\b(diff|pr|change|patch)\b/,
+      ]),
     ),
     reason: (m) => `asks for a code review (${quoted(m)})`,
   },
@@ -96,7 +230,7 @@ export const CODING_SIGNALS: readonly Signal[] = [
     weight: 1.5,
     kind: 'coding',
     taskClass: 'write',
-    detect: said(/\b(faster|optimi[sz]e|speed (it |this )?up|too slow|very slow|is slow|o\(n\^?2\)|o\(n²\)|n\+1|\d+ queries)/),
+    detect: said(pattern`\b${SLOWNESS}`),
     reason: (m) => `asks to make code faster (${quoted(m)})`,
   },
   {
@@ -106,7 +240,16 @@ export const CODING_SIGNALS: readonly Signal[] = [
     kind: 'coding',
     taskClass: 'write',
     detect: said(
-      /\b(readme|contributing(\.md)?|api (reference|docs)|docs? for (this|my|the)|documentation for|write (the |a )?docs|user guide|tutorial)\b/,
+      phrases([
+        'readme',
+        /contributing(\.md)?/,
+        /api (reference|docs)/,
+        /docs? for (this|my|the)/,
+        'documentation for',
+        /write (the |a )?docs/,
+        'user guide',
+        'tutorial',
+      ]),
     ),
     reason: (m) => `asks to draft documentation (${quoted(m)})`,
   },
@@ -117,7 +260,10 @@ export const CODING_SIGNALS: readonly Signal[] = [
     kind: 'coding',
     taskClass: 'write',
     detect: said(
-      /\b(write|create|generate|add|need|set up|give me|make)\b[^.?!\n]{0,30}?\b(dockerfile|terraform|helm chart|k8s manifests?|kubernetes (manifest|deployment)s?|github actions?( workflow)?|\.?gitlab-ci(\.yml)?|ci (workflow|pipeline|config)|workflow file|ansible playbook|systemd unit|nginx config)\b|\b(dockerfile|terraform|helm chart|k8s manifests?|kubernetes manifests?|github actions? workflow|\.?gitlab-ci(\.yml)?|ci (workflow|pipeline)|ansible playbook|systemd unit|nginx config)\b[^.?!\n]{0,10}\b(for|with|that|to)\b/,
+      anyOf([
+        pattern`\b(write|create|generate|add|need|set up|give me|make)\b[^.?!\n]{0,30}?\b${CONFIG_FILES}\b`,
+        pattern`\b${CONFIG_SUBJECTS}\b[^.?!\n]{0,10}\b(for|with|that|to)\b`,
+      ]),
     ),
     reason: (m) => `asks for configuration as code (${quoted(m)})`,
   },

@@ -1,4 +1,5 @@
 import type { Signal } from './types.js';
+import { anyOf, pattern, phrases } from './phrases.js';
 import {
   said,
   quoted,
@@ -10,11 +11,185 @@ import {
   CODING_TASK,
   MATH_MARKERS,
   CHOICE,
+  TEXT_PIECES,
 } from './vocabulary.js';
 
+/** Small pattern languages: regexes, cron lines, globs, jq, JSONPath, XPath. */
+const PATTERN_LANGUAGES = [
+  /regexp?/,
+  'regular expression',
+  /cron( expression| schedule| syntax| string| line)?/,
+  /crontab( line| entry)?/,
+  /oncalendar( value)?/,
+  'glob pattern',
+  /jq (filter|expression)/,
+  'jsonpath',
+  'xpath',
+];
 const REGEX_OR_CRON = said(
-  /\b(regexp?|regular expression|cron( expression| schedule| syntax| string| line)?|crontab( line| entry)?|oncalendar( value)?|glob pattern|jq (filter|expression)|jsonpath|xpath)\b\s*(for|to|that|which|matching|:)|^(a |an |the )?(regexp?|regular expression|cron expression|jq filter)\b/,
+  anyOf([
+    pattern`\b${PATTERN_LANGUAGES}\b\s*(for|to|that|which|matching|:)`,
+    /^(a |an |the )?(regexp?|regular expression|cron expression|jq filter)\b/,
+  ]),
 );
+
+const CONVERT_VERBS = [
+  'convert',
+  'reformat',
+  're-format',
+  'format',
+  /pretty[- ]?print/,
+  'prettify',
+  'beautify',
+  'minify',
+  'turn',
+  'transform',
+];
+/** "json to yaml": formats on either side of a conversion. */
+const MARKUP = ['json', 'yaml', 'yml', 'toml', 'csv', 'tsv', 'xml', 'ini', 'markdown', 'html'];
+/** Identifier casings: "to snake_case", "camelCase these". */
+const CASES = ['snake', 'camel', 'pascal', 'kebab', /screaming[_ ]snake/, 'upper', 'lower', 'title'];
+/** "… into a TypeScript interface", "make these a Python dataclass". */
+const TYPED_IN = /(typescript |ts |go |rust |python |java )?/;
+const CODE_SHAPES = ['interface', 'type', 'struct', 'dataclass', 'pydantic model', 'zod schema', 'enum', 'table', 'list'];
+const MADE_INTO = [
+  'json',
+  'yaml',
+  'enum',
+  'dict',
+  'table',
+  'csv',
+  'string literal',
+  /constants?/,
+  'struct',
+  'interface',
+  'type',
+  'dataclass',
+];
+
+/** What a list is made of: "sort the keys", "dedupe these lines". */
+const LIST_ITEMS = ['keys', 'lines', 'list', 'items', 'entries', 'imports', 'rows', 'words', 'names'];
+
+/** Where a request to pull items out starts: the prompt's start, a clause break or a polite opener. */
+const ASK_START = /(^|[.!?:;,]\s*|\b(please|pls|just|can you|could you|and|then)\s+)/;
+const PULL_VERBS = [
+  /pull (out )?/,
+  'grab',
+  /get( me)? (the|all|every)/,
+  /list (?!of\b)(all |just |only )?(the )?/,
+  /find (all|every)/,
+  /get (all|every)/,
+  'collect',
+  /give me (all|the list of)/,
+];
+/** Items pulled out of pasted text. */
+const FIELDS = [
+  /ids?/,
+  /urls?/,
+  /uris?/,
+  /links?/,
+  /names?/,
+  /emails?/,
+  'e-mail addresses',
+  /versions?/,
+  /fields?/,
+  /values?/,
+  /numbers?/,
+  /dates?/,
+  /targets?/,
+  /tickets?/,
+  /items?/,
+  'action items',
+  /tests?/,
+  /ips?/,
+  'ip addresses',
+  /hosts?/,
+  'hostnames',
+  /ports?/,
+  /keys?/,
+  /pods?/,
+  /containers?/,
+  'errors',
+  'warnings',
+  /todos?/,
+  'usernames',
+  'paths',
+  'files',
+  'entries',
+  'rows',
+  'columns',
+  /status(es)?/,
+  /amounts?/,
+  /prices?/,
+  'phone numbers',
+  'domains',
+];
+/** Pointing at the pasted text: "from this log", "above". */
+const IN_THE_PASTE = ['from', 'in', 'out of', 'here', 'above', 'below', 'these', 'this', 'that'];
+/** "which of these <items>": things a list in the prompt holds. */
+const LISTED = [
+  'lines',
+  'items',
+  'entries',
+  'rows',
+  'files',
+  'words',
+  'names',
+  'values',
+  'urls',
+  'emails',
+  'ids',
+  'pods',
+  'tests',
+  'services',
+  'hosts',
+  'dates',
+  'numbers',
+  'strings',
+  'records',
+  'messages',
+  'commits',
+  'packages',
+];
+
+/** Things that can be named: "name this variable". */
+const NAMEABLE = [
+  'variable',
+  'function',
+  'method',
+  'class',
+  'table',
+  'column',
+  'field',
+  'branch',
+  'flag',
+  'file',
+  'module',
+  'repo',
+  'package',
+  'feature flag',
+  'endpoint',
+  'constant',
+];
+
+/** Ways to ask for a name, matched from the start of a word. */
+const NAMING_ASKS = [
+  /names? for/,
+  /name (suggestions|ideas)/,
+  'naming',
+  'better name',
+  'good name',
+  /rename\b[^.?!\n]{0,60}\b(to something|meaningful|clearer|descriptive|better)/,
+  /rename (this|these|it)\b/,
+  /what (should i|to|do i|would you) (call|name)/,
+  /how (should )?i (should )?name/,
+  /suggest (a )?names?/,
+  /(variable|branch|table|column|flag|function) name (for|ideas)/,
+  pattern`name (this|the|my|a|an) ${NAMEABLE}`,
+];
+
+/** Docs added to code. */
+const CODE_DOCS = [/docstrings?/, 'jsdoc', 'javadoc', 'tsdoc', /doc ?comments?/, /comments?/, /type hints?/, /type annotations?/];
 
 /** Mechanical work: the prompt's own content mostly settles the answer (pulls toward haiku). */
 export const MECHANICAL_SIGNALS: readonly Signal[] = [
@@ -25,9 +200,31 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'transform',
     detect: said(
-      new RegExp(
-        `\\b(convert|reformat|re-format|format|pretty[- ]?print|prettify|beautify|minify|turn|transform)\\b[^.?!\\n]{0,60}?\\b(${DATA_FORMATS})\\b|(->|→|=>)\\s*(json|yaml|yml|toml|csv|xml|ini|markdown)\\b|\\b(json|yaml|yml|toml|csv|tsv|xml|ini|markdown|html) (to|into) (json|yaml|yml|toml|csv|tsv|xml|ini|markdown|html)\\b|\\b(markdown|md|ascii|html) table\\b|\\b(pretty[- ]?print|prettify|beautify|minify|reformat|escape|unescape|url[- ]?(en|de)code|base64[- ]?(en|de)code)\\b|\\bmake (a|an) (markdown|bulleted|numbered|json|yaml|csv) (list|table|array|object)\\b|\\b(of|from) this curl\\b|\\bcurl (to|into|->) \\w+|\\b(to|into|as|in) (snake|camel|pascal|kebab|screaming[_ ]snake|upper|lower|title)[_ -]?case\\b|^(snake|camel|pascal|kebab|screaming[_ ]snake|upper|lower|title)[_ -]?case (these|this|them|the following)\\b|\\b(rewrite|rephrase|reword|shorten|proofread)\\b (this|these|the) (\\w+ )?(message|text|copy|sentence|paragraph|wording|string|title|description)s?\\b|\\b(put|turn|convert|make) (this|these|it|them) (in|into|to) (a |an )?(typescript |ts |go |rust |python |java )?(interface|type|struct|dataclass|pydantic model|zod schema|enum|table|list)\\b|\\bmake (this|these|it|them)( into)? (a |an )?(valid )?(python |ts |typescript |java |go |rust )?(json|yaml|enum|dict|table|csv|string literal|constants?|struct|interface|type|dataclass)\\b`,
-      ),
+      anyOf([
+        pattern`\b${CONVERT_VERBS}\b[^.?!\n]{0,60}?\b${DATA_FORMATS}\b`,
+        /(->|→|=>)\s*(json|yaml|yml|toml|csv|xml|ini|markdown)\b/,
+        pattern`\b${MARKUP} (to|into) ${MARKUP}\b`,
+        /\b(markdown|md|ascii|html) table\b/,
+        phrases([
+          /pretty[- ]?print/,
+          'prettify',
+          'beautify',
+          'minify',
+          'reformat',
+          'escape',
+          'unescape',
+          /url[- ]?(en|de)code/,
+          /base64[- ]?(en|de)code/,
+        ]),
+        /\bmake (a|an) (markdown|bulleted|numbered|json|yaml|csv) (list|table|array|object)\b/,
+        /\b(of|from) this curl\b/,
+        /\bcurl (to|into|->) \w+/,
+        pattern`\b(to|into|as|in) ${CASES}[_ -]?case\b`,
+        pattern`^${CASES}[_ -]?case (these|this|them|the following)\b`,
+        pattern`\b(rewrite|rephrase|reword|shorten|proofread)\b (this|these|the) (\w+ )?${TEXT_PIECES}s?\b`,
+        pattern`\b(put|turn|convert|make) (this|these|it|them) (in|into|to) (a |an )?${TYPED_IN}${CODE_SHAPES}\b`,
+        pattern`\bmake (this|these|it|them)( into)? (a |an )?(valid )?(python |ts |typescript |java |go |rust )?${MADE_INTO}\b`,
+      ]),
     ),
     reason: (m) => `asks to convert or reformat data (${quoted(m)})`,
   },
@@ -38,7 +235,12 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'transform',
     detect: said(
-      /\b(sort|order|dedupe|deduplicate|group) (the |these |this |my )?(\w+ )?(keys|lines|list|items|entries|imports|rows|words|names)\b|\b(sort|order|dedupe) (these|this|the following|them)\b|\balphabetical(ly)?\b|\bremove (the )?duplicates\b/,
+      anyOf([
+        pattern`\b(sort|order|dedupe|deduplicate|group) (the |these |this |my )?(\w+ )?${LIST_ITEMS}\b`,
+        /\b(sort|order|dedupe) (these|this|the following|them)\b/,
+        /\balphabetical(ly)?\b/,
+        /\bremove (the )?duplicates\b/,
+      ]),
     ),
     reason: (m) => `asks to sort or reshape data (${quoted(m)})`,
   },
@@ -49,7 +251,15 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'extract',
     detect: said(
-      /\bfind (the |all )?(duplicate|missing|invalid|unique|distinct|empty)\b|\bextract (all |the |every |just )?\w+( \w+)? (from|in|out of) (this|these|the|that)\b|\bextract\b[^.?!\n]{0,50}?\b(from|in|out of)\b|(^|[.!?:;,]\s*|\b(please|pls|just|can you|could you|and|then)\s+)(pull (out )?|grab|get( me)? (the|all|every)|list (?!of\b)(all |just |only )?(the )?|find (all|every)|get (all|every)|collect|give me (all|the list of))\b[^.?!\n]{0,50}?\b(ids?|urls?|uris?|links?|names?|emails?|e-mail addresses|versions?|fields?|values?|numbers?|dates?|targets?|tickets?|items?|action items|tests?|ips?|ip addresses|hosts?|hostnames|ports?|keys?|pods?|containers?|errors|warnings|todos?|usernames|paths|files|entries|rows|columns|status(es)?|amounts?|prices?|phone numbers|domains)\b[^.?!\n]{0,40}?\b(from|in|out of|here|above|below|these|this|that)\b|\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b|\bwhich of (these|them) (\w+ ){0,2}(are|is|have|has|were|contain|don't|do not|failed|need)\b|\bwhich of (these|the following|them) (\w+ )?(lines|items|entries|rows|files|words|names|values|urls|emails|ids|pods|tests|services|hosts|dates|numbers|strings|records|messages|commits|packages)\b/,
+      anyOf([
+        /\bfind (the |all )?(duplicate|missing|invalid|unique|distinct|empty)\b/,
+        /\bextract (all |the |every |just )?\w+( \w+)? (from|in|out of) (this|these|the|that)\b/,
+        /\bextract\b[^.?!\n]{0,50}?\b(from|in|out of)\b/,
+        pattern`${ASK_START}${PULL_VERBS}\b[^.?!\n]{0,50}?\b${FIELDS}\b[^.?!\n]{0,40}?\b${IN_THE_PASTE}\b`,
+        /\bwhich\b[^.?!\n]{0,30}\b(here|above|below|listed|in (this|the) (list|output|log|listing|file))\b/,
+        /\bwhich of (these|them) (\w+ ){0,2}(are|is|have|has|were|contain|don't|do not|failed|need)\b/,
+        pattern`\bwhich of (these|the following|them) (\w+ )?${LISTED}\b`,
+      ]),
     ),
     reason: (m) => `asks to pull items out of pasted text (${quoted(m)})`,
   },
@@ -60,7 +270,12 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'classify',
     detect: said(
-      /\b(classify|categori[sz]e|label|tag|triage|bucket)\b[^.?!\n]{0,40}?\b(each|every|these|them|the following|all|as|by|into|with)\b|\bgive each\b[^.?!\n]{0,60}\b(type|label|category|tag|level|priority|severity)\b|\b(positive|negative) ?\/ ?(negative|neutral)\b|\bwhich (category|label|type) (is|does|fits)\b/,
+      anyOf([
+        /\b(classify|categori[sz]e|label|tag|triage|bucket)\b[^.?!\n]{0,40}?\b(each|every|these|them|the following|all|as|by|into|with)\b/,
+        /\bgive each\b[^.?!\n]{0,60}\b(type|label|category|tag|level|priority|severity)\b/,
+        /\b(positive|negative) ?\/ ?(negative|neutral)\b/,
+        /\bwhich (category|label|type) (is|does|fits)\b/,
+      ]),
     ),
     reason: (m) => `asks to label or classify items (${quoted(m)})`,
   },
@@ -71,9 +286,19 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'transform',
     detect: said(
-      new RegExp(
-        `\\b(translate|translation|locali[sz]e)\\b[^.?!\\n]{0,60}?\\b(${NATURAL_LANGUAGES}|i18n|locale)\\b|\\btranslate (these|the|this|my) (ui )?(strings|labels|messages|copy|text|error messages)\\b|übersetze|traduis|tradu[cz]ca|traduza|traduci|翻訳|翻译|번역`,
-      ),
+      anyOf([
+        pattern`\b(translate|translation|locali[sz]e)\b[^.?!\n]{0,60}?\b${[...NATURAL_LANGUAGES, 'i18n', 'locale']}\b`,
+        /\btranslate (these|the|this|my) (ui )?(strings|labels|messages|copy|text|error messages)\b/,
+        // "translate" in other languages
+        'übersetze',
+        'traduis',
+        /tradu[cz]ca/,
+        'traduza',
+        'traduci',
+        '翻訳',
+        '翻译',
+        '번역',
+      ]),
     ),
     reason: (m) => `asks to translate UI text (${quoted(m)})`,
   },
@@ -83,9 +308,7 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     weight: -3,
     kind: 'mechanical',
     taskClass: 'naming',
-    detect: said(
-      /\b(names? for|name (suggestions|ideas)|naming|better name|good name|rename\b[^.?!\n]{0,60}\b(to something|meaningful|clearer|descriptive|better)|rename (this|these|it)\b|what (should i|to|do i|would you) (call|name)|how (should )?i (should )?name|suggest (a )?names?|(variable|branch|table|column|flag|function) name (for|ideas)|name (this|the|my|a|an) (variable|function|method|class|table|column|field|branch|flag|file|module|repo|package|feature flag|endpoint|constant))/,
-    ),
+    detect: said(pattern`\b${NAMING_ASKS}`),
     reason: (m) => `asks for a name (${quoted(m)})`,
   },
   {
@@ -105,7 +328,27 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'summary',
     detect: said(
-      /\b(alt text|caption|tagline|slogan|tooltip text|commit message|commit msg|commit title|pr (title|description)|pull request (title|description)|changelog entry|release notes?|summari[sz]e|summary of|tl;?dr|one[- ]line (repo )?(description|summary)|short (description|summary)|about box|describe (this|it|these) in)\b/,
+      phrases([
+        'alt text',
+        'caption',
+        'tagline',
+        'slogan',
+        'tooltip text',
+        'commit message',
+        'commit msg',
+        'commit title',
+        /pr (title|description)/,
+        /pull request (title|description)/,
+        'changelog entry',
+        /release notes?/,
+        /summari[sz]e/,
+        'summary of',
+        /tl;?dr/,
+        /one[- ]line (repo )?(description|summary)/,
+        /short (description|summary)/,
+        'about box',
+        /describe (this|it|these) in/,
+      ]),
     ),
     reason: (m) => `asks for a short summary of pasted text (${quoted(m)})`,
   },
@@ -116,7 +359,13 @@ export const MECHANICAL_SIGNALS: readonly Signal[] = [
     kind: 'mechanical',
     taskClass: 'annotate',
     detect: said(
-      /\b(add|write|generate|put)\b[^.?!\n]{0,25}?\b(docstrings?|jsdoc|javadoc|tsdoc|doc ?comments?|comments?|type hints?|type annotations?)\b|\b(comment|document) (this|the|my) (code|func\w*|method|class|snippet|go func|file)\b|\bcomment this\b|\bcomment (each|every) (step|line|part|block)\b|\bdocstring\b/,
+      anyOf([
+        pattern`\b(add|write|generate|put)\b[^.?!\n]{0,25}?\b${CODE_DOCS}\b`,
+        /\b(comment|document) (this|the|my) (code|func\w*|method|class|snippet|go func|file)\b/,
+        /\bcomment this\b/,
+        /\bcomment (each|every) (step|line|part|block)\b/,
+        /\bdocstring\b/,
+      ]),
     ),
     reason: (m) => `asks to add comments or docs to pasted code (${quoted(m)})`,
   },
