@@ -11,5 +11,5 @@ export { DEFAULT_UPSTREAM, isTallyGatewayUrl, upstreamProblem } from './upstream
 export type { Gateway, GatewayOptions, GatewayPolicy } from './gateway.js';
 export { isTokenShaped, newToken, type Workspace } from './access.js';
 export { AUTO_MODEL, type RoutingPolicy } from './routing.js';
-export { DEFAULT_LOOP_REPEATS } from './loopGuard.js';
+export { DEFAULT_LOOP_REPEATS } from './defaults.js';
 export type { Admission, BudgetGate, SpendRequest } from './budgetGate.js';

@@ -1,6 +1,6 @@
 import type { Budget } from '../core/budget/index.js';
 import { defaultRouterConfig } from '../core/router/index.js';
-import { DEFAULT_LOOP_REPEATS } from './loopGuard.js';
+import { DEFAULT_LOOP_REPEATS } from './defaults.js';
 import type { RoutingPolicy } from './routing.js';
 
 /** What the user decided about gateway traffic; read for each request, so a changed setting applies at once. */

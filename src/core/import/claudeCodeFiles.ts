@@ -107,3 +107,6 @@ export async function readUsageLines(file: string, from: number, to: number): Pr
     await handle.close();
   }
 }
+
+/** A response still being logged may gain lines; one whose lines end a file this fresh waits for the next import. */
+export const DEFAULT_SETTLE_MS = 10_000;

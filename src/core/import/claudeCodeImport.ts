@@ -15,12 +15,11 @@ import { listLogFiles, readUsageLines, sessionOfFile, stampOf } from './claudeCo
 import { acquireImportLock, importStatePaths, loadImportState, saveImportState, type FileReadState } from './importState.js';
 import { LedgerIds } from './ledgerIds.js';
 import { groupResponses, isAnthropicMessageId, type LoggedLine, type LoggedResponse } from './responses.js';
+import { DEFAULT_SETTLE_MS } from './claudeCodeFiles.js';
 
 export const CLAUDE_CODE_CLIENT = 'claude-code';
 /** Claude Code's own stand-in for a reply it never got (an API error, an interruption): nothing was billed. */
 const SYNTHETIC_MODEL = '<synthetic>';
-/** A response still being logged may gain lines; one whose lines end a file this fresh waits for the next import. */
-export const DEFAULT_SETTLE_MS = 10_000;
 
 export interface ClaudeCodeImportOptions {
   /** The `projects` folders (claudeProjectDirs). */

@@ -5,11 +5,9 @@
 // keeps working after a restart.
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { openBudgetGuard } from '../../core/budget/index.js';
-import { openLedger } from '../../core/ledger/index.js';
 import type { PriceTable } from '../../core/prices/priceTable.js';
-import { newToken, startGateway, type Gateway, type GatewayPolicy } from '../../gateway/index.js';
-import { routerConfigFrom, tableWithTierModels } from '../chat/routing.js';
+import type { Gateway, GatewayPolicy } from '../../gateway/index.js';
+import type * as Routing from '../chat/routing.js';
 import type { TallyServices } from '../services.js';
 import { chooseUpstream, gatewayDecision, resolveGatewaySettings, type Consent, type GatewaySettings } from './settings.js';
 
@@ -78,17 +76,20 @@ export function registerGateway(context: vscode.ExtensionContext, services: Tall
     const name = `tally.gateway.token.${workspaceKey()}`;
     const stored = await context.secrets.get(name);
     if (stored) return stored;
+    const { newToken } = await import('../../gateway/index.js');
     const made = newToken();
     await context.secrets.store(name, made);
     return made;
   }
 
+  /** Set when the gateway first starts (the router loads with it). */
+  let routerConfigFrom: typeof Routing.routerConfigFrom | undefined;
   function policy(): GatewayPolicy {
     const tally = services.settings();
     return {
       budget: tally.budget,
       loopGuardRepeats: settings.loopGuard,
-      routing: { config: routerConfigFrom(tally), byRules: settings.routeByRules },
+      routing: { config: routerConfigFrom!(tally), byRules: settings.routeByRules },
       placeCache: settings.placeCache,
     };
   }
@@ -111,7 +112,14 @@ export function registerGateway(context: vscode.ExtensionContext, services: Tall
     if (running && running.key === key && running.table === table) return point(running.gateway.baseUrl);
     await stop(RESTART_GRACE_MS);
 
-    const ledger = openLedger(dir, { priceTable: table });
+    // Loaded only once the gateway runs: users who never turn it on never pay for the server or the router.
+    const [{ startGateway }, { withTierModels }, routing] = await Promise.all([
+      import('../../gateway/index.js'),
+      import('../../core/prices/priceTable.js'),
+      import('../chat/routing.js'),
+    ]);
+    routerConfigFrom = routing.routerConfigFrom;
+    const ledger = services.ledger();
     try {
       ledger.checkWritable();
     } catch (error) {
@@ -125,9 +133,9 @@ export function registerGateway(context: vscode.ExtensionContext, services: Tall
       startGateway({
         port,
         upstream,
-        priceTable: tableWithTierModels(table, services.settings()),
+        priceTable: withTierModels(table, services.settings().models),
         ledger,
-        budgetGuard: openBudgetGuard(dir, ledger),
+        budgetGuard: services.budgetGuard(),
         workspace,
         token: sharedToken,
         apiKey: () => services.getApiKey(),

@@ -1,7 +1,8 @@
 // tally.gateway.* as the extension reads them: validated, and for the settings that decide where
 // requests go or what they carry, only the user's own value (a cloned repository's
 // .vscode/settings.json must not turn the gateway on, point it elsewhere or change requests).
-import { DEFAULT_LOOP_REPEATS, DEFAULT_UPSTREAM, isTallyGatewayUrl, upstreamProblem } from '../../gateway/index.js';
+import { DEFAULT_LOOP_REPEATS } from '../../gateway/defaults.js';
+import { DEFAULT_UPSTREAM, isTallyGatewayUrl, upstreamProblem } from '../../gateway/upstreamUrl.js';
 
 export interface GatewaySettings {
   /** null: not decided yet, so the user is asked once. */

@@ -6,10 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { formatUsd } from '../../core/format.js';
-import { claudeProjectDirs } from '../../core/import/claudeCodeFiles.js';
-import { DEFAULT_SETTLE_MS, importClaudeCode, type ClaudeCodeImportReport } from '../../core/import/claudeCodeImport.js';
-import { LedgerIds } from '../../core/import/ledgerIds.js';
-import { openLedger } from '../../core/ledger/index.js';
+import { claudeProjectDirs, DEFAULT_SETTLE_MS } from '../../core/import/claudeCodeFiles.js';
+import type { ClaudeCodeImportReport } from '../../core/import/claudeCodeImport.js';
+import type { LedgerIds } from '../../core/import/ledgerIds.js';
 import type { TallyServices } from '../services.js';
 import { ImportScheduler } from './importScheduler.js';
 
@@ -33,12 +32,17 @@ export function registerClaudeCodeImport(context: vscode.ExtensionContext, servi
     lockedRetryMs: 5_000,
     onError: (error) => log.warn(`Claude Code import failed: ${(error as Error).message ?? String(error)}`),
     run: async () => {
+      // Loaded on the first run (after activation), not at activation.
+      const [{ importClaudeCode }, { LedgerIds }] = await Promise.all([
+        import('../../core/import/claudeCodeImport.js'),
+        import('../../core/import/ledgerIds.js'),
+      ]);
       const dir = services.ledgerDirectory();
       const priceTable = services.priceTable();
       if (ids?.dir !== dir) ids = new LedgerIds(dir, { follow: true });
       const report = await importClaudeCode({
         projectDirs,
-        ledger: openLedger(dir, { priceTable }),
+        ledger: services.ledger(),
         priceTable,
         ids,
         workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),

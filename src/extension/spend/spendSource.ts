@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { openLedger, type Ledger } from '../../core/ledger/index.js';
-import type { PriceTable } from '../../core/prices/priceTable.js';
+import type { Ledger } from '../../core/ledger/index.js';
 import type { TallyServices } from '../services.js';
 
 /** How long to wait after a ledger file changes before re-reading (appends come in bursts). */
@@ -15,8 +14,6 @@ const TICK_MS = 60_000;
  * ledger directory), a settings change (budgets, ledger directory, prices), or the clock.
  */
 export class SpendSource implements vscode.Disposable {
-  private ledgerInstance: Ledger | undefined;
-  private ledgerTable: PriceTable | undefined;
   private watcher: fs.FSWatcher | undefined;
   private watchedDir: string | undefined;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -26,7 +23,8 @@ export class SpendSource implements vscode.Disposable {
 
   constructor(private readonly services: TallyServices) {
     this.disposables.push(
-      services.onDidRecordSpend(() => this.changed.fire()),
+      // An import can record thousands of entries at once: one refresh for the burst.
+      services.onDidRecordSpend(() => this.changedSoon()),
       services.onDidChangeSettings(() => {
         this.watch();
         this.changed.fire();
@@ -37,16 +35,18 @@ export class SpendSource implements vscode.Disposable {
     this.watch();
   }
 
-  /** The ledger for the current directory and prices; reopened only when either changes, so running totals stay warm. */
+  /** The window's one ledger (shared with the chat, the gateway and the import), so its running totals stay warm. */
   ledger(): Ledger {
-    const dir = this.services.ledgerDirectory();
-    const table = this.services.priceTable();
-    // The services hand out the same table object until tally.pricesFile changes.
-    if (!this.ledgerInstance || this.ledgerTable !== table || this.ledgerInstance.dir !== dir) {
-      this.ledgerInstance = openLedger(dir, { priceTable: table });
-      this.ledgerTable = table;
-    }
-    return this.ledgerInstance;
+    return this.services.ledger();
+  }
+
+  private burst: ReturnType<typeof setTimeout> | undefined;
+  private changedSoon(): void {
+    if (this.burst) return;
+    this.burst = setTimeout(() => {
+      this.burst = undefined;
+      this.changed.fire();
+    }, 0);
   }
 
   private watch(): void {
