@@ -31,3 +31,9 @@ export function formatTable(header: string[], rows: string[][]): string {
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
+
+/** A conversation's title from its first question: the first line, shortened. */
+export function conversationTitle(question: string): string {
+  const line = question.trim().split('\n')[0]!.trim();
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
+}

@@ -25,42 +25,30 @@ export function activate(context: vscode.ExtensionContext): void {
   const chat = new ChatPanel(context.extensionUri, () => (session ??= createSession()), log);
 
   async function createSession(): Promise<ChatSession> {
-    const [
-      { ChatSession },
-      { ConversationStore },
-      { createEngineProvider, missingKeyNotice },
-      { CacheModel },
-      { tableWithTierModels, chatRouterFor },
-    ] = await Promise.all([
+    const [{ ChatSession }, { ConversationStore }, { extensionChatStack, engineOrNotice, sendingBlocked }] = await Promise.all([
       import('./chat/chatSession.js'),
       import('./chat/conversationStore.js'),
-      import('./chat/engineHost.js'),
-      import('../core/cache/state.js'),
-      import('./chat/routing.js'),
+      import('./chat/chatHost.js'),
     ]);
-    const cache = new CacheModel();
     let created: ChatSession | undefined;
-    const engine = createEngineProvider(services, cache, (message) => created?.confirmBudget(message) ?? Promise.resolve(false));
+    const stack = extensionChatStack(services, 'chat', (decision) => created?.confirmBudget(decision.message) ?? Promise.resolve(false));
     created = new ChatSession({
       store: new ConversationStore(context.workspaceState),
       post: (message) => chat.post(message),
-      engine,
-      missingKeyNotice: async () => ((await services.getApiKey()) ? undefined : missingKeyNotice()),
-      cache,
-      settings: services.settings,
-      priceTable: () => tableWithTierModels(services.priceTable(), services.settings()),
-      recommend: (input) => {
-        const settings = services.settings();
-        const table = tableWithTierModels(services.priceTable(), settings);
-        return chatRouterFor(table, settings).route(input);
-      },
+      engine: () => engineOrNotice(stack, services),
+      sendingBlocked: () => sendingBlocked(services),
+      stack,
+      models: () => services.settings().models,
       readAttachment: readEditorAttachment,
       runCommand: (command) => void vscode.commands.executeCommand(command),
       now: Date.now,
       newId: () => crypto.randomUUID(),
       log: (text) => log.warn(text),
     });
-    context.subscriptions.push(services.onDidChangeSettings(() => created?.refreshEstimates()));
+    context.subscriptions.push(
+      services.onDidChangeSettings(() => created?.refreshEstimates()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void created?.checkCanSend()),
+    );
     return created;
   }
 
@@ -92,11 +80,11 @@ export function activate(context: vscode.ExtensionContext): void {
       await sendToChat(prompt.prompt, null);
     }),
     vscode.commands.registerCommand('tally.setApiKey', async () => {
-      if (await promptForApiKey(context.secrets)) void session?.then((s) => s.checkApiKey());
+      if (await promptForApiKey(context.secrets)) void session?.then((s) => s.checkCanSend());
     }),
     vscode.commands.registerCommand('tally.clearApiKey', async () => {
       await clearApiKey(context.secrets, process.env);
-      void session?.then((s) => s.checkApiKey());
+      void session?.then((s) => s.checkCanSend());
     }),
     vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, { deserializeWebviewPanel: (panel) => chat.restore(panel) }),
   );

@@ -2,10 +2,17 @@
 // fed with the request's worst case. As the chat engine does, the prompt is bounded by twice Tally's
 // estimate, and when that leaves too little room Anthropic's exact count (count_tokens is free)
 // replaces the margin, so a request close to the limit is judged exactly.
-import { worstCaseOf, type Budget, type BudgetDecision, type BudgetGuard, type Hold } from '../core/budget/index.js';
+import {
+  PROMPT_ESTIMATE_MARGIN,
+  worstCaseOf,
+  type Budget,
+  type BudgetDecision,
+  type BudgetGuard,
+  type Hold,
+} from '../core/budget/index.js';
 import { formatUsd } from '../core/format.js';
-import { TYPICAL_ANSWER_TOKENS } from '../core/estimate.js';
-import { priceTokens, utcDate } from '../core/prices/cost.js';
+import { priceScenario, priorRange, requestSplit } from '../core/estimate/index.js';
+import { utcDate } from '../core/prices/cost.js';
 import type { PriceTable } from '../core/prices/priceTable.js';
 import type { ModelInfo } from '../core/prices/schema.js';
 
@@ -41,8 +48,6 @@ export interface BudgetGate {
   admit(request: SpendRequest): Promise<Admission>;
 }
 
-/** The prompt's upper bound is this many times Tally's estimate until the exact count is asked for. */
-const PROMPT_ESTIMATE_MARGIN = 2;
 /** The API's least thinking budget; thinking needs max_tokens above it. */
 const MIN_THINKING_BUDGET = 1024;
 
@@ -62,13 +67,9 @@ export function createBudgetGate(guard: BudgetGuard, table: PriceTable, budgetFo
       const date = utcDate(request.at);
       // `promptTokens` is the estimate the user is shown; `bound` the most the prompt can be.
       const attempt = (promptTokens: number, bound: number): Hold => {
-        const output = Math.min(request.maxTokens, TYPICAL_ANSWER_TOKENS);
-        const estimateUsd = priceTokens(
-          table,
-          request.model,
-          { input: promptTokens, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output },
-          { date },
-        ).total;
+        const output = Math.min(request.maxTokens, priorRange(undefined).typical);
+        const split = requestSplit({ read: 0, write5m: 0, write1h: 0, uncached: promptTokens, output });
+        const estimateUsd = priceScenario(table, request.model, split, date).usd.total;
         return guard.hold({
           workspace: request.workspacePath,
           budget,

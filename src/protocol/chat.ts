@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { ModelSchema } from '../core/prices/schema.js';
 import { ROUTED_TIERS, TIER_CHOICES, type RoutedTier, type TierChoice } from '../core/tiers.js';
 
 // Every message between the chat webview and the extension host. Both sides validate what
@@ -15,23 +14,27 @@ const text = v.pipe(v.string(), v.maxLength(32 * 1024 * 1024));
 const perTier = <S extends v.GenericSchema>(schema: S) => v.object({ haiku: schema, sonnet: schema, opus: schema });
 
 /**
- * What the webview needs to price a draft on every keystroke without asking the host: each tier's
- * model (rates, tokenizer family, cache minimum) and the request around the draft (system, attached
- * context and history) as tokens, with how much of it is warm in that model's cache right now.
+ * What the draft would cost as the next turn on one tier: the host's one estimate (the engine's,
+ * with the conversation, the attachments and what is warm in that model's cache), so the webview
+ * shows figures it never computes itself.
  */
-export const TierBasisSchema = v.object({
+export const TierFigureSchema = v.object({
   tier: RoutedTierSchema,
-  model: ModelSchema,
-  /** System + attachments + history, as this model's tokenizer counts them. */
-  prefixTokens: count,
-  /** Of prefixTokens, what a request sent now would read from cache (0 when cold or expired). */
-  warmPrefixTokens: count,
-  /** TTL new cache writes would use. */
-  writeTtl: v.picklist(['5m', '1h']),
-  /** Expected answer length, priced at the output rate. */
-  outputTokens: count,
+  model: v.string(),
+  displayName: v.string(),
+  /** The whole request: system, attachments, history and the draft. */
+  inputTokens: count,
+  draftTokens: count,
+  /** With a typical answer; low and high with a short and a long one (the answer's length is not known yet). */
+  usd,
+  usdLow: usd,
+  usdHigh: usd,
+  outputLow: count,
+  outputHigh: count,
+  /** Anthropic's count (true) or Tally's offline estimate. */
+  exact: v.boolean(),
 });
-export type TierBasis = v.InferOutput<typeof TierBasisSchema>;
+export type TierFigure = v.InferOutput<typeof TierFigureSchema>;
 
 export const AttachmentSchema = v.object({
   id,
@@ -45,13 +48,22 @@ export const AttachmentSchema = v.object({
 export type Attachment = v.InferOutput<typeof AttachmentSchema>;
 
 export const RecommendationSchema = v.object({
-  /** The draft this was computed for, so a late answer for older text is ignored. */
-  draft: text,
   tier: RoutedTierSchema,
   model: v.string(),
   reasons: v.array(v.string()),
 });
 export type Recommendation = v.InferOutput<typeof RecommendationSchema>;
+
+/** The host's answer to a `draft`: every tier's figures, the router's pick and any warning about the context's size. */
+export const DraftEstimatesSchema = v.object({
+  /** The `draft` message answered, so a late answer for older text is ignored. */
+  seq: count,
+  tiers: v.array(TierFigureSchema),
+  /** Null for an empty draft. */
+  recommendation: v.nullable(RecommendationSchema),
+  warning: v.nullable(v.string()),
+});
+export type DraftEstimates = v.InferOutput<typeof DraftEstimatesSchema>;
 
 export const TurnUsageSchema = v.object({
   inputTokens: count,
@@ -135,13 +147,12 @@ export const HostMessageSchema = v.variant('type', [
     type: v.literal('init'),
     conversation: ConversationSchema,
     history: v.array(ConversationSummarySchema),
-    basis: v.array(TierBasisSchema),
     attachments: v.array(AttachmentSchema),
     busy: v.boolean(),
   }),
-  v.object({ type: v.literal('basis'), basis: v.array(TierBasisSchema) }),
+  /** Figures for the latest draft (also unasked, when what they depend on changed: settings, attachments, an exact count). */
+  v.object({ type: v.literal('estimates'), estimates: DraftEstimatesSchema }),
   v.object({ type: v.literal('attachments'), attachments: v.array(AttachmentSchema) }),
-  v.object({ type: v.literal('recommendation'), recommendation: RecommendationSchema }),
   v.object({ type: v.literal('history'), history: v.array(ConversationSummarySchema) }),
   v.object({ type: v.literal('conversation'), conversation: ConversationSchema }),
   /** A turn was added or changed (started, routed, finished); replaces the turn with that id. */
@@ -160,8 +171,8 @@ export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 
 export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
-  /** The draft changed (debounced): the host answers with a `recommendation`. */
-  v.object({ type: v.literal('draft'), text, choice: v.picklist(TIER_CHOICES) }),
+  /** The draft or tier changed: the host answers with `estimates` for this `seq`. */
+  v.object({ type: v.literal('draft'), seq: count, text, choice: v.picklist(TIER_CHOICES) }),
   v.object({ type: v.literal('send'), text: v.pipe(text, v.nonEmpty()), choice: v.picklist(TIER_CHOICES) }),
   v.object({ type: v.literal('stop') }),
   v.object({ type: v.literal('retryHigher'), turnId: id }),

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { MessagesClient, MessagesRequest, MessagesResult, StreamCallbacks } from '../../src/core/anthropic/client.js';
-import { CacheModel } from '../../src/core/cache/state.js';
+import { memoryBudgetGuard } from '../../src/core/budget/index.js';
+import { createChatStack } from '../../src/core/chat/stack.js';
 import type { CompressionSettings } from '../../src/core/chat/compress.js';
 import { ChatEngine } from '../../src/core/chat/engine.js';
 import { ApiError } from '../../src/core/errors.js';
@@ -12,7 +13,7 @@ import { openLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import { ChatSession, type ChatSessionDeps } from '../../src/extension/chat/chatSession.js';
 import { ConversationStore, type KeyValueStore } from '../../src/extension/chat/conversationStore.js';
-import { chatRouterFor, tableWithTierModels } from '../../src/extension/chat/routing.js';
+import { chatRouterFor, routerConfigFrom, tableWithTierModels } from '../../src/extension/chat/routing.js';
 import { DEFAULT_SETTINGS, checkAllowList, type TallySettings } from '../../src/extension/settings.js';
 import type { HostMessage, Notice, Turn } from '../../src/protocol/chat.js';
 import { parseHostMessage } from '../../src/protocol/chat.js';
@@ -74,12 +75,29 @@ function setup(
   const client = options.client ?? new FakeClient();
   const store = options.store ?? new MapStore();
   const posted: HostMessage[] = [];
-  const cache = new CacheModel();
+  const ledger = openLedger(dir, { priceTable: table });
+  // The stack prices drafts (as the extension's does); the engine it would build is replaced by one on a fake client.
+  const stack = createChatStack({
+    apiKey: async () => undefined,
+    settings: () => ({
+      models: settings.models,
+      router: routerConfigFrom(settings),
+      budget: { ...settings.budget },
+      apiBaseUrl: null,
+      cacheTtl: settings.cacheTtl,
+    }),
+    priceTable: () => bundledPriceTable(),
+    ledger: () => ({ ledger, guard: memoryBudgetGuard(ledger) }),
+    workspace: () => ({ path: dir, name: 'ws' }),
+    clock: () => Date.parse('2026-11-29T12:00:00Z'),
+    source: 'chat',
+  });
+  const cache = stack.cache;
   let session: ChatSession;
   const engine = new ChatEngine({
     client,
     priceTable: table,
-    ledger: openLedger(dir, { priceTable: table }),
+    ledger,
     router: chatRouterFor(table, settings),
     workspace: { path: dir, name: 'ws' },
     budget: { ...settings.budget },
@@ -100,11 +118,9 @@ function setup(
       posted.push(copy);
     },
     engine: async (): Promise<ChatEngine | Notice> => (options.key === false ? noKey : engine),
-    missingKeyNotice: async () => (options.key === false ? noKey : undefined),
-    cache,
-    settings: () => settings,
-    priceTable: () => table,
-    recommend: (input) => chatRouterFor(table, settings).route(input),
+    sendingBlocked: async () => (options.key === false ? noKey : undefined),
+    stack,
+    models: () => settings.models,
     readAttachment: async (kind) => ({ path: 'src/big.ts', label: 'src/big.ts', kind, text: 'export const x = 1;\n'.repeat(2000) }),
     runCommand: () => {},
     now: () => Date.parse('2026-11-29T12:00:00Z'),
@@ -268,21 +284,25 @@ test('stop aborts the stream and keeps the partial answer, marked stopped', asyn
   assert.equal(turn.answer, 'first half');
 });
 
-test('attached context shows its token and cost weight per tier, and feeds the per-tier basis', async (t) => {
+test("attached context shows its token and cost weight per tier, and is in every tier's estimate of the draft", async (t) => {
   const s = setup();
   t.after(s.cleanup);
   await s.session.handle({ type: 'ready' });
-  const before = s.of('init')[0]!.basis.find((b) => b.tier === 'sonnet')!.prefixTokens;
+  await s.session.handle({ type: 'draft', seq: 1, text: 'what does this do?', choice: 'auto' });
+  const before = s
+    .of('estimates')
+    .at(-1)!
+    .estimates.tiers.find((f) => f.tier === 'sonnet')!.inputTokens;
   await s.session.handle({ type: 'attach', kind: 'file' });
   const attachment = s.of('attachments').at(-1)!.attachments[0]!;
   assert.equal(attachment.label, 'src/big.ts');
   assert.ok(attachment.tokens.sonnet > 5000);
   assert.ok(attachment.usd.opus > attachment.usd.sonnet && attachment.usd.sonnet > attachment.usd.haiku);
   const after = s
-    .of('basis')
+    .of('estimates')
     .at(-1)!
-    .basis.find((b) => b.tier === 'sonnet')!.prefixTokens;
-  assert.ok(after - before >= attachment.tokens.sonnet, `prefix grew by ${after - before}`);
+    .estimates.tiers.find((f) => f.tier === 'sonnet')!.inputTokens;
+  assert.ok(after - before >= attachment.tokens.sonnet, `the request grew by ${after - before}`);
   await s.session.handle({ type: 'detach', attachmentId: attachment.id });
   assert.deepEqual(s.of('attachments').at(-1)!.attachments, []);
 });
@@ -290,8 +310,8 @@ test('attached context shows its token and cost weight per tier, and feeds the p
 test('workspace rules win over the classifier, and the recommendation says so', async (t) => {
   const s = setup({ settings: { routing: { mode: 'local', allowList: [], rules: [{ pattern: 'prod incident', tier: 'opus' }] } } });
   t.after(s.cleanup);
-  await s.session.handle({ type: 'draft', text: 'rename x; prod incident follow-up', choice: 'auto' });
-  const rec = s.of('recommendation').at(-1)!.recommendation;
+  await s.session.handle({ type: 'draft', seq: 1, text: 'rename x; prod incident follow-up', choice: 'auto' });
+  const rec = s.of('estimates').at(-1)!.estimates.recommendation!;
   assert.equal(rec.tier, 'opus');
   assert.match(rec.reasons.join(' '), /workspace rule '\/prod incident\/' → opus/);
 });
@@ -299,8 +319,8 @@ test('workspace rules win over the classifier, and the recommendation says so', 
 test('a keyword rule matches text a regular expression could not (c++), and the recommendation names it', async (t) => {
   const s = setup({ settings: { routing: { mode: 'local', allowList: [], rules: [{ keyword: 'C++', tier: 'opus' }] } } });
   t.after(s.cleanup);
-  await s.session.handle({ type: 'draft', text: 'rename this c++ variable', choice: 'auto' });
-  const rec = s.of('recommendation').at(-1)!.recommendation;
+  await s.session.handle({ type: 'draft', seq: 1, text: 'rename this c++ variable', choice: 'auto' });
+  const rec = s.of('estimates').at(-1)!.estimates.recommendation!;
   assert.equal(rec.tier, 'opus');
   assert.match(rec.reasons.join(' '), /workspace rule 'c\+\+' → opus/);
 });
@@ -315,8 +335,8 @@ test('the allow-list, given by alias, is never left: an unlisted tier moves up t
   assert.deepEqual(checked.problems, []);
   const s = setup({ settings: checked.settings });
   t.after(s.cleanup);
-  await s.session.handle({ type: 'draft', text: 'rename x to y', choice: 'auto' });
-  const rec = s.of('recommendation').at(-1)!.recommendation;
+  await s.session.handle({ type: 'draft', seq: 1, text: 'rename x to y', choice: 'auto' });
+  const rec = s.of('estimates').at(-1)!.estimates.recommendation!;
   assert.equal(rec.tier, 'sonnet', 'a haiku-grade prompt goes to the cheapest allowed tier');
   assert.match(
     rec.reasons.join(' '),
@@ -400,7 +420,7 @@ test('an attached file edited and attached again shows its new weight (counts ar
   t.after(s.cleanup);
   const file = { path: 'src/a.ts', label: 'src/a.ts', kind: 'file' as const };
   s.session.attach({ ...file, text: 'export const x = 1;\n'.repeat(100) });
-  await s.session.handle({ type: 'draft', text: 'what does this do?', choice: 'auto' });
+  await s.session.handle({ type: 'draft', seq: 1, text: 'what does this do?', choice: 'auto' });
   const small = s.of('attachments').at(-1)!.attachments[0]!.tokens.sonnet;
   s.session.attach({ ...file, text: 'export const x = 1;\n'.repeat(400) });
   const large = s.of('attachments').at(-1)!.attachments[0]!.tokens.sonnet;

@@ -59,7 +59,7 @@ test('a new turn, busy changes and streamed text rebuild only the turn they conc
     updatedAt: '2026-11-29T12:00:00.000Z',
     turns: [turn('t1'), turn('t2')],
   };
-  await w.send({ type: 'init', conversation, history: [], basis: [], attachments: [], busy: false });
+  await w.send({ type: 'init', conversation, history: [], attachments: [], busy: false });
   const [first, second] = w.articles();
   assert.equal(first!.querySelector('strong')?.textContent, 't1', 'answers render as Markdown');
   assert.ok(second!.querySelector('[data-testid="turn-retry-higher"]'), 'the last finished turn offers a retry');

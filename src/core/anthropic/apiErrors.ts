@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from './sdk.js';
 import { ApiError } from '../errors.js';
 
 /** What an error message may say about the request that failed (never the key). */
@@ -40,16 +40,16 @@ function classify(error: unknown, context: FailureContext): { message: string; s
   const retries = `after ${context.maxRetries} ${context.maxRetries === 1 ? 'retry' : 'retries'}`;
   const seconds = `${Math.round(context.timeoutMs / 100) / 10}s`;
 
-  if (error instanceof Anthropic.APIConnectionTimeoutError) {
+  if (error instanceof APIConnectionTimeoutError) {
     return { message: `no response from ${context.baseUrl} within ${seconds} (${retries}); check the network or raise the timeout` };
   }
-  if (error instanceof Anthropic.APIConnectionError) {
+  if (error instanceof APIConnectionError) {
     return { message: connectionMessage(error, context) };
   }
-  if (error instanceof Anthropic.APIError && error.status !== undefined) {
+  if (error instanceof APIError && error.status !== undefined) {
     return { message: statusMessage(error, context, retries), status: error.status };
   }
-  if (error instanceof Anthropic.APIError) {
+  if (error instanceof APIError) {
     // An `error` event inside an SSE stream that had already started.
     const type = error.type ?? 'error';
     const tokens = context.outputTokensSoFar ?? 0;
@@ -62,7 +62,7 @@ function classify(error: unknown, context: FailureContext): { message: string; s
   return { message: `request to ${context.baseUrl} failed: ${text}` };
 }
 
-function statusMessage(error: InstanceType<typeof Anthropic.APIError>, context: FailureContext, retries: string): string {
+function statusMessage(error: APIError, context: FailureContext, retries: string): string {
   const status = error.status ?? 0;
   const detail = serverText(error);
   switch (status) {
@@ -84,7 +84,7 @@ function statusMessage(error: InstanceType<typeof Anthropic.APIError>, context: 
   }
 }
 
-function connectionMessage(error: InstanceType<typeof Anthropic.APIConnectionError>, context: FailureContext): string {
+function connectionMessage(error: APIConnectionError, context: FailureContext): string {
   const code = causeCode(error);
   if (code === 'ECONNREFUSED')
     return `cannot connect to ${context.baseUrl}: connection refused (is the server or gateway running? check the base URL)`;
@@ -115,7 +115,7 @@ function innermostMessage(error: Error): string {
 const MAX_DETAIL_CHARS = 300;
 
 /** The server's own words, cut short: a gateway may answer with a whole HTML page. */
-function serverText(error: InstanceType<typeof Anthropic.APIError>): string {
+function serverText(error: APIError): string {
   const text = oneLine(error.apiMessage ?? error.message);
   return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text;
 }

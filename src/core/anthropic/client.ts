@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import { APIConnectionTimeoutError, APIError, MessagesApi, type MessageParam, type TextBlockParam } from './sdk.js';
 import { ApiError, InputError } from '../errors.js';
 import type { Usage } from '../prices/cost.js';
 import { bundledPriceTable } from '../prices/priceTable.js';
@@ -9,8 +9,8 @@ import { StreamUsage } from './usage.js';
 
 export interface MessagesRequest {
   model: string;
-  system?: Anthropic.TextBlockParam[];
-  messages: Anthropic.MessageParam[];
+  system?: TextBlockParam[];
+  messages: MessageParam[];
   max_tokens: number;
 }
 
@@ -77,7 +77,7 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
   if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new InputError(`max retries must be a whole number ≥ 0, got ${maxRetries}`);
   const clock = options.clock ?? Date.now;
 
-  const sdk = new Anthropic({
+  const sdk = new MessagesApi({
     apiKey,
     baseURL: baseUrl,
     timeout: timeoutMs,
@@ -192,10 +192,10 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
     } catch (error) {
       if (completed) return finish('ok', null);
       if (stopCause) return stopped(stopCause);
-      if (error instanceof Anthropic.APIError && error.requestID) state.requestId ??= error.requestID;
+      if (error instanceof APIError && error.requestID) state.requestId ??= error.requestID;
       // An error status before any stream: the server answered and did not bill (a stream's own error events have no status).
-      if (error instanceof Anthropic.APIError && error.status !== undefined && !state.usage.started) state.rejected = true;
-      if (error instanceof Anthropic.APIConnectionTimeoutError) {
+      if (error instanceof APIError && error.status !== undefined && !state.usage.started) state.rejected = true;
+      if (error instanceof APIConnectionTimeoutError) {
         state.usage.unanswered(`no response within ${timeoutMs / 1000}s, so the server may have processed the request`);
       }
       const outputTokensSoFar = state.usage.started ? state.usage.reading(estimate).usage.output_tokens : null;
@@ -230,7 +230,7 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
       );
       return counted.input_tokens;
     } catch (error) {
-      const requestId = error instanceof Anthropic.APIError ? (error.requestID ?? null) : null;
+      const requestId = error instanceof APIError ? (error.requestID ?? null) : null;
       throw failure(error, { model: request.model, outputTokensSoFar: null, requestId });
     }
   }

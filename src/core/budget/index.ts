@@ -11,4 +11,4 @@ export { BudgetSchema, budgetRefusal, checkBudget, parseBudget } from './budget.
 export type { Budget, BudgetAction, BudgetCheckInput, BudgetDecision } from './budget.js';
 export { memoryBudgetGuard, MIN_USEFUL_OUTPUT_TOKENS, openBudgetGuard } from './reservations.js';
 export type { BudgetGuard, Hold, HoldRequest, WorstCase } from './reservations.js';
-export { addWorstCase, worstCaseOf } from './worstCase.js';
+export { addWorstCase, PROMPT_ESTIMATE_MARGIN, worstCaseOf } from './worstCase.js';

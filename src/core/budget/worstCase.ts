@@ -2,6 +2,9 @@ import { rateCardFor } from '../prices/cost.js';
 import type { ModelInfo } from '../prices/schema.js';
 import type { WorstCase } from './reservations.js';
 
+/** A prompt is bounded by this multiple of Tally's offline estimate until Anthropic's exact count replaces the margin. */
+export const PROMPT_ESTIMATE_MARGIN = 2;
+
 /**
  * The most a request can cost: `inputTokens` (an upper bound on the prompt) all at the dearest input
  * rate (a 1-hour cache write costs twice plain input) and `maxTokens` at the output rate, on the rate

@@ -42,17 +42,33 @@ export interface Breakpoint {
 
 /** `frameTokens`: what the API adds around every request; part of every cached prefix. */
 export function layoutBlocks(blocks: readonly PromptBlock[], frameTokens: number, stableEnd = -1): PromptLayout {
+  let total = frameTokens;
   const prefixKeys: string[] = [];
   const cumulativeTokens: number[] = [];
-  let key = '';
-  let total = frameTokens;
   for (const block of blocks) {
-    key = createHash('sha256').update(key).update('\0').update(block.role).update('\0').update(block.text).digest('hex');
-    prefixKeys.push(key);
+    prefixKeys.push(prefixKey(prefixKeys.at(-1) ?? '', block));
     total += block.tokens;
     cumulativeTokens.push(total);
   }
   return { blocks, prefixKeys, cumulativeTokens, stableEnd };
+}
+
+/**
+ * `layout` with one more block at the end, hashing only that block: a draft re-priced on every
+ * keystroke re-sends the same system prompt, files and history, whose keys are already known.
+ */
+export function appendBlock(layout: PromptLayout, block: PromptBlock, frameTokens: number): PromptLayout {
+  return {
+    blocks: [...layout.blocks, block],
+    prefixKeys: [...layout.prefixKeys, prefixKey(layout.prefixKeys.at(-1) ?? '', block)],
+    cumulativeTokens: [...layout.cumulativeTokens, (layout.cumulativeTokens.at(-1) ?? frameTokens) + block.tokens],
+    stableEnd: layout.stableEnd,
+  };
+}
+
+/** The cache key of a prefix: the key of everything before it, then this block's role and text. */
+function prefixKey(previous: string, block: PromptBlock): string {
+  return createHash('sha256').update(previous).update('\0').update(block.role).update('\0').update(block.text).digest('hex');
 }
 
 export interface PlanOptions {

@@ -1,4 +1,4 @@
-import { layoutBlocks, type PromptBlock, type PromptLayout } from '../cache/planner.js';
+import { appendBlock, layoutBlocks, type PromptBlock, type PromptLayout } from '../cache/planner.js';
 
 /** A file attached to a conversation (or given to `tally estimate --context`). */
 export interface ContextFile {
@@ -68,6 +68,7 @@ export class Conversation {
         replaced.push(file.path);
       }
       this.files.push({ path: file.path, text: file.text, editedAtTurn: turnNumber, order: this.attachCounter++ });
+      this.version++;
     }
     return replaced;
   }
@@ -92,6 +93,7 @@ export class Conversation {
   addTurn(user: string, assistant: string, repliedAtMs: number): ChatTurn {
     const turn = { number: this.nextTurnNumber, user, assistant };
     this.turns.push(turn);
+    this.version++;
     this.lastReplyAtMs = repliedAtMs;
     return turn;
   }
@@ -109,11 +111,32 @@ export class Conversation {
     const trimmed = this.turns.filter((turn) => turn.number <= throughTurn).map((turn) => turn.number);
     this.turns = this.turns.filter((turn) => turn.number > throughTurn);
     this.summaryState = { text: summaryText, turns: [...(this.summaryState?.turns ?? []), ...trimmed] };
+    this.version++;
     return this.summaryState;
   }
 
-  /** The request for `message` as cache-keyed blocks, token counts from `tokensOf`. */
-  layout(message: string, tokensOf: (text: string) => number, frameTokens: number): PromptLayout {
+  /**
+   * The request for `message` as cache-keyed blocks, token counts from `tokensOf` (for the message,
+   * `messageTokens` when given: a draft's count kept between keystrokes). What comes before the
+   * message is laid out once per state of the conversation and counter, so re-pricing a draft on
+   * every keystroke hashes only the draft.
+   */
+  layout(message: string, tokensOf: (text: string) => number, frameTokens: number, messageTokens?: number): PromptLayout {
+    const cached = this.prefixCache;
+    const prefix =
+      cached && cached.version === this.version && cached.tokensOf === tokensOf && cached.frameTokens === frameTokens
+        ? cached.layout
+        : this.layoutPrefix(tokensOf, frameTokens);
+    this.prefixCache = { version: this.version, tokensOf, frameTokens, layout: prefix };
+    const block: PromptBlock = { area: 'turn', role: 'user', text: message, tokens: messageTokens ?? tokensOf(message) };
+    return appendBlock(prefix, block, frameTokens);
+  }
+
+  private prefixCache: { version: number; tokensOf: (text: string) => number; frameTokens: number; layout: PromptLayout } | undefined;
+  /** Bumped by every change to what a request carries before the new message. */
+  private version = 0;
+
+  private layoutPrefix(tokensOf: (text: string) => number, frameTokens: number): PromptLayout {
     const blocks: PromptBlock[] = [];
     const push = (area: PromptBlock['area'], role: PromptBlock['role'], text: string) =>
       blocks.push({ area, role, text, tokens: tokensOf(text) });
@@ -130,7 +153,6 @@ export class Conversation {
       push('history', 'user', turn.user);
       push('history', 'assistant', turn.assistant || '(no answer)');
     }
-    push('turn', 'user', message);
     return layoutBlocks(blocks, frameTokens, stableEnd);
   }
 

@@ -2,6 +2,7 @@ import type { MessagesClient } from '../anthropic/client.js';
 import {
   addWorstCase,
   memoryBudgetGuard,
+  PROMPT_ESTIMATE_MARGIN,
   worstCaseOf,
   type Budget,
   type BudgetDecision,
@@ -575,8 +576,6 @@ const PREFIX_PROBE = '.';
 /** A send waits at most this long for its exact count (then goes with the offline estimate). */
 const EXACT_COUNT_TIMEOUT_MS = 2_000;
 const NO_BUDGET: Budget = { dailyUsd: null, monthlyUsd: null, warnAt: 0.8, confirmAboveUsd: null };
-/** Reservations bound the prompt by this multiple of Tally's estimate unless an exact count is asked for. */
-const PROMPT_ESTIMATE_MARGIN = 2;
 
 interface TurnPlan {
   model: ModelInfo;

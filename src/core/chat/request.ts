@@ -1,4 +1,4 @@
-import type Anthropic from '@anthropic-ai/sdk';
+import type { MessageParam, TextBlockParam } from '../anthropic/sdk.js';
 import type { MessagesRequest } from '../anthropic/client.js';
 import type { Breakpoint, PromptLayout } from '../cache/planner.js';
 
@@ -10,11 +10,11 @@ export function buildMessagesRequest(
   maxTokens: number,
 ): MessagesRequest {
   const ttlAt = new Map(breakpoints.map((bp) => [bp.index, bp.ttl]));
-  const system: Anthropic.TextBlockParam[] = [];
-  const messages: Anthropic.MessageParam[] = [];
+  const system: TextBlockParam[] = [];
+  const messages: MessageParam[] = [];
   layout.blocks.forEach((block, index) => {
     const ttl = ttlAt.get(index);
-    const text: Anthropic.TextBlockParam = {
+    const text: TextBlockParam = {
       type: 'text',
       text: block.text,
       ...(ttl ? { cache_control: { type: 'ephemeral', ttl } } : {}),

@@ -76,8 +76,8 @@ export interface ChatStack {
 }
 
 export interface EstimateTurnOptions {
-  /** Content tokens of a text, e.g. kept between keystrokes; default the offline estimate. */
-  tokensOf?: (text: string) => number;
+  /** The message's content tokens when already counted (a draft's count kept between keystrokes). */
+  messageTokens?: number;
   taskClass?: TaskClass;
   maxTokens?: number;
   /** Called when an exact count arrives for a request estimated earlier, so a view can refresh. */
@@ -171,8 +171,7 @@ export function createChatStack(host: ChatHost): ChatStack {
       const settings = host.settings();
       const priceTable = table();
       const model = resolveModel(priceTable, settings.models[tier]);
-      const tokensOf = options.tokensOf ?? memo.counter(model.family);
-      const layout = conversation.layout(message, tokensOf, messageFrameTokens(model.family));
+      const layout = conversation.layout(message, memo.counter(model.family), messageFrameTokens(model.family), options.messageTokens);
       const maxTokens = Math.min(options.maxTokens ?? settings.router.maxTokens[options.taskClass ?? 'explain'], model.maxOutput);
       const shape = {
         model,

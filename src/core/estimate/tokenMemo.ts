@@ -28,8 +28,12 @@ export class TokenMemo {
     return tokens;
   }
 
-  /** A counter for one family, as layouts take it. */
+  private readonly counters = new Map<TokenizerFamily, (text: string) => number>();
+
+  /** A counter for one family, as layouts take it (the same function each time, so layouts can be reused). */
   counter(family: TokenizerFamily): (text: string) => number {
-    return (text) => this.tokens(text, family);
+    let counter = this.counters.get(family);
+    if (!counter) this.counters.set(family, (counter = (text) => this.tokens(text, family)));
+    return counter;
   }
 }

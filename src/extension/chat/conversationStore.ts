@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { ConversationSchema, type Conversation, type ConversationSummary } from '../../protocol/chat.js';
+import { ROUTED_TIERS, TIER_CHOICES } from '../../core/tiers.js';
+import type { ConversationSummary } from '../../protocol/chat.js';
 
 // Conversations persist per workspace in workspaceState (VS Code's Memento), one key per
 // conversation plus an index, so a long history is not rewritten on every streamed turn.
@@ -23,9 +24,42 @@ const ContextFileSchema = v.object({ path: v.string(), text: v.string(), label: 
 const StoredSummarySchema = v.object({ text: v.string(), turnIds: v.array(v.string()) });
 export type StoredSummary = v.InferOutput<typeof StoredSummarySchema>;
 
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const usd = v.pipe(v.number(), v.finite());
+
+/**
+ * A turn as stored (version 1). Kept apart from the webview's wire format (src/protocol/chat.ts) on
+ * purpose: the panel's messages can change from one release to the next, the user's history cannot.
+ */
+const StoredTurnSchema = v.object({
+  id: v.string(),
+  user: v.string(),
+  attachments: v.array(v.object({ label: v.string(), tokens: count })),
+  choice: v.picklist(TIER_CHOICES),
+  answer: v.string(),
+  status: v.picklist(['streaming', 'ok', 'error', 'aborted']),
+  model: v.nullable(v.string()),
+  tier: v.nullable(v.picklist(ROUTED_TIERS)),
+  reasons: v.array(v.string()),
+  estimateUsd: v.nullable(usd),
+  usage: v.nullable(
+    v.object({ inputTokens: count, outputTokens: count, cacheReadTokens: count, cacheWriteTokens: count, usd, savedUsd: usd }),
+  ),
+  error: v.nullable(v.string()),
+  startedAt: v.string(),
+  supersedes: v.nullable(v.string()),
+  trimmed: v.nullable(v.string()),
+});
+
 /** What is stored: the conversation as shown, plus the attached files' text (sent with every turn) and any history summary. */
 export const StoredConversationSchema = v.object({
-  ...ConversationSchema.entries,
+  /** The stored shape's version; absent in conversations saved before it was written down (the same shape). */
+  version: v.optional(v.literal(1), 1),
+  id: v.string(),
+  title: v.string(),
+  createdAt: v.string(),
+  updatedAt: v.string(),
+  turns: v.array(StoredTurnSchema),
   context: v.array(ContextFileSchema),
   // Optional: conversations stored before summaries were kept still load.
   summary: v.optional(v.nullable(StoredSummarySchema), null),
@@ -76,13 +110,7 @@ export class ConversationStore {
   }
 }
 
-export function summarize(conversation: Conversation): ConversationSummary {
+export function summarize(conversation: StoredConversation): ConversationSummary {
   const usd = conversation.turns.reduce((sum, turn) => sum + (turn.usage?.usd ?? 0), 0);
   return { id: conversation.id, title: conversation.title, updatedAt: conversation.updatedAt, turns: conversation.turns.length, usd };
-}
-
-/** First line of the first question, shortened: what the history list shows. */
-export function titleFrom(question: string): string {
-  const line = question.trim().split('\n')[0]!.trim();
-  return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
 }

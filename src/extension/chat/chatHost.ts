@@ -1,0 +1,73 @@
+import type { BudgetDecision } from '../../core/budget/index.js';
+import type { ChatEngine } from '../../core/chat/engine.js';
+import { createChatStack, type ChatStack, type ChatStackSettings } from '../../core/chat/stack.js';
+import type { LedgerSource } from '../../core/ledger/index.js';
+import type { Notice } from '../../protocol/chat.js';
+import type { TallyServices, TallySettings } from '../services.js';
+import { routerConfigFrom } from './routing.js';
+
+/** Restricted Mode: Tally shows estimates, spend and budgets, and sends nothing until the workspace is trusted. */
+export function untrustedNotice(): Notice {
+  return {
+    kind: 'untrusted',
+    message: 'Restricted Mode: Tally shows estimates and spend here, but sends no requests until you trust this workspace.',
+    action: 'workbench.trust.manage',
+  };
+}
+
+export function missingKeyNotice(): Notice {
+  return {
+    kind: 'noKey',
+    message: "No Anthropic API key yet. Set one (it is kept in VS Code's secret storage), or start VS Code with ANTHROPIC_API_KEY set.",
+    action: 'tally.setApiKey',
+  };
+}
+
+const stackSettings = new WeakMap<TallySettings, ChatStackSettings>();
+
+/** The extension's settings as the chat stack takes them, built once per settings snapshot (so "changed" is an identity check). */
+function settingsForStack(settings: TallySettings): ChatStackSettings {
+  let converted = stackSettings.get(settings);
+  if (!converted) {
+    converted = {
+      models: settings.models,
+      router: routerConfigFrom(settings),
+      budget: { ...settings.budget },
+      apiBaseUrl: settings.apiBaseUrl,
+      cacheTtl: settings.cacheTtl,
+    };
+    stackSettings.set(settings, converted);
+  }
+  return converted;
+}
+
+/** The chat stack for this window: the extension's side of the host interface the CLI also implements. */
+export function extensionChatStack(
+  services: TallyServices,
+  source: LedgerSource,
+  confirm: (decision: BudgetDecision) => Promise<boolean>,
+): ChatStack {
+  return createChatStack({
+    apiKey: () => services.getApiKey(),
+    settings: () => settingsForStack(services.settings()),
+    priceTable: () => services.priceTable(),
+    ledger: () => ({ ledger: services.ledger(), guard: services.budgetGuard() }),
+    workspace: () => services.workspace(),
+    clock: Date.now,
+    source,
+    confirm,
+  });
+}
+
+/** The engine, or the notice saying why nothing can be sent. */
+export async function engineOrNotice(stack: ChatStack, services: TallyServices): Promise<ChatEngine | Notice> {
+  if (!services.isTrusted()) return untrustedNotice();
+  const engine = await stack.engine();
+  return engine === 'no-key' ? missingKeyNotice() : engine;
+}
+
+/** Why nothing can be sent right now, before the user tries. */
+export async function sendingBlocked(services: TallyServices): Promise<Notice | undefined> {
+  if (!services.isTrusted()) return untrustedNotice();
+  return (await services.getApiKey()) ? undefined : missingKeyNotice();
+}
