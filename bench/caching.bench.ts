@@ -35,13 +35,19 @@ export const ISSUE_SIZE: PatternSize = {
 };
 export const MODEL = 'claude-sonnet-5-5';
 
+/** Where the fake clock (the server's and Tally's) starts, and how long each answer streams on it. */
+export const START_MS = Date.parse('2026-11-20T09:00:00Z');
+export const ANSWER_MS = 10_000;
+
 /** Seeded think times: 0-30 min, median 2.5 min (log-normal, clipped). */
 export function mixedThinkSeconds(seed: number, count: number): number[] {
   const random = mulberry32(seed);
-  return Array.from({ length: count }, () => {
-    const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    return Math.min(30 * 60, Math.max(0, 150 * Math.exp(1.4 * normal)));
-  });
+  return Array.from({ length: count }, () => Math.min(30 * 60, Math.max(0, 150 * Math.exp(1.4 * standardNormal(random)))));
+}
+
+/** A standard normal draw from two uniform ones (Box-Muller). */
+export function standardNormal(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 export function buildPattern(pattern: Pattern, size: PatternSize, seed: number): ChatScript {
@@ -77,7 +83,8 @@ const stubRouter: ChatRouter = {
   chooseWithCache: ({ decision }) => ({ model: decision.model, tier: decision.tier, reasons: decision.reasons }),
 };
 
-const noSpend: SpendTotals = (() => {
+/** A ledger's spend with nothing in it (for an engine whose ledger only takes entries). */
+export const noSpend: SpendTotals = (() => {
   const zero = {
     requests: 0,
     failed: 0,
@@ -95,7 +102,7 @@ const noSpend: SpendTotals = (() => {
 
 /** Runs `script` with one TTL setting against a fresh fake whose clock is the engine's. */
 export async function runPattern(script: ChatScript, setting: CacheTtlSetting, options: { router?: ChatRouter } = {}): Promise<PatternRun> {
-  let now = Date.parse('2026-11-20T09:00:00Z');
+  let now = START_MS;
   const clock = () => now;
   const fake = await startFakeAnthropic({ clock });
   try {
@@ -127,7 +134,7 @@ export async function runPattern(script: ChatScript, setting: CacheTtlSetting, o
       plain += priceTokens(table, model, { input: prompt, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0 }, { date }).total;
       usd += result.usd;
       uncachedUsd += result.uncachedUsd;
-      now += 10_000; // the answer streams for a while
+      now += ANSWER_MS; // the answer streams for a while
     }
     return { share: billed / plain, usd, uncachedUsd, turns: script.turns.length };
   } finally {
@@ -210,7 +217,7 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

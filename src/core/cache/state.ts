@@ -46,6 +46,15 @@ export class CacheModel {
     return warm;
   }
 
+  /** The longest prefix of `layout` warm on `model` at `nowMs`: its last block and its size as the server counted it. */
+  longestWarmPrefix(model: string, layout: PromptLayout, nowMs: number): { index: number; tokens: number } | null {
+    for (let index = layout.prefixKeys.length - 1; index >= 0; index--) {
+      const entry = this.warmEntry(model, layout.prefixKeys[index]!, nowMs);
+      if (entry) return { index, tokens: entry.tokens };
+    }
+    return null;
+  }
+
   /** Mirrors the server: each breakpoint reads the longest warm prefix within its lookback, the rest up to each breakpoint is written at its TTL. */
   predict(model: string, layout: PromptLayout, breakpoints: readonly Breakpoint[], nowMs: number): CachePrediction {
     const total = layout.cumulativeTokens.at(-1) ?? 0;
@@ -66,9 +75,9 @@ export class CacheModel {
   }
 
   /**
-   * Records what a request left in the cache, as the server does it: the entry read is refreshed
-   * for its own TTL; every breakpoint after it is written with its TTL from `sentAtMs`. Token counts
-   * are scaled to what the server reported.
+   * Records what a request left in the cache, as the server does it: the entry read, and every
+   * shorter cached prefix inside it, is refreshed for its own TTL; every breakpoint after it is
+   * written with its TTL from `sentAtMs`. Token counts are scaled to what the server reported.
    */
   record(model: string, layout: PromptLayout, breakpoints: readonly Breakpoint[], usage: Usage, sentAtMs: number): void {
     // Expired entries go here, once per request, so a model shared for a whole editor session stays small.
@@ -80,9 +89,14 @@ export class CacheModel {
     const scale = estimated > 0 ? actual / estimated : 1;
     const readIndex = this.readIndex(model, layout, breakpoints, sentAtMs);
     if (readIndex >= 0) {
-      const entry = this.warmEntry(model, layout.prefixKeys[readIndex]!, sentAtMs)!;
-      entry.expiresAtMs = sentAtMs + TTL_MS[entry.ttl];
-      if (split.cacheRead > 0) entry.tokens = split.cacheRead;
+      // Reading a prefix uses every shorter cached prefix inside it, so the server refreshes each live
+      // one too (e.g. the system-prompt entry under a turn that is read): without this, they lapse
+      // here while the server keeps them, and the turn after an edit is predicted cold but reads them.
+      for (let index = 0; index <= readIndex; index++) {
+        const inside = this.warmEntry(model, layout.prefixKeys[index]!, sentAtMs);
+        if (inside) inside.expiresAtMs = sentAtMs + TTL_MS[inside.ttl];
+      }
+      if (split.cacheRead > 0) this.warmEntry(model, layout.prefixKeys[readIndex]!, sentAtMs)!.tokens = split.cacheRead;
     }
     // The usage pins some prefixes exactly: the last breakpoint (read + every write) and, when TTLs
     // are mixed, the last 1-hour one (read + 1-hour writes); the rest are scaled estimates.
