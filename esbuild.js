@@ -44,6 +44,8 @@ const configs = [
     ...shared,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
+    // Always minified: a whole `tally count` is start-up bound, and a smaller file reads and compiles faster.
+    minify: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',

@@ -10,7 +10,10 @@ const RUNS = 15;
 function measure(bundle: string): { median: number; p90: number; bytes: number } {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const run = spawnSync(process.execPath, [resolve(__dirname, 'support/activate-once.cjs'), bundle], { encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, [resolve(__dirname, 'support/activate-once.cjs'), bundle], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     if (run.status !== 0) throw new Error(`activation failed for ${bundle}: ${run.stderr}`);
     times.push(Number(run.stdout));
   }
@@ -24,6 +27,8 @@ export async function run(): Promise<void> {
   console.log(`require + activate(), ${RUNS} fresh processes each (build with \`node esbuild.js --production\` for shipped sizes)`);
   for (const [label, bundle] of bundles) {
     const { median, p90, bytes } = measure(bundle!);
-    console.log(`  ${label!.padEnd(12)} median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms, extension.js ${(bytes / 1024).toFixed(0)} KB`);
+    console.log(
+      `  ${label!.padEnd(12)} median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms, extension.js ${(bytes / 1024).toFixed(0)} KB`,
+    );
   }
 }

@@ -38,10 +38,38 @@ Module._resolveFilename = function (request, ...rest) {
   return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest);
 };
 // A plain object with the API's namespaces and classes: bundlers copy a module's own properties.
-const names = ['window', 'workspace', 'commands', 'languages', 'env', 'lm', 'chat', 'extensions', 'authentication', 'Uri', 'EventEmitter',
-  'Disposable', 'StatusBarAlignment', 'ThemeColor', 'ThemeIcon', 'MarkdownString', 'ViewColumn', 'RelativePattern', 'TreeItem',
-  'TreeItemCollapsibleState', 'ProgressLocation', 'ConfigurationTarget', 'LanguageModelTextPart', 'LanguageModelToolCallPart',
-  'LanguageModelToolResultPart', 'LanguageModelChatMessageRole', 'CancellationTokenSource', 'Range', 'Position', 'Selection'];
+const names = [
+  'window',
+  'workspace',
+  'commands',
+  'languages',
+  'env',
+  'lm',
+  'chat',
+  'extensions',
+  'authentication',
+  'Uri',
+  'EventEmitter',
+  'Disposable',
+  'StatusBarAlignment',
+  'ThemeColor',
+  'ThemeIcon',
+  'MarkdownString',
+  'ViewColumn',
+  'RelativePattern',
+  'TreeItem',
+  'TreeItemCollapsibleState',
+  'ProgressLocation',
+  'ConfigurationTarget',
+  'LanguageModelTextPart',
+  'LanguageModelToolCallPart',
+  'LanguageModelToolResultPart',
+  'LanguageModelChatMessageRole',
+  'CancellationTokenSource',
+  'Range',
+  'Position',
+  'Selection',
+];
 const vscode = Object.fromEntries(names.map((name) => [name, stub(name)]));
 require.cache['vscode'] = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };
 

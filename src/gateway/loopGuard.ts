@@ -3,7 +3,6 @@
 // (same tool, same input) made `repeats` times in a row, before anything is sent.
 import { contentBlocks, isObject, messagesOf, type Json } from './requestBody.js';
 
-
 export interface LoopFinding {
   /** The repeated call, as "name(input)", shortened for a message. */
   call: string;

@@ -4,6 +4,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openLedger } from '../../src/core/ledger/index.js';
+import { sharedLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import { DEFAULT_SETTINGS } from '../../src/extension/settings.js';
 import {
@@ -117,6 +118,8 @@ test('registerGateway: asks once, then meters the terminals (ANTHROPIC_BASE_URL)
       return () => table;
     })(),
     ledgerDirectory: () => ledgerDir,
+    ledger: () => sharedLedger(ledgerDir, bundledPriceTable()).ledger,
+    budgetGuard: () => sharedLedger(ledgerDir, bundledPriceTable()).guard,
     workspace: () => ({ path: '/home/dev/site', name: 'site' }),
     onDidRecordSpend: new FakeEmitter<never>().event,
     getApiKey: () => Promise.resolve(KEY),

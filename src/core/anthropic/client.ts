@@ -154,9 +154,7 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
 
     let completed = false;
     try {
-      const { data: events, request_id } = await sdk.messages
-        .create({ ...withoutUndefined(request), stream: true }, { signal: controller.signal })
-        .withResponse();
+      const { data: events, request_id } = await sdk.streamMessage(withoutUndefined(request), { signal: controller.signal }).withResponse();
       state.requestId = request_id ?? null;
       armIdleTimer();
       for await (const event of events) {
@@ -225,7 +223,7 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
 
   async function countTokens(request: Omit<MessagesRequest, 'max_tokens'>): Promise<number> {
     try {
-      const counted = await sdk.messages.countTokens(
+      const counted = await sdk.countMessageTokens(
         withoutUndefined({ model: request.model, system: request.system, messages: request.messages }),
       );
       return counted.input_tokens;
