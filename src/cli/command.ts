@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseBudget, type Budget } from '../core/budget/index.js';
 import { isCalendarDate } from '../core/dates.js';
 import { InputError } from '../core/errors.js';
 import type { CliIO } from './io.js';
@@ -44,4 +45,18 @@ export function parseDateFlag(value: string | undefined, flag: string): string |
 
 export function writeJson(io: CliIO, value: unknown): void {
   io.stdout(`${JSON.stringify(value)}\n`);
+}
+
+/** The flags every spending command takes for a hard budget. */
+export const BUDGET_FLAGS = { 'daily-budget': { type: 'string' }, 'monthly-budget': { type: 'string' } } as const;
+
+/** --daily-budget and --monthly-budget as a budget (unset when not given), with one-line errors. */
+export function parseBudgetFlags(values: { 'daily-budget'?: string | undefined; 'monthly-budget'?: string | undefined }): Budget {
+  return parseBudget(
+    {
+      dailyUsd: parseNumberFlag(values['daily-budget'], 'daily-budget') ?? null,
+      monthlyUsd: parseNumberFlag(values['monthly-budget'], 'monthly-budget') ?? null,
+    },
+    'budget flags',
+  );
 }

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { budgetRefusal, parseBudget } from '../../core/budget/index.js';
+import { budgetRefusal } from '../../core/budget/index.js';
 import { CACHE_TTL_SETTINGS, type CacheTtlSetting } from '../../core/cache/ttl.js';
 import { Conversation } from '../../core/chat/conversation.js';
 import type { TurnResult } from '../../core/chat/engine.js';
@@ -12,7 +12,7 @@ import { formatTokens, formatUsd } from '../../core/format.js';
 import { defaultRouterConfig, parseRouterConfig } from '../../core/router/index.js';
 import { resolveLedgerDir, sharedLedger } from '../../core/ledger/index.js';
 import { roundUsd } from '../../core/prices/cost.js';
-import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
+import { BUDGET_FLAGS, parseBudgetFlags, parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
 import { readTextFile, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
@@ -30,8 +30,7 @@ export const chatCommand: Command = {
         'base-url': { type: 'string' },
         ledger: { type: 'string' },
         workspace: { type: 'string' },
-        'daily-budget': { type: 'string' },
-        'monthly-budget': { type: 'string' },
+        ...BUDGET_FLAGS,
         'time-scale': { type: 'string' },
         'cache-ttl': { type: 'string' },
         'history-budget': { type: 'string' },
@@ -49,13 +48,7 @@ export const chatCommand: Command = {
     const cacheTtl = (values['cache-ttl'] ?? 'auto') as CacheTtlSetting;
     if (!CACHE_TTL_SETTINGS.includes(cacheTtl))
       throw new InputError(`--cache-ttl expects one of ${CACHE_TTL_SETTINGS.join(', ')}, got "${cacheTtl}"`);
-    const budget = parseBudget(
-      {
-        dailyUsd: parseNumberFlag(values['daily-budget'], 'daily-budget') ?? null,
-        monthlyUsd: parseNumberFlag(values['monthly-budget'], 'monthly-budget') ?? null,
-      },
-      'budget flags',
-    );
+    const budget = parseBudgetFlags(values);
     const historyBudget = parseNumberFlag(values['history-budget'], 'history-budget', { min: 1, integer: true });
     const table = loadPriceTable(values.prices, io.env);
     const workspaceDir = resolve(values.workspace ?? process.cwd());

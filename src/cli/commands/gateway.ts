@@ -1,9 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { openBudgetGuard, parseBudget } from '../../core/budget/index.js';
 import { InputError } from '../../core/errors.js';
-import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
+import { resolveLedgerDir, sharedLedger } from '../../core/ledger/index.js';
 import { defaultRouterConfig, parseRouterConfig } from '../../core/router/index.js';
 import {
   DEFAULT_LOOP_REPEATS,
@@ -14,7 +13,7 @@ import {
   upstreamProblem,
   type GatewayPolicy,
 } from '../../gateway/index.js';
-import { parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
+import { BUDGET_FLAGS, parseBudgetFlags, parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
 import { decodeText, readFileOrThrow } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 import { attachCliTelemetry, recordingLedger } from '../../telemetry/attach.js';
@@ -36,8 +35,7 @@ export const gatewayCommand: Command = {
         upstream: { type: 'string' },
         ledger: { type: 'string' },
         workspace: { type: 'string' },
-        'daily-budget': { type: 'string' },
-        'monthly-budget': { type: 'string' },
+        ...BUDGET_FLAGS,
         'token-file': { type: 'string' },
         'loop-guard': { type: 'string' },
         'router-config': { type: 'string' },
@@ -52,13 +50,7 @@ export const gatewayCommand: Command = {
     const port = parseNumberFlag(values.port, 'port', { integer: true }) ?? 0;
     if (port > 65535) throw new InputError(`--port expects a port number 0-65535, got "${values.port}"`);
     const upstream = checkUpstream(values.upstream ?? DEFAULT_UPSTREAM);
-    const budget = parseBudget(
-      {
-        dailyUsd: parseNumberFlag(values['daily-budget'], 'daily-budget') ?? null,
-        monthlyUsd: parseNumberFlag(values['monthly-budget'], 'monthly-budget') ?? null,
-      },
-      'budget flags',
-    );
+    const budget = parseBudgetFlags(values);
     const loopGuardRepeats = parseLoopGuard(values['loop-guard']);
     const table = loadPriceTable(values.prices, io.env);
     const routerConfig = values['router-config']
@@ -66,7 +58,7 @@ export const gatewayCommand: Command = {
       : defaultRouterConfig;
     const workspaceDir = resolve(values.workspace ?? process.cwd());
     const ledgerDir = resolveLedgerDir(values.ledger, io.env, homedir(), process.platform);
-    const ledger = openLedger(ledgerDir, { priceTable: table });
+    const { ledger, guard } = sharedLedger(ledgerDir, table);
     ledger.checkWritable(); // before listening: no request is paid for that could not be recorded
     const token = values['token-file'] ? tokenFromFile(values['token-file']) : undefined;
     // Opt-in metrics (Prometheus on 127.0.0.1 with --metrics-port, or the OTEL_* environment): each ledger entry as it is written.
@@ -89,7 +81,7 @@ export const gatewayCommand: Command = {
       upstream,
       priceTable: table,
       ledger: telemetry ? recordingLedger(ledger, telemetry) : ledger,
-      budgetGuard: openBudgetGuard(ledgerDir, ledger),
+      budgetGuard: guard,
       workspace: { path: workspaceDir, name: basename(workspaceDir) },
       ...(token ? { token } : {}),
       apiKey: () => io.env['ANTHROPIC_API_KEY']?.trim() || undefined,
