@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseBudget, type Budget } from '../core/budget/index.js';
-import { isCalendarDate } from '../core/dates.js';
+import { isCalendarDate, isTimeZone, systemTimeZone } from '../core/dates.js';
 import { InputError } from '../core/errors.js';
 import type { CliIO } from './io.js';
 
@@ -59,4 +59,13 @@ export function parseBudgetFlags(values: { 'daily-budget'?: string | undefined; 
     },
     'budget flags',
   );
+}
+
+/** The time zone the CLI counts days in: TALLY_TIME_ZONE (an IANA name such as Europe/Paris), else the system's. */
+export function cliTimeZone(env: NodeJS.ProcessEnv): string {
+  const wanted = env['TALLY_TIME_ZONE']?.trim();
+  if (!wanted) return systemTimeZone();
+  if (!isTimeZone(wanted))
+    throw new InputError(`TALLY_TIME_ZONE "${wanted}" is not a time zone (expected a name such as Europe/Paris or UTC)`);
+  return wanted;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { systemTimeZone } from '../core/dates.js';
 import { sharedLedger, type Ledger, type SharedLedger } from '../core/ledger/index.js';
 import { resolveLedgerDir } from '../core/ledger/paths.js';
 import type { PriceTable } from '../core/prices/priceTable.js';
@@ -116,6 +117,8 @@ export function createHostServices(context: vscode.ExtensionContext, log: vscode
     return recording;
   };
 
+  const windowLedger = () => sharedLedger(ledgerDirectory(), loadPriceTable(), { timeZone: settings.timeZone ?? systemTimeZone() });
+
   readSettings();
   const disposables: vscode.Disposable[] = [
     settingsChanged,
@@ -140,8 +143,8 @@ export function createHostServices(context: vscode.ExtensionContext, log: vscode
     onDidChangeSettings: settingsChanged.event,
     priceTable: loadPriceTable,
     ledgerDirectory,
-    ledger: () => recordingLedger(sharedLedger(ledgerDirectory(), loadPriceTable())),
-    budgetGuard: () => sharedLedger(ledgerDirectory(), loadPriceTable()).guard,
+    ledger: () => recordingLedger(windowLedger()),
+    budgetGuard: () => windowLedger().guard,
     workspace: (): WorkspaceIdentity => {
       const folder = vscode.workspace.workspaceFolders?.[0];
       return folder ? { path: folder.uri.fsPath, name: folder.name } : { path: os.homedir(), name: 'no folder' };

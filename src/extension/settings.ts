@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { DEFAULT_TIER_MODELS, resolveModel, type PriceTable } from '../core/prices/priceTable.js';
 import { compileSafePattern } from '../core/router/safePattern.js';
 import { ROUTED_TIERS, type RoutedTier } from '../core/tiers.js';
+import { isTimeZone } from '../core/dates.js';
 
 // Pure (no `vscode` import) so unit tests can drive it; extension glue reads the raw values
 // with vscode.workspace.getConfiguration('tally') and passes them here.
@@ -17,6 +18,8 @@ export interface TallySettings {
   cacheTtl: '5m' | '1h' | 'auto';
   pricesFile: string | null;
   ledgerDirectory: string | null;
+  /** IANA time zone days and budgets are counted in; null for the system's. */
+  timeZone: string | null;
 }
 
 export const DEFAULT_SETTINGS: TallySettings = {
@@ -27,6 +30,7 @@ export const DEFAULT_SETTINGS: TallySettings = {
   cacheTtl: 'auto',
   pricesFile: null,
   ledgerDirectory: null,
+  timeZone: null,
 };
 
 const modelId = v.pipe(v.string('must be a model id'), v.trim(), v.nonEmpty('must not be empty'));
@@ -102,6 +106,14 @@ export const SETTING_SCHEMAS = {
   cacheTtl: v.picklist(['5m', '1h', 'auto'], 'must be "5m", "1h" or "auto"'),
   pricesFile: pathOrUnset,
   ledgerDirectory: pathOrUnset,
+  timeZone: v.nullable(
+    v.pipe(
+      v.string('must be a time zone name'),
+      v.trim(),
+      v.transform((s) => (s === '' ? null : s)),
+      v.nullable(v.pipe(v.string(), v.check(isTimeZone, 'must be a time zone such as Europe/Paris, America/New_York or UTC'))),
+    ),
+  ),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;

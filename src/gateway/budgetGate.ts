@@ -124,5 +124,5 @@ function refusal(decision: BudgetDecision, budget: Budget): string {
   const cap = limit === 'monthly' ? budget.monthlyUsd : budget.dailyUsd;
   const detail = decision.message.replace(/; send anyway to override$/, '');
   const until = limit === 'monthly' ? 'next month' : 'tomorrow';
-  return `Tally: ${limit} budget of ${formatUsd(cap ?? 0)} reached, so this request was not sent: ${detail}. Raise the budget or wait until ${until} (UTC).`;
+  return `Tally: ${limit} budget of ${formatUsd(cap ?? 0)} reached, so this request was not sent: ${detail}. Raise the budget or wait until ${until}.`;
 }

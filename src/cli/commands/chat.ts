@@ -12,7 +12,7 @@ import { formatTokens, formatUsd } from '../../core/format.js';
 import { defaultRouterConfig, parseRouterConfig } from '../../core/router/index.js';
 import { resolveLedgerDir, sharedLedger } from '../../core/ledger/index.js';
 import { roundUsd } from '../../core/prices/cost.js';
-import { BUDGET_FLAGS, parseBudgetFlags, parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
+import { BUDGET_FLAGS, parseBudgetFlags, parseFlags, parseNumberFlag, writeJson, type Command, cliTimeZone } from '../command.js';
 import { readTextFile, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
@@ -60,7 +60,7 @@ export const chatCommand: Command = {
       ? parseRouterConfig(readTextFile(values['router-config']), values['router-config'])
       : defaultRouterConfig;
     const ledgerDir = resolveLedgerDir(values.ledger, io.env, homedir(), process.platform);
-    const shared = sharedLedger(ledgerDir, table, { now: clock });
+    const shared = sharedLedger(ledgerDir, table, { now: clock, timeZone: cliTimeZone(io.env) });
     shared.ledger.checkWritable();
     const settings: ChatStackSettings = {
       models: { ...routerConfig.models },

@@ -13,7 +13,7 @@ import {
   upstreamProblem,
   type GatewayPolicy,
 } from '../../gateway/index.js';
-import { BUDGET_FLAGS, parseBudgetFlags, parseFlags, parseNumberFlag, writeJson, type Command } from '../command.js';
+import { BUDGET_FLAGS, parseBudgetFlags, parseFlags, parseNumberFlag, writeJson, type Command, cliTimeZone } from '../command.js';
 import { decodeText, readFileOrThrow } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 import { attachCliTelemetry, recordingLedger } from '../../telemetry/attach.js';
@@ -58,7 +58,7 @@ export const gatewayCommand: Command = {
       : defaultRouterConfig;
     const workspaceDir = resolve(values.workspace ?? process.cwd());
     const ledgerDir = resolveLedgerDir(values.ledger, io.env, homedir(), process.platform);
-    const { ledger, guard } = sharedLedger(ledgerDir, table);
+    const { ledger, guard } = sharedLedger(ledgerDir, table, { timeZone: cliTimeZone(io.env) });
     ledger.checkWritable(); // before listening: no request is paid for that could not be recorded
     const token = values['token-file'] ? tokenFromFile(values['token-file']) : undefined;
     // Opt-in metrics (Prometheus on 127.0.0.1 with --metrics-port, or the OTEL_* environment): each ledger entry as it is written.

@@ -7,7 +7,7 @@ import { formatTokens, formatUsd } from '../../core/format.js';
 import { claudeProjectDirs } from '../../core/import/claudeCodeFiles.js';
 import { importClaudeCode, type ClaudeCodeImportReport } from '../../core/import/claudeCodeImport.js';
 import { openLedger, resolveLedgerDir } from '../../core/ledger/index.js';
-import { parseFlags, writeJson, type Command } from '../command.js';
+import { parseFlags, writeJson, type Command, cliTimeZone } from '../command.js';
 import { loadPriceTable } from '../priceTable.js';
 
 const USAGE = 'tally import claude-code [--dir DIR] [--ledger DIR] [--prices FILE] [--json]';
@@ -33,7 +33,7 @@ export const importCommand: Command = {
     const projectDirs = claudeProjectDirs(values.dir && path.resolve(values.dir), io.env, homedir());
     const dir = path.resolve(resolveLedgerDir(values.ledger, io.env, homedir(), process.platform));
     const priceTable = loadPriceTable(values.prices, io.env);
-    const ledger = openLedger(dir, { priceTable });
+    const ledger = openLedger(dir, { priceTable, timeZone: cliTimeZone(io.env) });
 
     let report = await importClaudeCode({ projectDirs, ledger, priceTable });
     for (const deadline = Date.now() + LOCK_WAIT_MS; report.locked && Date.now() < deadline;) {

@@ -42,7 +42,7 @@ export const reconcileCommand: Command = {
     const range = { since, until };
     const [usage, cost] = await Promise.all([admin.usage(range), admin.cost(range)]);
     const dir = path.resolve(resolveLedgerDir(values.ledger, io.env, homedir(), process.platform));
-    const { entries, problems } = openLedger(dir, { priceTable: table }).query(range);
+    const { entries, problems } = openLedger(dir, { priceTable: table, timeZone: 'UTC' }).query(range);
     if (problems.count > 0)
       io.stderr(`tally reconcile: skipped ${problems.count} unreadable ledger line${problems.count === 1 ? '' : 's'}\n`);
     const result = reconcile({ ...range, entries, usage, cost, priceTable: table, today });

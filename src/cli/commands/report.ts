@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { formatTable, formatTokens, formatUsd } from '../../core/format.js';
 import { openLedger, resolveLedgerDir, SUMMARY_DIMENSIONS, type Summary, type SummaryDimension } from '../../core/ledger/index.js';
-import { parseDateFlag, parseFlags, writeJson, type Command } from '../command.js';
+import { parseDateFlag, parseFlags, writeJson, type Command, cliTimeZone } from '../command.js';
 import type { CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 import { csvCell } from '../../core/csv.js';
@@ -42,7 +42,7 @@ export const reportCommand: Command = {
     const workspace = values.workspace === undefined ? undefined : path.resolve(values.workspace);
 
     const dir = path.resolve(resolveLedgerDir(values.ledger, io.env, homedir(), process.platform));
-    const ledger = openLedger(dir, { priceTable: loadPriceTable(values.prices, io.env) });
+    const ledger = openLedger(dir, { priceTable: loadPriceTable(values.prices, io.env), timeZone: cliTimeZone(io.env) });
     const summary = ledger.summarize(by, { ...(workspace ? { workspace } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) });
 
     reportProblems(io, summary);

@@ -9,8 +9,7 @@ import { sessionLogFiles } from '../../core/import/claudeCodeFiles.js';
 import { importClaudeCode } from '../../core/import/claudeCodeImport.js';
 import { formatUsd } from '../../core/format.js';
 import { openLedger, resolveLedgerDir, type Ledger } from '../../core/ledger/index.js';
-import { utcDate } from '../../core/prices/cost.js';
-import { parseFlags, parseNumberFlag, type Command } from '../command.js';
+import { parseFlags, parseNumberFlag, type Command, cliTimeZone } from '../command.js';
 import { readStreamCapped, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
 
@@ -60,7 +59,10 @@ async function statusLine(args: string[], io: CliIO): Promise<string> {
   const where = text(input?.workspace?.project_dir) ?? text(input?.workspace?.current_dir) ?? text(input?.cwd) ?? process.cwd();
 
   const priceTable = loadPriceTable(undefined, io.env);
-  const ledger = openLedger(path.resolve(resolveLedgerDir(values.ledger, io.env, homedir(), process.platform)), { priceTable });
+  const ledger = openLedger(path.resolve(resolveLedgerDir(values.ledger, io.env, homedir(), process.platform)), {
+    priceTable,
+    timeZone: cliTimeZone(io.env),
+  });
   const transcript = text(input?.transcript_path);
   if (!values['no-import'] && transcript && path.isAbsolute(transcript)) {
     try {
@@ -98,7 +100,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * folder or contains it (the editor records Claude Code run in a subfolder against its workspace folder).
  */
 function recordedWorkspace(ledger: Ledger, folder: string): string {
-  const month = `${utcDate(Date.now()).slice(0, 7)}-01`;
+  const month = `${ledger.day(Date.now()).slice(0, 7)}-01`;
   const inside = ledger
     .summarize('workspace', { since: month })
     .rows.map((row) => row.key)

@@ -51,6 +51,8 @@ export interface BudgetGuard {
 
 interface SpendSource {
   spend(workspace: string): { today: { usd: number }; thisMonth: { usd: number } };
+  /** The day of a moment as the ledger counts days (the user's time zone); UTC without it. */
+  day?(ms: number): string;
 }
 
 /** An answer shorter than this is not worth sending: refuse instead of truncating to nothing. */
@@ -110,7 +112,7 @@ function createBudgetGuard(ledger: SpendSource, store: ReservationStore, now: ()
         return { granted: true, maxTokens: worst.maxTokens, reservedUsd: 0, decision, release: () => {} };
       }
       return store.exclusive((): Hold => {
-        const day = utcDate(now());
+        const day = ledger.day ? ledger.day(now()) : utcDate(now());
         const spend = ledger.spend(workspace);
         const held = store.list(day).filter((r) => r.workspace === workspace);
         const heldToday = roundUsd(held.filter((r) => r.day === day).reduce((sum, r) => sum + r.usd, 0));

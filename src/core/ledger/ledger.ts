@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { InputError } from '../errors.js';
 import { bundledPriceTable, type PriceTable } from '../prices/priceTable.js';
 import type { ModelInfo } from '../prices/schema.js';
+import { addMonths, dayIn, systemTimeZone } from '../dates.js';
 import { utcDate } from '../prices/cost.js';
 import { parseLedgerEntry, type LedgerEntry, type LedgerEntryInput } from './entry.js';
 import { nodeFileSystem, type LedgerFileSystem } from './fileSystem.js';
@@ -15,7 +16,7 @@ import { addTotals, emptyTotals, entryDay, entryTotals, roundTotals, type Totals
 
 export interface LedgerOptions {
   fs?: LedgerFileSystem;
-  /** Epoch ms; decides "today" and "this month" (UTC). */
+  /** Epoch ms; with `timeZone`, decides "today" and "this month". */
   now?: () => number;
   /** Prices used to split savings into caching and routing (entries carry their own usd). */
   priceTable?: PriceTable;
@@ -23,6 +24,8 @@ export interface LedgerOptions {
   persistIndex?: boolean;
   /** Where entries the ledger cannot take are kept until it can (default: the system's temp dir). */
   pendingDir?: string;
+  /** The user's time zone (IANA name): days, "today" and "this month" are local days. Default: the system's. */
+  timeZone?: string;
 }
 
 /** What became of an entry: written, or kept aside (counted in this process's spend) until the ledger takes it. */
@@ -35,7 +38,7 @@ export interface ProblemReport {
 }
 
 export interface SpendTotals {
-  /** Today's UTC date, YYYY-MM-DD. */
+  /** Today in the ledger's time zone, YYYY-MM-DD. */
   date: string;
   today: Totals;
   thisMonth: Totals;
@@ -48,9 +51,9 @@ export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
 export interface LedgerFilter {
   /** Workspace path, exactly as recorded. */
   workspace?: string;
-  /** First UTC day included, YYYY-MM-DD. */
+  /** First local day included, YYYY-MM-DD. */
   since?: string;
-  /** Last UTC day included, YYYY-MM-DD. */
+  /** Last local day included, YYYY-MM-DD. */
   until?: string;
 }
 
@@ -71,6 +74,9 @@ export interface Summary {
 
 export interface Ledger {
   readonly dir: string;
+  /** The time zone days are counted in, and the day of a moment in it (YYYY-MM-DD). */
+  readonly timeZone: string;
+  day(ms: number): string;
   /**
    * Validates and appends one entry to its month's file (one atomic write). Throws InputError on a
    * malformed entry. A write that fails (read-only, disk full) loses nothing: the entry is kept aside,
@@ -115,10 +121,14 @@ interface FileState {
 export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
   const fs = options.fs ?? nodeFileSystem;
   const now = options.now ?? Date.now;
+  const timeZone = options.timeZone ?? systemTimeZone();
+  /** The local day an entry counts on (its rates are still those of its UTC date). */
+  const localDay = (entry: LedgerEntry) => dayIn(Date.parse(entry.ts), timeZone);
   const table = options.priceTable ?? bundledPriceTable();
   const persist = options.persistIndex ?? true;
   const models = modelLookup(table);
-  const pricesKey = createHash('sha256').update(JSON.stringify(table.models)).digest('hex').slice(0, 16);
+  // Saved totals are per price table and per time zone (they are grouped by local day).
+  const pricesKey = createHash('sha256').update(JSON.stringify(table.models)).update(timeZone).digest('hex').slice(0, 16);
   const states = new Map<string, FileState>();
   const pending = new PendingEntries(fs, dir, options.pendingDir ?? path.join(os.tmpdir(), 'tally-ledger-pending'));
   const writeLine = (line: string) => {
@@ -127,7 +137,7 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
   };
   /** Pending entries as totals, for spend and summaries: the money is spent whether or not the file took it. */
   const pendingMatching = (filter: LedgerFilter) =>
-    pending.entries.filter((entry) => matches(entryDay(entry), entry.workspace.path, filter));
+    pending.entries.filter((entry) => matches(localDay(entry), entry.workspace.path, filter));
 
   const fileOf = (month: string) => path.join(dir, monthFileName(month));
   const indexFileOf = (month: string) => snapshotPath(dir, month, pricesKey, path.join);
@@ -209,7 +219,7 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
   }
 
   function addEntry(state: FileState, entry: LedgerEntry): void {
-    const day = entryDay(entry);
+    const day = localDay(entry);
     const workspacePath = workspaceKey(entry.workspace.path);
     const key = bucketKey(day, workspacePath, entry.model, entry.tier);
     let bucket = state.buckets.get(key);
@@ -218,12 +228,13 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
       state.buckets.set(key, bucket);
     }
     bucket.workspaceName = entry.workspace.name;
-    addTotals(bucket.totals, entryTotals(entry, models, table, day));
+    addTotals(bucket.totals, entryTotals(entry, models, table, entryDay(entry)));
   }
 
+  /** Month files that can hold entries of the local days in range (a local day can fall in the UTC month next to it). */
   function monthsInRange(filter: LedgerFilter): string[] {
-    const from = filter.since?.slice(0, 7);
-    const to = filter.until?.slice(0, 7);
+    const from = filter.since ? addMonths(filter.since.slice(0, 7), -1) : undefined;
+    const to = filter.until ? addMonths(filter.until.slice(0, 7), 1) : undefined;
     return fs
       .list(dir)
       .map((name) => MONTH_FILE_PATTERN.exec(name)?.[1])
@@ -243,6 +254,8 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
 
   return {
     dir,
+    timeZone,
+    day: (ms) => dayIn(ms, timeZone),
 
     append(entry) {
       const valid = parseLedgerEntry(entry, 'ledger entry');
@@ -266,26 +279,28 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
 
     spend(workspace) {
       const workspacePath = workspace === undefined ? undefined : workspaceKey(workspace);
-      const date = utcDate(now());
-      const state = refresh(date.slice(0, 7));
+      const date = dayIn(now(), timeZone);
+      const month = date.slice(0, 7);
+      // This local month's entries are in its UTC month's file, and near its ends in the files either side.
+      const files = [addMonths(month, -1), month, addMonths(month, 1)];
+      const fileStates = files.filter((m) => m === month || fs.size(fileOf(m)) !== undefined).map(refresh);
       const today = emptyTotals();
       const thisMonth = emptyTotals();
-      for (const bucket of state.buckets.values()) {
-        if (workspacePath !== undefined && bucket.workspacePath !== workspacePath) continue;
-        if (!bucket.day.startsWith(state.month)) continue;
-        addTotals(thisMonth, bucket.totals);
-        if (bucket.day === date) addTotals(today, bucket.totals);
+      for (const state of fileStates) {
+        for (const bucket of state.buckets.values()) {
+          if (workspacePath !== undefined && bucket.workspacePath !== workspacePath) continue;
+          if (!bucket.day.startsWith(month)) continue;
+          addTotals(thisMonth, bucket.totals);
+          if (bucket.day === date) addTotals(today, bucket.totals);
+        }
       }
-      for (const entry of pendingMatching({
-        ...(workspacePath !== undefined ? { workspace: workspacePath } : {}),
-        since: `${state.month}-01`,
-      })) {
-        const day = entryDay(entry);
-        const totals = entryTotals(entry, models, table, day);
-        if (day.startsWith(state.month)) addTotals(thisMonth, totals);
+      for (const entry of pendingMatching({ ...(workspacePath !== undefined ? { workspace: workspacePath } : {}), since: `${month}-01` })) {
+        const day = localDay(entry);
+        const totals = entryTotals(entry, models, table, entryDay(entry));
+        if (day.startsWith(month)) addTotals(thisMonth, totals);
         if (day === date) addTotals(today, totals);
       }
-      return { date, today: roundTotals(today), thisMonth: roundTotals(thisMonth), problems: problemsOf([state]) };
+      return { date, today: roundTotals(today), thisMonth: roundTotals(thisMonth), problems: problemsOf(fileStates) };
     },
 
     summarize(by, filter = {}) {
@@ -306,11 +321,11 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
         }
       }
       for (const entry of pendingMatching(filter)) {
-        const day = entryDay(entry);
+        const day = localDay(entry);
         const key = by === 'day' ? day : by === 'model' ? entry.model : by === 'tier' ? entry.tier : workspaceKey(entry.workspace.path);
         let row = groups.get(key);
         if (!row) groups.set(key, (row = { key, label: by === 'workspace' ? entry.workspace.name || key : key, ...emptyTotals() }));
-        const totals = entryTotals(entry, models, table, day);
+        const totals = entryTotals(entry, models, table, entryDay(entry));
         addTotals(row, totals);
         addTotals(total, totals);
       }
@@ -338,7 +353,7 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
             fs,
             state.file,
             state,
-            (entry) => void (matches(entryDay(entry), entry.workspace.path, filter) && entries.push(entry)),
+            (entry) => void (matches(localDay(entry), entry.workspace.path, filter) && entries.push(entry)),
             onProblem,
           );
           state.torn = result.torn;
@@ -347,7 +362,7 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
             fs,
             state.file,
             (entry) => {
-              if (matches(entryDay(entry), entry.workspace.path, filter)) entries.push(entry);
+              if (matches(localDay(entry), entry.workspace.path, filter)) entries.push(entry);
               return entries.length < limit;
             },
             onProblem,

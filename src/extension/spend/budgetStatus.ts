@@ -1,8 +1,9 @@
 import { checkBudget } from '../../core/budget/index.js';
+import { wallClock } from '../../core/dates.js';
 import type { BudgetLevel, BudgetView } from '../../protocol/dashboard.js';
 
-// Pure budget arithmetic shared by the status bar and the dashboard. Days and months are UTC,
-// the same calendar the ledger and the chat engine's budgets use.
+// Pure budget arithmetic shared by the status bar and the dashboard. Days and months are the user's
+// local ones (the ledger's time zone), the same calendar the ledger and every budget use.
 
 export interface BudgetSettings {
   dailyUsd: number | null;
@@ -18,7 +19,8 @@ export function daysInUtcMonth(nowMs: number): number {
 }
 
 /**
- * Month-end spend if the rest of the month goes at the month-to-date average daily rate.
+ * Month-end spend if the rest of the month goes at the month-to-date average daily rate
+ * (`nowMs` on the local wall clock, see wallClock).
  * The elapsed time counts at least one day so the first hours of a month do not extrapolate
  * a single request into hundreds of dollars.
  */
@@ -46,22 +48,23 @@ export function budgetLevel(todayUsd: number, monthUsd: number, budget: BudgetSe
   return decision.action === 'refuse' ? 'exceeded' : decision.action === 'warn' ? 'warning' : 'ok';
 }
 
-export function budgetView(todayUsd: number, monthUsd: number, budget: BudgetSettings, nowMs: number): BudgetView {
+export function budgetView(todayUsd: number, monthUsd: number, budget: BudgetSettings, nowMs: number, timeZone = 'UTC'): BudgetView {
+  const local = wallClock(nowMs, timeZone);
   const lefts: number[] = [];
   if (budget.dailyUsd !== null) lefts.push(budget.dailyUsd - todayUsd);
   if (budget.monthlyUsd !== null) lefts.push(budget.monthlyUsd - monthUsd);
-  const iso = new Date(nowMs).toISOString();
+  const iso = new Date(local).toISOString();
   return {
     dailyUsd: budget.dailyUsd,
     monthlyUsd: budget.monthlyUsd,
     warnAt: budget.warnAt,
     todayUsd,
     monthUsd,
-    forecastMonthUsd: forecastMonthEnd(monthUsd, nowMs),
+    forecastMonthUsd: forecastMonthEnd(monthUsd, local),
     leftUsd: lefts.length === 0 ? null : Math.max(0, Math.min(...lefts)),
     level: budgetLevel(todayUsd, monthUsd, budget),
     month: iso.slice(0, 7),
-    dayOfMonth: new Date(nowMs).getUTCDate(),
-    daysInMonth: daysInUtcMonth(nowMs),
+    dayOfMonth: new Date(local).getUTCDate(),
+    daysInMonth: daysInUtcMonth(local),
   };
 }

@@ -17,7 +17,7 @@ export interface DashboardOptions {
  * and tier (largest first), savings per day, budget state and the latest requests (newest first).
  */
 export function buildDashboardData(history: SpendHistory, options: DashboardOptions): DashboardData {
-  const days = dayAxis(history.nowMs, options.historyDays);
+  const days = dayAxis(history.nowMs, options.historyDays, history.timeZone);
   const dayIndex = new Map(days.map((day, i) => [day, i]));
   const zeros = () => days.map(() => 0);
   const byModel = new Map<string, number[]>();
@@ -52,7 +52,7 @@ export function buildDashboardData(history: SpendHistory, options: DashboardOpti
     requestsByDay,
     cacheSavedByDay,
     routingSavedByDay,
-    budget: budgetView(history.spend.today.usd, history.spend.thisMonth.usd, options.budget, history.nowMs),
+    budget: budgetView(history.spend.today.usd, history.spend.thisMonth.usd, options.budget, history.nowMs, history.timeZone),
     recent: [...history.recent].sort((a, b) => b.time - a.time).map(toRecent),
     skippedLines: history.skippedLines,
   };

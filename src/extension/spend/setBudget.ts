@@ -7,14 +7,14 @@ const FIELDS: Array<{ field: BudgetField; label: string; detail: string; prompt:
   {
     field: 'dailyUsd',
     label: 'Daily budget',
-    detail: 'Requests past it are refused unless you send anyway (UTC day).',
+    detail: 'Requests past it are refused unless you send anyway (your local day, tally.timeZone).',
     prompt: 'Daily budget for this workspace in US dollars (empty: no daily limit)',
     placeholder: 'e.g. 5',
   },
   {
     field: 'monthlyUsd',
     label: 'Monthly budget',
-    detail: 'Requests past it are refused unless you send anyway (UTC month).',
+    detail: 'Requests past it are refused unless you send anyway (your local month).',
     prompt: 'Monthly budget for this workspace in US dollars (empty: no monthly limit)',
     placeholder: 'e.g. 50',
   },

@@ -1,7 +1,6 @@
-import type { Ledger, LedgerEntry, SpendTotals } from '../../core/ledger/index.js';
+import { modelLookup, type Ledger, type LedgerEntry, type SpendTotals } from '../../core/ledger/index.js';
 import { entryDay, entryTotals } from '../../core/ledger/totals.js';
 import type { PriceTable } from '../../core/prices/priceTable.js';
-import type { ModelInfo } from '../../core/prices/schema.js';
 import { dayAxis } from '../../core/dates.js';
 import type { SpendRow } from './spendRow.js';
 
@@ -21,6 +20,8 @@ export interface DaySpend {
 
 export interface SpendHistory {
   nowMs: number;
+  /** The time zone days are counted in (the ledger's). */
+  timeZone: string;
   /** Today's and this month's totals from the ledger's running totals. */
   spend: SpendTotals;
   /** Only days with requests, oldest first, within the charted range. */
@@ -50,7 +51,7 @@ export function readSpendHistory(
   options: HistoryOptions,
   cache: DaySplitCache = new Map(),
 ): SpendHistory {
-  const since = dayAxis(options.nowMs, options.historyDays)[0]!;
+  const since = dayAxis(options.nowMs, options.historyDays, ledger.timeZone)[0]!;
   const spend = ledger.spend(workspacePath);
   const perDay = ledger.summarize('day', { workspace: workspacePath, since });
   const tierOf = modelLookup(options.priceTable);
@@ -78,6 +79,7 @@ export function readSpendHistory(
   const recent = ledger.query({ workspace: workspacePath, since, limit: options.recentLimit }).entries;
   return {
     nowMs: options.nowMs,
+    timeZone: ledger.timeZone,
     spend,
     days,
     recent: spendRows(recent, options.priceTable),
@@ -92,14 +94,6 @@ export function readWorkspaceEntries(ledger: Ledger, workspacePath: string): { e
 }
 
 /** Flattens entries into rows with their savings split the same way the ledger's totals split them. */
-/** Models by id or alias; ids win over aliases, as in the ledger's own lookup. */
-function modelLookup(table: PriceTable): Map<string, ModelInfo> {
-  const models = new Map<string, ModelInfo>();
-  for (const model of table.models) for (const alias of model.aliases) models.set(alias, model);
-  for (const model of table.models) models.set(model.id, model);
-  return models;
-}
-
 export function spendRows(entries: readonly LedgerEntry[], table: PriceTable): SpendRow[] {
   const models = modelLookup(table);
   return entries.map((entry) => {

@@ -5,7 +5,7 @@ import type { TallyServices } from '../services.js';
 
 /** How long to wait after a ledger file changes before re-reading (appends come in bursts). */
 const SETTLE_MS = 250;
-/** Re-read once a minute anyway: "today" turns over at UTC midnight without any write. */
+/** Re-read once a minute anyway: "today" turns over at midnight without any write. */
 const TICK_MS = 60_000;
 
 /**

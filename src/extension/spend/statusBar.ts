@@ -18,7 +18,7 @@ export function createSpendStatusBar(services: TallyServices, source: SpendSourc
     try {
       const workspace = services.workspace();
       const spend = source.ledger().spend(workspace.path);
-      const budget = budgetView(spend.today.usd, spend.thisMonth.usd, services.settings().budget, Date.now());
+      const budget = budgetView(spend.today.usd, spend.thisMonth.usd, services.settings().budget, Date.now(), source.ledger().timeZone);
       item.text = statusText(spend);
       const tooltip = new vscode.MarkdownString(statusTooltipMarkdown(workspace.name, spend, budget), true);
       item.tooltip = tooltip;
