@@ -11,7 +11,9 @@ import { ApiError, InputError } from '../../core/errors.js';
 import { formatTokens, formatUsd } from '../../core/format.js';
 import { defaultRouterConfig, parseRouterConfig } from '../../core/router/index.js';
 import { resolveLedgerDir, sharedLedger } from '../../core/ledger/index.js';
-import { roundUsd } from '../../core/prices/cost.js';
+import { priceUsage, roundUsd, utcDate, type Usage } from '../../core/prices/cost.js';
+import type { PriceTable } from '../../core/prices/priceTable.js';
+import type { ModelInfo } from '../../core/prices/schema.js';
 import { BUDGET_FLAGS, parseBudgetFlags, parseFlags, parseNumberFlag, writeJson, type Command, cliTimeZone } from '../command.js';
 import { readTextFile, type CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
@@ -124,7 +126,7 @@ export const chatCommand: Command = {
         summary.usd += result.usd + summaryUsd;
         summary.uncachedUsd += result.uncachedUsd + summaryUsd;
         summary.savedUsd += result.savedUsd;
-        report(io, result, values.json ?? false);
+        report(io, result, values.json ?? false, table);
         if (result.status === 'error') {
           finish();
           throw result.error ?? new ApiError(`turn ${result.turn} failed`);
@@ -148,7 +150,13 @@ export const chatCommand: Command = {
   },
 };
 
-function report(io: CliIO, result: TurnResult, json: boolean): void {
+/** What a turn's prompt was billed (everything but the answer), to set beside what was estimated. */
+function billedInputUsd(table: PriceTable, model: ModelInfo, usage: Usage, nowMs: number): number {
+  const billed = priceUsage(table, model, usage, { date: utcDate(nowMs) });
+  return billed.total - billed.output;
+}
+
+function report(io: CliIO, result: TurnResult, json: boolean, table: PriceTable): void {
   if (result.ledgerProblem) io.stderr(`tally chat: ${result.ledgerProblem}\n`);
   if (result.budget.action === 'warn' && result.budget.message) io.stderr(`tally chat: ${result.budget.message}\n`);
   if (result.trimmed) {
@@ -174,9 +182,13 @@ function report(io: CliIO, result: TurnResult, json: boolean): void {
     });
     return;
   }
+  const { estimate } = result;
+  const input = result.usage ? billedInputUsd(table, estimate.model, result.usage, result.estimate.nowMs) : null;
   io.stdout(
-    `turn ${result.turn}: ${result.model} ${formatUsd(result.usd)} (estimate ${formatUsd(result.estimateUsd)}), ` +
-      `cache read ${formatTokens(result.cacheReadTokens)} write ${formatTokens(result.cacheWriteTokens)}, saved ${formatUsd(result.savedUsd)}\n` +
+    `turn ${result.turn}: ${result.model} ${formatUsd(result.usd)}, cache read ${formatTokens(result.cacheReadTokens)} ` +
+      `write ${formatTokens(result.cacheWriteTokens)}, saved ${formatUsd(result.savedUsd)}\n` +
+      `  before sending: input ${formatUsd(estimate.usd.input)} (${estimate.exact ? "Anthropic's count" : 'offline estimate'}${input === null ? '' : `, billed ${formatUsd(input)}`}), ` +
+      `answer ${formatUsd(estimate.usd.low - estimate.usd.input)}-${formatUsd(estimate.usd.high - estimate.usd.input)} for ${formatTokens(estimate.output.low)}-${formatTokens(estimate.output.high)} tokens\n` +
       `  why: ${result.reasons.join('; ')}\n`,
   );
 }

@@ -36,6 +36,8 @@ export interface EstimateContext {
 
 export interface RequestEstimate {
   model: ModelInfo;
+  /** When it was made: the rates in force then price it. */
+  nowMs: number;
   /** Whether the prompt's size is Anthropic's count (true) or Tally's offline estimate. */
   exact: boolean;
   inputTokens: number;
@@ -111,6 +113,7 @@ export function estimateRequest(shape: RequestShape, context: EstimateContext): 
   const totalWith = (outputTokens: number) => fromPrediction(prediction, outputTokens).usd.total;
   return {
     model,
+    nowMs: context.nowMs,
     exact,
     inputTokens,
     prefixTokens,
