@@ -28,32 +28,40 @@ export function cacheRoot() {
 // Progress goes to stderr so that stdout carries only the JSON of paths (read by the harness).
 const log = (message) => console.error(`e2e-install: ${message}`);
 const timed = (label, fn) => timedWith(log, label, fn);
+/** Says what is about to be installed, so a first run's minutes of silence have a reason on screen. */
+const announce = (root, name, label) => {
+  if (!existsSync(join(root, name, '.complete'))) log(`installing ${label} into ${root} (first run only)`);
+};
 
-function missingAptPackages() {
-  return APT_PACKAGES.filter((name) => {
+function missingAptPackages(packages) {
+  return packages.filter((name) => {
     const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
     return result.status !== 0 || !result.stdout.includes('install ok installed');
   });
 }
 
-function ensureAptPackages() {
-  const missing = missingAptPackages();
-  if (missing.length === 0 && existsSync(CHROMIUM_PATH)) return;
+function ensureAptPackages(browser) {
+  const missing = missingAptPackages(browser ? APT_PACKAGES : APT_PACKAGES.filter((name) => name !== 'chromium'));
+  if (missing.length === 0 && (!browser || existsSync(CHROMIUM_PATH))) return;
   log(`apt-get install ${missing.join(' ')}`);
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const apt = (args) => (sudo.length ? run('sudo', ['apt-get', ...args], { env: aptEnv }) : run('apt-get', args, { env: aptEnv }));
   apt(['update']);
   apt(['install', '-y', '--no-install-recommends', ...missing]);
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`chromium installed but ${CHROMIUM_PATH} is missing`);
+  if (browser && !existsSync(CHROMIUM_PATH)) throw new Error(`chromium installed but ${CHROMIUM_PATH} is missing`);
 }
 
-/** Makes sure every tool is installed; returns where they are. Throws with a clear message if one cannot be. */
-export function ensureE2eTools() {
+/**
+ * Makes sure every tool is installed; returns where they are. Throws with a clear message if one cannot be.
+ * `browser: false` (npm run demo: the user brings the browser) skips Chromium and playwright-core.
+ */
+export function ensureE2eTools({ browser = true } = {}) {
   const root = cacheRoot();
   mkdirSync(root, { recursive: true });
-  timed('apt packages', ensureAptPackages);
+  timed('apt packages', () => ensureAptPackages(browser));
 
+  announce(root, 'node', `node@${NODE_MAJOR} (code-server needs it)`);
   const nodeDir = timed(`node@${NODE_MAJOR}`, () =>
     installOnce(
       root,
@@ -74,6 +82,7 @@ export function ensureE2eTools() {
     npm_config_nodedir: nodeHeaders,
   };
 
+  announce(root, 'code-server', `code-server@${CODE_SERVER_VERSION} (builds native addons: about 4 minutes)`);
   const codeServerDir = timed(`code-server@${CODE_SERVER_VERSION}`, () =>
     installOnce(
       root,
@@ -86,6 +95,9 @@ export function ensureE2eTools() {
     ),
   );
 
+  if (!browser) return { root, nodeBinDir, codeServerBin: join(codeServerDir, 'node_modules/.bin/code-server') };
+
+  announce(root, 'playwright-core', `playwright-core@${PLAYWRIGHT_CORE_VERSION}`);
   const playwrightDir = timed(`playwright-core@${PLAYWRIGHT_CORE_VERSION}`, () =>
     installOnce(
       root,

@@ -4,6 +4,7 @@
 // blocks, text and tool_use, outright.
 import type { TokenizerFamily } from '../core/prices/schema.js';
 import { estimateTextTokens } from '../core/tokens/estimator.js';
+import { plausibleAnswer } from './plausible.js';
 import type { ScriptedBlock } from './script.js';
 
 export const DEFAULT_REPLY_TOKENS = 80;
@@ -43,9 +44,21 @@ export function scriptedReply(blocks: readonly ScriptedBlock[], family: Tokenize
   return { content, outputTokens: Math.max(1, outputTokens), stopReason };
 }
 
-export function composeReply(lastUserText: string, family: TokenizerFamily, maxTokens: number): Reply {
+/** How unscripted replies read: sized filler for tests, or answers that read like a model's (the demo). */
+export type ReplyStyle = 'sized' | 'plausible';
+
+export function composeReply(lastUserText: string, family: TokenizerFamily, maxTokens: number, style: ReplyStyle = 'sized'): Reply {
   const exact = /\[\[reply:([\s\S]*)\]\]/.exec(lastUserText);
   const sized = /\[\[tokens:(\d+)\]\]/.exec(lastUserText);
+  if (style === 'plausible' && !exact && !sized) {
+    const answer = plausibleAnswer(lastUserText, family, maxTokens);
+    const stopReason = answer.truncated ? 'max_tokens' : 'end_turn';
+    return {
+      content: [{ type: 'text', text: answer.text, deltas: splitDeltas(answer.text) }],
+      outputTokens: answer.outputTokens,
+      stopReason,
+    };
+  }
   let text: string;
   let outputTokens: number;
   if (exact) {

@@ -7,7 +7,7 @@ import { PromptCache, type CacheUsage } from './cache.js';
 import { FaultQueue, parseFault, type Fault, type FaultInput } from './faults.js';
 import { modelsResponse } from './models.js';
 import { parsePrompt, RequestRejection, type ParsedPrompt } from './prompt.js';
-import { apiBlock, composeReply, scriptedReply } from './reply.js';
+import { apiBlock, composeReply, scriptedReply, type ReplyStyle } from './reply.js';
 import { parseScriptedReply, ReplyScript, type ScriptedReplyInput } from './script.js';
 
 export interface FakeAnthropicOptions {
@@ -17,6 +17,10 @@ export interface FakeAnthropicOptions {
   timeScale?: number;
   /** Keys accepted (as `authorization: Bearer` or `x-api-key`); when absent any non-empty key is. */
   apiKeys?: string[];
+  /** Unscripted replies: sized filler (tests, the default) or answers that read like a model's (the demo). */
+  replyStyle?: ReplyStyle;
+  /** Milliseconds before the first streamed token and between deltas, as a real model streams (default: as fast as possible). */
+  pace?: { firstTokenMs: number; deltaMs: number };
   /** Real-time source in ms (tests pass a manual clock to step past cache expiry); default Date.now. */
   clock?: () => number;
 }
@@ -168,7 +172,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const scripted = script.take(prompt.toolNames);
     const reply = scripted
       ? scriptedReply(scripted, prompt.model.family, (index) => `toolu_fake_${serial}_${index}`)
-      : composeReply(prompt.lastUserText, prompt.model.family, prompt.maxTokens);
+      : composeReply(prompt.lastUserText, prompt.model.family, prompt.maxTokens, options.replyStyle);
     record.usage = { ...cacheUsage, output_tokens: reply.outputTokens };
     record.status = 200;
     const messageId = `msg_fake_${serial}`;
@@ -213,6 +217,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     for (const [index, block] of reply.content.entries()) {
       send('content_block_start', { index, content_block: apiBlock(block, { opening: true }) });
       if (index === 0) send('ping', {});
+      if (index === 0 && options.pace) await delay(options.pace.firstTokenMs);
       for (const piece of block.deltas) {
         if (fault?.type === 'drop' && sent >= fault.afterDeltas) return dropConnection(res);
         if (fault?.type === 'stream_error' && sent >= fault.afterDeltas) {
@@ -221,6 +226,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
           return;
         }
         if (fault?.type === 'slow') await delay(fault.delayMs);
+        else if (options.pace) await delay(options.pace.deltaMs);
         else await new Promise((resolve) => setImmediate(resolve)); // let each delta leave on its own
         if (res.destroyed) return;
         const delta = block.type === 'text' ? { type: 'text_delta', text: piece } : { type: 'input_json_delta', partial_json: piece };

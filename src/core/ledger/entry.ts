@@ -42,6 +42,8 @@ export const LedgerEntrySchema = v.looseObject({
   messageId: v.optional(v.nullable(v.string('must be a string')), null),
   /** True when the server's usage was missing or not sane and Tally recorded its own estimate instead. */
   usageEstimated: v.optional(v.boolean('must be true or false'), false),
+  /** Made up by `npm run demo` to show the product on first open; views say so. */
+  sample: v.optional(v.boolean('must be true or false')),
   /** What the router said the prompt asked for (explain, write, ...): answer lengths are learned per class. */
   taskClass: v.optional(v.nullable(v.string('must be a string')), null),
   conversationId: v.optional(v.nullable(v.string('must be a string')), null),
