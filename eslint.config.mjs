@@ -15,7 +15,19 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'demo/workspace/**', 'node_modules/**', 'test-results/**', 'out/**', 'media/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'demo/workspace/**',
+      'node_modules/**',
+      'test-results/**',
+      'out/**',
+      'media/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
