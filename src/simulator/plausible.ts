@@ -49,7 +49,7 @@ function body(intent: Intent, names: readonly string[]): string[] {
   switch (intent) {
     case 'fix':
       return [
-        `The problem is most likely in ${first}: a value is computed in one unit and compared or rounded in another, so the result is off by a small amount only for some inputs.`,
+        `I looked at ${subject}. The problem is most likely in ${first}: a value is computed in one unit and compared or rounded in another, so the result is off by a small amount only for some inputs.`,
         `1. Reproduce it with the smallest input that shows the difference.\n2. Round once, where the value is computed, and keep whole units after that.\n3. Add a test for the input that failed.`,
         code(names),
       ];
