@@ -25,6 +25,11 @@ function sameOrigin(a: string, b: string): boolean {
 /** The line each surface shows while the API is simulated. */
 export const SIMULATED_NOTICE = 'Simulated API: answers and costs are made up by the demo, nothing is billed.';
 
+/** The simulated-API line for the current settings, or undefined when requests go to a real API. */
+export function simulatedNotice(apiBaseUrl: string | null, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return isSimulatedApi(env, apiBaseUrl) ? SIMULATED_NOTICE : undefined;
+}
+
 /**
  * Puts the demo's earlier conversation in the history, once per workspace (a conversation the user
  * deletes stays deleted). A file that is missing or not a stored conversation is logged and skipped.
@@ -34,7 +39,10 @@ export async function seedDemoConversation(env: NodeJS.ProcessEnv, state: KeyVal
   if (!file || state.get(SEEDED_KEY) === file) return;
   try {
     // Loaded only in the demo, so an ordinary activation pays for none of it.
-    const [v, { ConversationStore, StoredConversationSchema }] = await Promise.all([import('valibot'), import('./chat/conversationStore.js')]);
+    const [v, { ConversationStore, StoredConversationSchema }] = await Promise.all([
+      import('valibot'),
+      import('./chat/conversationStore.js'),
+    ]);
     const store = new ConversationStore(state);
     const parsed = v.safeParse(StoredConversationSchema, JSON.parse(await readFile(file, 'utf8')));
     if (!parsed.success) {

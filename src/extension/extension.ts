@@ -4,6 +4,7 @@ import type { ChatSession } from './chat/chatSession.js';
 import { ChatPanel, CHAT_VIEW_TYPE } from './chat/chatPanel.js';
 import { EstimateStatus, showEstimatePick } from './estimateStatus.js';
 import type { EditorPrompt } from './selectionEstimate.js';
+import { seedDemoConversation, simulatedNotice } from './demo.js';
 import { createHostServices } from './hostServices.js';
 import { isPromptLikeDocument } from './promptFiles.js';
 import { clearApiKey, promptForApiKey } from './secrets.js';
@@ -31,6 +32,8 @@ export function activate(context: vscode.ExtensionContext): void {
       import('./chat/conversationStore.js'),
       import('./chat/chatHost.js'),
     ]);
+    // The demo's earlier conversation goes in before the session reads the history.
+    await seedDemoConversation(process.env, context.workspaceState, (line) => log.warn(line));
     let created: ChatSession | undefined;
     const stack = extensionChatStack(services, 'chat', (decision) => created?.confirmBudget(decision.message) ?? Promise.resolve(false));
     created = new ChatSession({
@@ -42,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
       models: () => services.settings().models,
       readAttachment: readEditorAttachment,
       runCommand: (command) => void vscode.commands.executeCommand(command),
+      apiNote: () => simulatedNotice(services.settings().apiBaseUrl),
       now: Date.now,
       newId: () => crypto.randomUUID(),
       log: (text) => log.warn(text),

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { DEFAULT_TIER_MODELS, resolveModel, type PriceTable } from '../core/prices/priceTable.js';
+import { DEFAULT_TIER_MODELS, findModel, unknownModelMessage, type PriceTable } from '../core/prices/priceTable.js';
 import { compileSafePattern } from '../core/router/safePattern.js';
 import { ROUTED_TIERS, type RoutedTier } from '../core/tiers.js';
 import { isTimeZone } from '../core/dates.js';
@@ -43,15 +43,6 @@ const pathOrUnset = v.nullable(
   ),
 );
 
-const validRegex = (pattern: string) => {
-  try {
-    compileSafePattern(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** One schema per setting id, so a bad value is reported by its exact id and rejected alone. */
 export const SETTING_SCHEMAS = {
   'models.haiku': modelId,
@@ -59,32 +50,8 @@ export const SETTING_SCHEMAS = {
   'models.opus': modelId,
   'routing.mode': v.picklist(['local', 'model'], 'must be "local" or "model"'),
   'routing.allowList': v.array(modelId, 'must be a list of model ids'),
-  'routing.rules': v.array(
-    v.pipe(
-      v.strictObject(
-        {
-          pattern: v.optional(
-            v.pipe(
-              v.string('pattern must be a string'),
-              v.nonEmpty('pattern must not be empty'),
-              v.check(validRegex, 'pattern is not a valid regular expression'),
-            ),
-          ),
-          keyword: v.optional(v.pipe(v.string('keyword must be a string'), v.nonEmpty('keyword must not be empty'))),
-          tier: v.picklist(ROUTED_TIERS, 'tier must be haiku, sonnet or opus'),
-        },
-        'each rule must be an object {"pattern", "tier"} or {"keyword", "tier"}',
-      ),
-      v.check(
-        (rule) => (rule.pattern === undefined) !== (rule.keyword === undefined),
-        'each rule needs exactly one of "pattern" or "keyword"',
-      ),
-      v.transform((rule): RoutingRule =>
-        rule.pattern !== undefined ? { pattern: rule.pattern, tier: rule.tier } : { keyword: rule.keyword!, tier: rule.tier },
-      ),
-    ),
-    'must be a list of {"pattern", "tier"} or {"keyword", "tier"} rules',
-  ),
+  // Each rule is checked on its own (resolveRoutingRules): a bad one is skipped, the rest apply.
+  'routing.rules': v.array(v.unknown(), 'must be a list of {"pattern", "tier"} or {"keyword", "tier"} rules'),
   'budget.dailyUsd': usdOrUnset,
   'budget.monthlyUsd': usdOrUnset,
   'budget.warnAt': v.pipe(v.number('must be a number'), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')),
@@ -168,6 +135,53 @@ export interface SettingProblem {
   message: string;
 }
 
+const RoutingRuleSchema = v.pipe(
+  v.strictObject(
+    {
+      pattern: v.optional(v.pipe(v.string('"pattern" must be a string'), v.nonEmpty('"pattern" must not be empty'))),
+      keyword: v.optional(v.pipe(v.string('"keyword" must be a string'), v.nonEmpty('"keyword" must not be empty'))),
+      tier: v.picklist(ROUTED_TIERS, '"tier" must be "haiku", "sonnet" or "opus"'),
+    },
+    'must be an object {"pattern", "tier"} or {"keyword", "tier"}',
+  ),
+  v.check((rule) => (rule.pattern === undefined) !== (rule.keyword === undefined), 'needs exactly one of "pattern" or "keyword"'),
+);
+
+/** Why a routing rule is unusable, or undefined when it is fine. */
+function ruleProblem(raw: unknown): string | undefined {
+  const parsed = v.safeParse(RoutingRuleSchema, raw);
+  if (!parsed.success) return describeIssue(parsed.issues[0]!);
+  if (parsed.output.pattern === undefined) return undefined;
+  try {
+    compileSafePattern(parsed.output.pattern);
+    return undefined;
+  } catch (error) {
+    return `"pattern" ${JSON.stringify(parsed.output.pattern)} is not a usable regular expression (${(error as Error).message})`;
+  }
+}
+
+/** Every usable rule, and one problem per unusable one naming its position and what is wrong. */
+export function resolveRoutingRules(list: readonly unknown[]): { rules: RoutingRule[]; problems: SettingProblem[] } {
+  const rules: RoutingRule[] = [];
+  const bad: Array<{ index: number; why: string }> = [];
+  list.forEach((raw, index) => {
+    const why = ruleProblem(raw);
+    if (why !== undefined) bad.push({ index, why });
+    else {
+      const rule = raw as { pattern?: string; keyword?: string; tier: RoutedTier };
+      rules.push(rule.pattern !== undefined ? { pattern: rule.pattern, tier: rule.tier } : { keyword: rule.keyword!, tier: rule.tier });
+    }
+  });
+  const applying = `${rules.length} other rule${rules.length === 1 ? '' : 's'} appl${rules.length === 1 ? 'ies' : 'y'}`;
+  return {
+    rules,
+    problems: bad.map(({ index, why }) => ({
+      setting: `tally.routing.rules[${index}]`,
+      message: `${why}; this rule is skipped, ${applying}`,
+    })),
+  };
+}
+
 /** Reads `key` from the current snapshot (the value the feature is using right now). */
 function currentValue(settings: TallySettings, key: SettingKey): unknown {
   const [head, tail] = key.split('.') as [string, string | undefined];
@@ -196,7 +210,11 @@ export function resolveSettings(
     const raw = read(key);
     const wanted = raw === undefined ? currentValue(DEFAULT_SETTINGS, key) : raw;
     const result = v.safeParse(SETTING_SCHEMAS[key] as v.GenericSchema, wanted);
-    if (result.success) {
+    if (result.success && key === 'routing.rules') {
+      const checked = resolveRoutingRules(result.output as unknown[]);
+      settings = withValue(settings, key, checked.rules);
+      problems.push(...checked.problems);
+    } else if (result.success) {
       settings = withValue(settings, key, result.output);
     } else {
       const kept = JSON.stringify(currentValue(previous, key));
@@ -223,11 +241,12 @@ export function checkTierModels(
   const problems: SettingProblem[] = [];
   const models = { ...settings.models };
   for (const tier of ROUTED_TIERS) {
-    try {
-      models[tier] = resolveModel(table, models[tier]).id;
-    } catch (error) {
+    const found = findModel(table, models[tier]);
+    if (found) models[tier] = found.id;
+    else {
       const fallback = safeResolve(table, previous.models[tier]) ?? table.tierDefaults[tier];
-      problems.push({ setting: `tally.models.${tier}`, message: `${(error as Error).message}; keeping ${fallback}` });
+      // The settings editor lists the known ids in its dropdown; the message names only what matters.
+      problems.push({ setting: `tally.models.${tier}`, message: `${unknownModelMessage(table, models[tier])}; keeping ${fallback}` });
       models[tier] = fallback;
     }
   }
@@ -261,9 +280,5 @@ export function checkAllowList(
 }
 
 function safeResolve(table: PriceTable, name: string): string | undefined {
-  try {
-    return resolveModel(table, name).id;
-  } catch {
-    return undefined;
-  }
+  return findModel(table, name)?.id;
 }

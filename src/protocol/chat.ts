@@ -149,6 +149,8 @@ export const HostMessageSchema = v.variant('type', [
     history: v.array(ConversationSummarySchema),
     attachments: v.array(AttachmentSchema),
     busy: v.boolean(),
+    /** Shown in the header while answers and costs are not real (the demo's simulated API). */
+    apiNote: v.optional(v.string()),
   }),
   /** Figures for the latest draft (also unasked, when what they depend on changed: settings, attachments, an exact count). */
   v.object({ type: v.literal('estimates'), estimates: DraftEstimatesSchema }),

@@ -38,6 +38,8 @@ const RecentRequestSchema = v.object({
   usd,
   savedUsd: usd,
   status: v.string(),
+  /** Seeded by the demo, not spent. */
+  sample: v.optional(v.boolean()),
 });
 
 /** One stack of a daily chart: `key` is a model id (with its tier, when the price table knows it) or a tier name. */
@@ -58,6 +60,8 @@ export const DashboardDataSchema = v.object({
   recent: v.array(RecentRequestSchema),
   /** Lines the ledger reader skipped (torn or corrupt), shown so nothing is silently lost. */
   skippedLines: count,
+  /** Lines shown above everything else: the simulated API, sample data in the ledger. */
+  notes: v.optional(v.array(v.string())),
 });
 
 export type DashboardData = v.InferOutput<typeof DashboardDataSchema>;

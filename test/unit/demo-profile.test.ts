@@ -11,7 +11,11 @@ import { addDays, dayIn, systemTimeZone } from '../../src/core/dates.js';
 import { openLedger } from '../../src/core/ledger/index.js';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import { StoredConversationSchema } from '../../src/extension/chat/conversationStore.js';
-import { isSimulatedApi, seedDemoConversation } from '../../src/extension/demo.js';
+import { isSimulatedApi, seedDemoConversation, SIMULATED_NOTICE, simulatedNotice } from '../../src/extension/demo.js';
+import { budgetView } from '../../src/extension/spend/budgetStatus.js';
+import { buildDashboardData } from '../../src/extension/spend/dashboardData.js';
+import { readSpendHistory } from '../../src/extension/spend/spendHistory.js';
+import { statusTooltipMarkdown } from '../../src/extension/spend/statusBarText.js';
 import { plausibleAnswer } from '../../src/simulator/plausible.js';
 
 const table = bundledPriceTable();
@@ -74,6 +78,33 @@ test('only the simulated API the demo started is labelled simulated', () => {
   assert.equal(isSimulatedApi(env, 'https://api.anthropic.com'), false);
   assert.equal(isSimulatedApi({}, 'http://127.0.0.1:4100'), false);
   assert.equal(isSimulatedApi(env, null), false);
+});
+
+test('with the simulated API the status tooltip and the dashboard say so, and the seeded rows are marked sample', () => {
+  const profile = createProfile({ simulatedApiUrl: 'http://127.0.0.1:9/', nowMs: now });
+  try {
+    const ledger = openLedger(profile.ledgerDir, { timeZone: systemTimeZone(), now: () => now, persistIndex: false });
+    const workspacePath = ledger.query({}).entries[0]!.workspace.path;
+    const note = simulatedNotice('http://127.0.0.1:9', { TALLY_SIMULATED_API: 'http://127.0.0.1:9/' });
+    assert.equal(note, SIMULATED_NOTICE);
+    const budget = { dailyUsd: DEMO_DAILY_BUDGET_USD, monthlyUsd: null, warnAt: 0.8 };
+    const history = readSpendHistory(ledger, workspacePath, { nowMs: now, historyDays: 30, recentLimit: 20, priceTable: table });
+    const data = buildDashboardData(history, { workspaceName: 'corner-shop', budget, historyDays: 30, apiNote: note! });
+    assert.equal(data.notes?.[0], SIMULATED_NOTICE);
+    assert.match(data.notes?.[1] ?? '', /sample spend seeded by the demo .*never billed/);
+    assert.ok(data.recent.length > 0 && data.recent.every((row) => row.sample === true));
+    const spend = ledger.spend(workspacePath);
+    const view = budgetView(spend.today.usd, spend.thisMonth.usd, budget, now, systemTimeZone());
+    assert.match(
+      statusTooltipMarkdown('corner-shop', spend, view, note),
+      /\$\(beaker\) Simulated API: answers and costs are made up by the demo/,
+    );
+    assert.doesNotMatch(statusTooltipMarkdown('corner-shop', spend, view), /Simulated/);
+    const real = buildDashboardData(history, { workspaceName: 'corner-shop', budget, historyDays: 30 });
+    assert.equal(real.notes?.length, 1, 'without the simulated API only the sample note remains');
+  } finally {
+    rmSync(profile.root, { recursive: true, force: true });
+  }
 });
 
 test('a simulated answer says it is simulated, names what the question names and fits max_tokens', () => {

@@ -58,13 +58,43 @@ test('a bad value is reported by its setting id and the previous good value keep
   assert.equal(settings.apiBaseUrl, null);
   assert.deepEqual(
     problems.map((p) => p.setting),
-    ['tally.routing.rules', 'tally.budget.monthlyUsd', 'tally.budget.warnAt', 'tally.apiBaseUrl', 'tally.cacheTtl'],
+    ['tally.routing.rules[0]', 'tally.budget.monthlyUsd', 'tally.budget.warnAt', 'tally.apiBaseUrl', 'tally.cacheTtl'],
   );
   assert.match(problems.find((p) => p.setting === 'tally.budget.warnAt')!.message, /between 0 and 1; keeping 0\.5/);
   assert.match(
-    problems.find((p) => p.setting === 'tally.routing.rules')!.message,
-    /\[0\]\.pattern: pattern is not a valid regular expression/,
+    problems.find((p) => p.setting === 'tally.routing.rules[0]')!.message,
+    /"pattern" "\(unclosed" is not a usable regular expression \(.+\)/,
   );
+});
+
+test('every bad routing rule is reported with what is wrong, and the good rules still apply', () => {
+  const { settings, problems } = resolveSettings(
+    reader({
+      'routing.rules': [
+        { pattern: '[a-', tier: 'opus' },
+        { keyword: 'migration', tier: 'opus' },
+        { keyword: 'typo', tier: 'gpt' },
+        { pattern: 'x', keyword: 'y', tier: 'haiku' },
+        'rename',
+      ],
+    }),
+  );
+  assert.deepEqual(settings.routing.rules, [{ keyword: 'migration', tier: 'opus' }]);
+  assert.deepEqual(
+    problems.map((p) => p.setting),
+    ['tally.routing.rules[0]', 'tally.routing.rules[2]', 'tally.routing.rules[3]', 'tally.routing.rules[4]'],
+  );
+  const [badPattern, badTier, both, notObject] = problems.map((p) => p.message);
+  assert.match(badPattern!, /is not a usable regular expression .*; this rule is skipped, 1 other rule applies/);
+  assert.match(badTier!, /tier: "tier" must be "haiku", "sonnet" or "opus"/);
+  assert.match(both!, /needs exactly one of "pattern" or "keyword"/);
+  assert.match(notObject!, /must be an object/);
+});
+
+test('an unknown tier model is named in one short line, not with every known id', () => {
+  const wanted = { ...DEFAULT_SETTINGS, models: { ...DEFAULT_SETTINGS.models, sonnet: 'gpt-5' } };
+  const { problems } = checkTierModels(wanted, DEFAULT_SETTINGS, bundledPriceTable());
+  assert.equal(problems[0]!.message, `unknown model "gpt-5"; keeping ${DEFAULT_SETTINGS.models.sonnet}`);
 });
 
 test('a tier model that is not in the price table keeps the previous model and names the setting', () => {
@@ -96,8 +126,9 @@ test('routing rules take a regular expression or a plain keyword, one of them, a
     { pattern: 'prod incident', tier: 'opus' },
   ]);
   const regexC = resolveSettings(reader({ 'routing.rules': [{ pattern: 'c++', tier: 'sonnet' }] }), ok.settings);
-  assert.match(regexC.problems[0]!.message, /\[0\]\.pattern: pattern is not a valid regular expression/);
-  assert.deepEqual(regexC.settings.routing.rules, ok.settings.routing.rules, 'the previous good rules keep working');
+  assert.equal(regexC.problems[0]!.setting, 'tally.routing.rules[0]');
+  assert.match(regexC.problems[0]!.message, /"pattern" "c\+\+" is not a usable regular expression \(.+\); this rule is skipped/);
+  assert.deepEqual(regexC.settings.routing.rules, [], 'the unusable rule does not route anything');
   const both = resolveSettings(reader({ 'routing.rules': [{ keyword: 'x', pattern: 'y', tier: 'opus' }] }));
   assert.match(both.problems[0]!.message, /exactly one of "pattern" or "keyword"/);
 });

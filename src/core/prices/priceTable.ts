@@ -75,15 +75,25 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Finds a model by id, alias (case-insensitive) or tier name; unknown names get a suggestion. */
-export function resolveModel(table: PriceTable, name: string): ModelInfo {
+/** The model a name means (id, alias, case-insensitive, or tier name), or undefined. */
+export function findModel(table: PriceTable, name: string): ModelInfo | undefined {
   const wanted = name.trim().toLowerCase();
   const tierModel = (TIERS as readonly string[]).includes(wanted) ? table.tierDefaults[wanted as Tier] : undefined;
   const target = tierModel ?? wanted;
-  const found = table.models.find(
-    (model) => model.id.toLowerCase() === target || model.aliases.some((alias) => alias.toLowerCase() === target),
-  );
+  return table.models.find((model) => model.id.toLowerCase() === target || model.aliases.some((alias) => alias.toLowerCase() === target));
+}
+
+/** "unknown model "x"; did you mean y?" without the list of every id (for places that show the list another way). */
+export function unknownModelMessage(table: PriceTable, name: string): string {
+  const suggestion = closestName(table, name.trim().toLowerCase());
+  return `unknown model "${name}"${suggestion ? `; did you mean ${suggestion}?` : ''}`;
+}
+
+/** Finds a model by id, alias (case-insensitive) or tier name; unknown names get a suggestion. */
+export function resolveModel(table: PriceTable, name: string): ModelInfo {
+  const found = findModel(table, name);
   if (found) return found;
+  const wanted = name.trim().toLowerCase();
   const suggestion = closestName(table, wanted);
   throw new InputError(
     `unknown model "${name}"${suggestion ? `; did you mean ${suggestion}?` : ''} (known: ${table.models.map((m) => m.id).join(', ')}, or a tier: haiku, sonnet, opus)`,

@@ -32,6 +32,8 @@ export interface ChatSessionDeps {
   /** Reads the active editor's file or selection; a string is a message for the user. */
   readAttachment(kind: 'file' | 'selection'): Promise<AttachmentSource | string>;
   runCommand(command: NoticeCommand): void;
+  /** A line the header keeps while answers are not real (the demo's simulated API), or undefined. */
+  apiNote?(): string | undefined;
   now(): number;
   newId(): string;
   log(text: string): void;
@@ -104,6 +106,7 @@ export class ChatSession {
       history: this.deps.store.list(),
       attachments: this.pricing.attachments(this.current.context),
       busy: this.busy,
+      ...withApiNote(this.deps.apiNote?.()),
     });
     this.prompts.repost();
     void this.checkCanSend();
@@ -336,4 +339,8 @@ export class ChatSession {
       this.deps.log(`could not save the conversation: ${(error as Error).message}`);
     }
   }
+}
+
+function withApiNote(note: string | undefined): { apiNote?: string } {
+  return note ? { apiNote: note } : {};
 }

@@ -9,6 +9,8 @@ export interface DashboardOptions {
   budget: BudgetSettings;
   /** Days of history charted, ending today (UTC). */
   historyDays: number;
+  /** The simulated-API line, when answers and costs are not real. */
+  apiNote?: string;
 }
 
 /** The UTC days from `count - 1` days ago to today, oldest first. */
@@ -55,6 +57,7 @@ export function buildDashboardData(history: SpendHistory, options: DashboardOpti
     budget: budgetView(history.spend.today.usd, history.spend.thisMonth.usd, options.budget, history.nowMs, history.timeZone),
     recent: [...history.recent].sort((a, b) => b.time - a.time).map(toRecent),
     skippedLines: history.skippedLines,
+    notes: dashboardNotes(history, options.apiNote),
   };
 }
 
@@ -82,5 +85,15 @@ function toRecent(row: SpendRow): RecentRequest {
     usd: row.usd,
     savedUsd: row.cacheSavedUsd + row.routingSavedUsd,
     status: row.status,
+    ...(row.sample ? { sample: true } : {}),
   };
+}
+
+/** What the user must know before reading the figures: costs that are simulated, rows that are samples. */
+function dashboardNotes(history: SpendHistory, apiNote: string | undefined): string[] {
+  const notes = apiNote ? [apiNote] : [];
+  if (history.recent.some((row) => row.sample)) {
+    notes.push('This ledger holds sample spend seeded by the demo (rows marked "sample"): it was never billed.');
+  }
+  return notes;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { simulatedNotice } from '../demo.js';
 import { parseFromDashboard, type FromDashboard, type ToDashboard } from '../../protocol/dashboard.js';
 import type { TallyServices } from '../services.js';
 import { buildDashboardData } from './dashboardData.js';
@@ -127,6 +128,7 @@ export class DashboardPanel implements vscode.Disposable {
         workspaceName: workspace.name,
         budget: this.services.settings().budget,
         historyDays: HISTORY_DAYS,
+        ...withNote(simulatedNotice(this.services.settings().apiBaseUrl)),
       });
       message = { type: 'data', data };
     } catch (error) {
@@ -141,4 +143,8 @@ export class DashboardPanel implements vscode.Disposable {
     this.subscription.dispose();
     this.panel?.dispose();
   }
+}
+
+function withNote(note: string | undefined): { apiNote?: string } {
+  return note ? { apiNote: note } : {};
 }

@@ -118,6 +118,7 @@ export function spendRows(entries: readonly LedgerEntry[], table: PriceTable): S
       requestId: entry.requestId ?? '',
       status: entry.status,
       durationMs: entry.durationMs,
+      ...(entry.sample ? { sample: true } : {}),
     };
   });
 }

@@ -28,4 +28,6 @@ export interface SpendRow {
   requestId: string;
   status: string;
   durationMs: number | null;
+  /** Seeded by the demo (`sample: true` in the ledger), not spent. */
+  sample?: boolean;
 }

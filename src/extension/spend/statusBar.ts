@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { TallyServices } from '../services.js';
+import { simulatedNotice } from '../demo.js';
 import { budgetView } from './budgetStatus.js';
 import type { SpendSource } from './spendSource.js';
 import { statusAccessibilityLabel, statusText, statusTooltipMarkdown } from './statusBarText.js';
@@ -20,7 +21,10 @@ export function createSpendStatusBar(services: TallyServices, source: SpendSourc
       const spend = source.ledger().spend(workspace.path);
       const budget = budgetView(spend.today.usd, spend.thisMonth.usd, services.settings().budget, Date.now(), source.ledger().timeZone);
       item.text = statusText(spend);
-      const tooltip = new vscode.MarkdownString(statusTooltipMarkdown(workspace.name, spend, budget), true);
+      const tooltip = new vscode.MarkdownString(
+        statusTooltipMarkdown(workspace.name, spend, budget, simulatedNotice(services.settings().apiBaseUrl)),
+        true,
+      );
       item.tooltip = tooltip;
       item.accessibilityInformation = { label: statusAccessibilityLabel(spend, budget), role: 'button' };
       item.backgroundColor =

@@ -16,7 +16,7 @@ function ofLimit(spent: number, limit: number | null): string {
 }
 
 /** Markdown for the tooltip: today, this month, budget left, forecast, savings, and the click hint. */
-export function statusTooltipMarkdown(workspaceName: string, spend: SpendTotals, budget: BudgetView): string {
+export function statusTooltipMarkdown(workspaceName: string, spend: SpendTotals, budget: BudgetView, notice?: string): string {
   const month = spend.thisMonth;
   const rows: Array<[string, string]> = [
     ['Today', ofLimit(spend.today.usd, budget.dailyUsd)],
@@ -38,6 +38,7 @@ export function statusTooltipMarkdown(workspaceName: string, spend: SpendTotals,
     [
       `**Tally spend — ${escapeMarkdown(workspaceName)}**`,
       '',
+      ...(notice ? [`$(beaker) ${escapeMarkdown(notice)}`, ''] : []),
       '| | |',
       '|:--|--:|',
       ...rows.map(([label, value]) => `| ${label} | ${value} |`),

@@ -5,6 +5,7 @@ import { byTestId, fill, h } from '../shared/dom.js';
 /** The panel's header (title, history, new chat) and its conversation history list. */
 export function createHeader(post: (message: WebviewMessage) => void, historyOpen: boolean, onToggle: () => void) {
   const title = h('div', { class: 'title', testid: 'conversation-title' });
+  const apiNote = h('p', { class: 'api-note', testid: 'api-note', attrs: { role: 'note', hidden: '' } });
   const list = h('ul', { testid: 'history-list', attrs: { 'aria-label': 'Earlier conversations' } });
   const panel = h('nav', { class: 'history', attrs: { id: 'history', 'aria-label': 'Chat history', hidden: '' } }, list);
   const toggle = h('button', {
@@ -36,9 +37,15 @@ export function createHeader(post: (message: WebviewMessage) => void, historyOpe
   toggle.setAttribute('aria-expanded', String(historyOpen));
   return {
     header,
+    apiNote,
     panel,
     isOpen: () => !panel.hidden,
     setTitle: (text: string) => (title.textContent = text),
+    /** The simulated-API line under the toolbar, or none. */
+    setApiNote: (text: string | undefined) => {
+      apiNote.textContent = text ?? '';
+      apiNote.hidden = !text;
+    },
     showHistory(history: readonly ConversationSummary[], currentId: string | undefined) {
       if (history.length === 0) {
         fill(list, h('li', { class: 'muted', text: 'No earlier conversations in this workspace yet.' }));

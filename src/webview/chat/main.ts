@@ -36,6 +36,7 @@ function start(): void {
     'div',
     { attrs: { id: 'app' } },
     header.header,
+    header.apiNote,
     header.panel,
     notice.element,
     transcript.element,
@@ -59,6 +60,7 @@ function start(): void {
         // Any dialog still open is re-sent right after init; one that is not was answered or withdrawn.
         budget.withdraw();
         header.setTitle(message.conversation.title);
+        header.setApiNote(message.apiNote);
         header.showHistory(message.history, message.conversation.id);
         transcript.show(message.conversation);
         composer.showAttachments(message.attachments);

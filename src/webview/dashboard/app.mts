@@ -174,7 +174,7 @@ function recentTable(d: DashboardData): HTMLElement {
     `${formatTokens(r.inputTokens)} in${r.cacheReadTokens > 0 ? ` (${formatTokens(r.cacheReadTokens)} cached)` : ''} · ${formatTokens(r.outputTokens)} out`,
     formatUsd(r.usd),
     formatUsd(r.savedUsd),
-    r.status,
+    r.sample ? `${r.status} (sample)` : r.status,
   ]);
   const body = table(
     `The ${d.recent.length} most recent requests, newest first`,
@@ -216,6 +216,9 @@ function draw(): void {
   if (!data) {
     app.append(el('p', { 'data-testid': 'loading', 'aria-busy': 'true' }, 'Reading the ledger…'));
     return;
+  }
+  for (const note of data.notes ?? []) {
+    app.append(el('p', { class: 'notice', role: 'note', 'data-testid': 'data-note' }, note));
   }
   if (data.skippedLines > 0) {
     app.append(
