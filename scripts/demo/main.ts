@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   else {
     step(3, 'no ANTHROPIC_API_KEY: starting the simulated Anthropic API (answers and costs are simulated)');
     simulator = await startFakeAnthropic({ replyStyle: 'plausible', pace: { firstTokenMs: 450, deltaMs: 15 } });
+    say(`      simulated Anthropic API at ${simulator.url}`);
   }
 
   step(4, 'a throw-away profile: sample workspace, two weeks of sample spend, one earlier conversation');
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
   say(
     `      ${profile.seededEntries} sample requests; today $${DEMO_TODAY_USD.toFixed(2)} of a $${DEMO_DAILY_BUDGET_USD} daily budget (warns at 80%)`,
   );
+  say(`      profile ${profile.root} (removed on Ctrl+C)`);
 
   step(5, 'installing the extension and starting VS Code');
   since = Date.now();

@@ -232,7 +232,7 @@ export class VsCodeSession {
   /** The ledger the user's settings point at, and the session's scratch folder. */
   readonly ledgerDir: string;
   readonly tempDir: string;
-  private readonly codeServer: ChildProcess;
+  private readonly codeServer: ChildProcess | undefined;
   private readonly browser: Browser;
   /** Seconds each start-up phase took, printed by the journeys. */
   timings: Record<string, number> = {};
@@ -241,7 +241,7 @@ export class VsCodeSession {
     page: Page;
     fake: FakeAnthropic;
     theme: Theme;
-    codeServer: ChildProcess;
+    codeServer: ChildProcess | undefined;
     browser: Browser;
     tempDir: string;
   }) {
@@ -339,35 +339,35 @@ export class VsCodeSession {
       );
       phase('code-server listening');
 
-      const { chromium } = loadPlaywright(tools.playwrightCoreDir);
-      const browser = await chromium.launch({
-        executablePath: tools.chromiumPath,
-        headless: true,
-        timeout: 60_000,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      const browser = await launchChromium(tools);
       cleanup.unshift(() => browser.close().catch(() => undefined));
       phase('chromium');
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       const session = new VsCodeSession({ page, fake, theme: options.theme, codeServer, browser, tempDir });
-      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceDir)}`, {
-        timeout: 60_000,
-        waitUntil: 'domcontentloaded',
-      });
-      await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-      await page.locator('.statusbar').waitFor({ timeout: 30_000 });
+      await openWorkbench(page, `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceDir)}`);
       phase('workbench');
       session.timings = timings;
       return session;
     } catch (error) {
       for (const step of cleanup) await step().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Opens a VS Code that something else started (`npm run demo`) in headless Chromium. `api` is the
+   * Messages API it talks to; stop() closes only the browser.
+   */
+  static async attach(options: { url: string; name: string; theme: Theme; api: FakeAnthropic }): Promise<VsCodeSession> {
+    const browser = await launchChromium(e2eTools());
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const tempDir = mkdtempSync(join(tmpdir(), `tally-e2e-${options.name}-`));
+      const session = new VsCodeSession({ page, fake: options.api, theme: options.theme, codeServer: undefined, browser, tempDir });
+      await openWorkbench(page, options.url);
+      return session;
+    } catch (error) {
+      await browser.close().catch(() => undefined);
       throw error;
     }
   }
@@ -475,6 +475,29 @@ export class VsCodeSession {
   statusBarItem(pattern: RegExp): Locator {
     return this.page.locator('.statusbar .statusbar-item').filter({ hasText: pattern }).first();
   }
+}
+
+async function launchChromium(tools: E2eTools): Promise<Browser> {
+  const { chromium } = loadPlaywright(tools.playwrightCoreDir);
+  return chromium.launch({
+    executablePath: tools.chromiumPath,
+    headless: true,
+    timeout: 60_000,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+async function openWorkbench(page: Page, url: string): Promise<void> {
+  await page.goto(url, { timeout: 60_000, waitUntil: 'domcontentloaded' });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  await page.locator('.statusbar').waitFor({ timeout: 30_000 });
 }
 
 function userSettings(options: SessionOptions, apiBaseUrl: string, ledgerDir: string): Record<string, unknown> {

@@ -22,6 +22,7 @@ export interface Locator {
   press(key: string, options?: { timeout?: number }): Promise<void>;
   pressSequentially(text: string, options?: { delay?: number; timeout?: number }): Promise<void>;
   innerText(options?: { timeout?: number }): Promise<string>;
+  allInnerTexts(): Promise<string[]>;
   inputValue(options?: { timeout?: number }): Promise<string>;
   getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
   isVisible(): Promise<boolean>;
