@@ -5,8 +5,7 @@
 //   TALLY_DEMO_CONVERSATION  a stored conversation (JSON) to put in the chat history on first start.
 import { readFile } from 'node:fs/promises';
 import type { KeyValueStore } from './chat/conversationStore.js';
-
-const SEEDED_KEY = 'tally.demo.seeded.v1';
+import { STORAGE_KEYS } from './storageKeys.js';
 
 /** True when requests go to the demo's simulated API, so the costs Tally shows are not real. */
 export function isSimulatedApi(env: NodeJS.ProcessEnv, apiBaseUrl: string | null): boolean {
@@ -36,7 +35,7 @@ export function simulatedNotice(apiBaseUrl: string | null, env: NodeJS.ProcessEn
  */
 export async function seedDemoConversation(env: NodeJS.ProcessEnv, state: KeyValueStore, log: (line: string) => void): Promise<void> {
   const file = env['TALLY_DEMO_CONVERSATION']?.trim();
-  if (!file || state.get(SEEDED_KEY) === file) return;
+  if (!file || state.get(STORAGE_KEYS.demoSeeded) === file) return;
   try {
     // Loaded only in the demo, so an ordinary activation pays for none of it.
     const [v, { ConversationStore, StoredConversationSchema }] = await Promise.all([
@@ -50,7 +49,7 @@ export async function seedDemoConversation(env: NodeJS.ProcessEnv, state: KeyVal
       return;
     }
     await store.save(parsed.output);
-    await state.update(SEEDED_KEY, file);
+    await state.update(STORAGE_KEYS.demoSeeded, file);
   } catch (error) {
     log(`TALLY_DEMO_CONVERSATION ${file} could not be read: ${(error as Error).message}`);
   }

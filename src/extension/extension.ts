@@ -27,15 +27,17 @@ export function activate(context: vscode.ExtensionContext): void {
   const chat = new ChatPanel(context.extensionUri, () => (session ??= createSession()), log);
 
   async function createSession(): Promise<ChatSession> {
-    const [{ ChatSession }, { ConversationStore }, { extensionChatStack, engineOrNotice, sendingBlocked }] = await Promise.all([
-      import('./chat/chatSession.js'),
-      import('./chat/conversationStore.js'),
-      import('./chat/chatHost.js'),
-    ]);
+    const [{ ChatSession }, { ConversationStore }, { extensionChatStack, engineOrNotice, sendingBlocked, workspaceCacheMemory }] =
+      await Promise.all([import('./chat/chatSession.js'), import('./chat/conversationStore.js'), import('./chat/chatHost.js')]);
     // The demo's earlier conversation goes in before the session reads the history.
     await seedDemoConversation(process.env, context.workspaceState, (line) => log.warn(line));
     let created: ChatSession | undefined;
-    const stack = extensionChatStack(services, 'chat', (decision) => created?.confirmBudget(decision.message) ?? Promise.resolve(false));
+    const stack = extensionChatStack(
+      services,
+      'chat',
+      (decision) => created?.confirmBudget(decision.message) ?? Promise.resolve(false),
+      workspaceCacheMemory(context.workspaceState),
+    );
     created = new ChatSession({
       store: new ConversationStore(context.workspaceState),
       post: (message) => chat.post(message),

@@ -37,6 +37,16 @@ export interface WarmPrefix {
 export class CacheModel {
   private readonly entries = new Map<string, CacheEntry>();
 
+  /** `onRecord` is told after each response updated the model, so a host can persist it. */
+  constructor(private readonly onRecord?: () => void) {}
+
+  /** Puts back what a snapshot held (after a window reload); expired entries are dropped. */
+  restore(entries: readonly CacheEntry[], nowMs: number): void {
+    for (const entry of entries) {
+      if (entry.expiresAtMs > nowMs) this.entries.set(entryKey(entry.model, entry.prefixKey), { ...entry });
+    }
+  }
+
   /** Block indexes of `layout` whose prefix is warm on `model` at `nowMs`. */
   warmIndexes(model: string, layout: PromptLayout, nowMs: number): number[] {
     const warm: number[] = [];
@@ -84,6 +94,17 @@ export class CacheModel {
     for (const [key, entry] of this.entries) if (entry.expiresAtMs <= sentAtMs) this.entries.delete(key);
     const split = splitUsage(usage);
     if (split.cacheWrite5m + split.cacheWrite1h + split.cacheRead === 0) return; // the server cached nothing
+    this.update(model, layout, breakpoints, split, sentAtMs);
+    this.onRecord?.();
+  }
+
+  private update(
+    model: string,
+    layout: PromptLayout,
+    breakpoints: readonly Breakpoint[],
+    split: ReturnType<typeof splitUsage>,
+    sentAtMs: number,
+  ): void {
     const estimated = layout.cumulativeTokens.at(-1) ?? 0;
     const actual = split.input + split.cacheRead + split.cacheWrite5m + split.cacheWrite1h;
     const scale = estimated > 0 ? actual / estimated : 1;

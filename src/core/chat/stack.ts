@@ -1,5 +1,6 @@
 import { createMessagesClient, type MessagesClient } from '../anthropic/client.js';
 import type { Budget, BudgetDecision, BudgetGuard } from '../budget/index.js';
+import { parseCacheSnapshot, type CacheMemory } from '../cache/memory.js';
 import { CacheModel } from '../cache/state.js';
 import type { CacheTtlSetting } from '../cache/ttl.js';
 import {
@@ -46,6 +47,8 @@ export interface ChatHost {
   confirm?(decision: BudgetDecision): Promise<boolean>;
   /** Count each request with Anthropic's count_tokens before sending (free; default true). */
   exactCounts?: boolean;
+  /** Keeps the cache model across reloads, so the first estimate after one knows what is warm. */
+  cacheMemory?: CacheMemory;
 }
 
 export interface ChatStackSettings {
@@ -88,7 +91,9 @@ export interface EstimateTurnOptions {
 const HISTORY_DAYS = 30;
 
 export function createChatStack(host: ChatHost): ChatStack {
-  const cache = new CacheModel();
+  const memory = host.cacheMemory;
+  const cache: CacheModel = new CacheModel(memory ? () => memory.save(cache.snapshot(host.clock())) : undefined);
+  if (memory) cache.restore(parseCacheSnapshot(memory.load()), host.clock());
   const memo = new TokenMemo();
   let built: { engine: ChatEngine; key: string; settings: ChatStackSettings; table: PriceTable; ledger: Ledger } | undefined;
   let history: { ledger: Ledger; answers: AnswerLengths; thinkTimesMs: number[] } | undefined;

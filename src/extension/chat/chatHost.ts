@@ -2,7 +2,10 @@ import type { BudgetDecision } from '../../core/budget/index.js';
 import type { ChatEngine } from '../../core/chat/engine.js';
 import { createChatStack, type ChatStack, type ChatStackSettings } from '../../core/chat/stack.js';
 import type { LedgerSource } from '../../core/ledger/index.js';
+import type { CacheMemory } from '../../core/cache/memory.js';
 import type { Notice } from '../../protocol/chat.js';
+import { STORAGE_KEYS } from '../storageKeys.js';
+import type { KeyValueStore } from './conversationStore.js';
 import type { TallyServices, TallySettings } from '../services.js';
 import { routerConfigFrom } from './routing.js';
 
@@ -46,8 +49,10 @@ export function extensionChatStack(
   services: TallyServices,
   source: LedgerSource,
   confirm: (decision: BudgetDecision) => Promise<boolean>,
+  cacheMemory?: CacheMemory,
 ): ChatStack {
   return createChatStack({
+    ...(cacheMemory ? { cacheMemory } : {}),
     apiKey: () => services.getApiKey(),
     settings: () => settingsForStack(services.settings()),
     priceTable: () => services.priceTable(),
@@ -70,4 +75,12 @@ export async function engineOrNotice(stack: ChatStack, services: TallyServices):
 export async function sendingBlocked(services: TallyServices): Promise<Notice | undefined> {
   if (!services.isTrusted()) return untrustedNotice();
   return (await services.getApiKey()) ? undefined : missingKeyNotice();
+}
+
+/** The cache model kept in VS Code's workspace state: it survives a window reload. */
+export function workspaceCacheMemory(state: KeyValueStore): CacheMemory {
+  return {
+    load: () => state.get<unknown>(STORAGE_KEYS.cacheModel),
+    save: (entries) => void state.update(STORAGE_KEYS.cacheModel, entries),
+  };
 }

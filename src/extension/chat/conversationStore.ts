@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { STORAGE_KEYS } from '../storageKeys.js';
 import { ROUTED_TIERS, TIER_CHOICES } from '../../core/tiers.js';
 import type { ConversationSummary } from '../../protocol/chat.js';
 
@@ -10,13 +11,6 @@ export interface KeyValueStore {
   get<T>(key: string): T | undefined;
   update(key: string, value: unknown): Thenable<void>;
 }
-
-/** Every workspaceState key the chat uses. Bump the version when the stored shape changes. */
-export const STORAGE_KEYS = {
-  index: 'tally.chat.index.v1',
-  active: 'tally.chat.active.v1',
-  conversation: (id: string) => `tally.chat.conversation.v1.${id}` as const,
-} as const;
 
 const ContextFileSchema = v.object({ path: v.string(), text: v.string(), label: v.string(), kind: v.picklist(['file', 'selection']) });
 
