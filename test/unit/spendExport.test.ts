@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { CSV_COLUMNS, toCsv, toJson } from '../../src/extension/spend/exportFormats.js';
+import { CSV_COLUMNS, exportFolder, toCsv, toJson } from '../../src/extension/spend/exportFormats.js';
 import { csvCell } from '../../src/core/csv.js';
 import { readWorkspaceEntries, spendRows } from '../../src/extension/spend/spendHistory.js';
 import { table, testLedger, WORKSPACE } from './spendTestLedger.js';
@@ -93,4 +96,43 @@ test('an empty workspace exports just the header', (t) => {
   t.after(() => l.dispose());
   const { entries } = readWorkspaceEntries(l.ledger, WORKSPACE.path);
   assert.equal(toCsv(spendRows(entries, table)), CSV_COLUMNS.join(',') + '\r\n');
+});
+
+test('CSV amounts carry no floating-point noise: a saving of -0.00974 is written as -0.00974', () => {
+  const row = {
+    ts: '2026-11-20T10:00:00.000Z',
+    time: Date.parse('2026-11-20T10:00:00.000Z'),
+    workspacePath: '/w',
+    workspaceName: 'w',
+    source: 'chat',
+    conversationId: '',
+    model: 'claude-opus-5-5',
+    tier: 'opus',
+    inputTokens: 10,
+    outputTokens: 10,
+    cacheWriteTokens: 0,
+    cacheReadTokens: 0,
+    usd: 0.1 + 0.2,
+    baselineUsd: 0.29026,
+    cacheSavedUsd: 0,
+    routingSavedUsd: -0.009740000000000002,
+    requestId: '',
+    status: 'ok',
+    durationMs: null,
+  };
+  const [, cells] = parseCsv(toCsv([row]));
+  const at = (column: (typeof CSV_COLUMNS)[number]) => cells![CSV_COLUMNS.indexOf(column)];
+  assert.equal(at('usd'), '0.3');
+  assert.equal(at('routingSavedUsd'), '-0.00974');
+});
+
+test('an export is proposed outside the repository: Downloads when there is one, else home', () => {
+  const home = mkdtempSync(join(tmpdir(), 'tally-home-'));
+  try {
+    assert.equal(exportFolder(home), home);
+    mkdirSync(join(home, 'Downloads'));
+    assert.equal(exportFolder(home), join(home, 'Downloads'));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });

@@ -25,6 +25,19 @@ test('the status bar shows today’s workspace spend and the tooltip breaks it d
   assert.match(label, /\$0\.42 spent today/);
 });
 
+test('past the warning level and over budget the item shows an icon, not only a colour, and says it aloud', (t) => {
+  const l = testLedger('2026-11-20T15:00:00Z');
+  t.after(() => l.dispose());
+  l.record('2026-11-20T09:00:00Z', 'sonnet', { input_tokens: 200_000, output_tokens: 2000 }); // $0.42 today
+  const spend = l.ledger.spend(WORKSPACE.path);
+  const at = (dailyUsd: number) => budgetView(spend.today.usd, spend.thisMonth.usd, { dailyUsd, monthlyUsd: null, warnAt: 0.8 }, l.now.ms);
+  assert.equal(statusText(spend, at(5).level), '$(graph) $0.42 today');
+  assert.equal(statusText(spend, at(0.5).level), '$(warning) $0.42 today');
+  assert.equal(statusText(spend, at(0.4).level), '$(error) $0.42 today');
+  assert.match(statusAccessibilityLabel(spend, at(0.5)), /past 80 percent of budget/);
+  assert.match(statusAccessibilityLabel(spend, at(0.4)), /budget reached/);
+});
+
 test('the status text updates when another process appends to the ledger', (t) => {
   const l = testLedger('2026-11-20T15:00:00Z');
   t.after(() => l.dispose());

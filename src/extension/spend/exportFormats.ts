@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import type { SpendRow } from './spendRow.js';
 import { csvCell } from '../../core/csv.js';
+import { roundUsd } from '../../core/prices/cost.js';
 
 // CSV and JSON exports of a workspace's ledger rows. CSV follows RFC 4180 (quote cells holding a
 // comma, quote or line break; double inner quotes; CRLF rows) and defuses spreadsheet formulas.
@@ -38,10 +41,10 @@ export function toCsv(rows: readonly SpendRow[]): string {
       cacheWriteTokens: row.cacheWriteTokens,
       cacheReadTokens: row.cacheReadTokens,
       outputTokens: row.outputTokens,
-      usd: row.usd,
-      baselineUsd: row.baselineUsd,
-      cacheSavedUsd: row.cacheSavedUsd,
-      routingSavedUsd: row.routingSavedUsd,
+      usd: roundUsd(row.usd),
+      baselineUsd: roundUsd(row.baselineUsd),
+      cacheSavedUsd: roundUsd(row.cacheSavedUsd),
+      routingSavedUsd: roundUsd(row.routingSavedUsd),
       status: row.status,
       requestId: row.requestId,
       durationMs: row.durationMs,
@@ -55,4 +58,10 @@ export function toCsv(rows: readonly SpendRow[]): string {
 export function toJson(rows: readonly SpendRow[], workspace: { path: string; name: string }, exportedAt: string): string {
   const entries = rows.map(({ time: _time, ...row }) => row);
   return JSON.stringify({ workspace, exportedAt, entries }, null, 2) + '\n';
+}
+
+/** ~/Downloads when there is one, else the home folder. */
+export function exportFolder(home: string): string {
+  const downloads = path.join(home, 'Downloads');
+  return existsSync(downloads) ? downloads : home;
 }

@@ -1,7 +1,8 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TallyServices } from '../services.js';
-import { toCsv, toJson } from './exportFormats.js';
+import { exportFolder, toCsv, toJson } from './exportFormats.js';
 import { readWorkspaceEntries, spendRows } from './spendHistory.js';
 import type { SpendSource } from './spendSource.js';
 
@@ -37,7 +38,6 @@ export async function exportSpend(
   const workspace = services.workspace();
   const today = new Date().toISOString().slice(0, 10);
   const safeName = workspace.name.replace(/[^\w.-]+/g, '-') || 'workspace';
-  const defaultFolder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const defaultName = `tally-spend-${safeName}-${today}.${format}`;
   const target =
     fileArg instanceof vscode.Uri
@@ -47,9 +47,8 @@ export async function exportSpend(
         : await vscode.window.showSaveDialog({
             title: 'Export Tally spend',
             saveLabel: 'Export',
-            defaultUri: defaultFolder
-              ? vscode.Uri.joinPath(defaultFolder, defaultName)
-              : vscode.Uri.file(path.join(process.cwd(), defaultName)),
+            // Outside the repository, so an export is never committed by accident.
+            defaultUri: vscode.Uri.file(path.join(exportFolder(os.homedir()), defaultName)),
             filters: format === 'csv' ? { 'CSV files': ['csv'] } : { 'JSON files': ['json'] },
           });
   if (!target) return undefined;

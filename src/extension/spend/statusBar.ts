@@ -20,7 +20,7 @@ export function createSpendStatusBar(services: TallyServices, source: SpendSourc
       const workspace = services.workspace();
       const spend = source.ledger().spend(workspace.path);
       const budget = budgetView(spend.today.usd, spend.thisMonth.usd, services.settings().budget, Date.now(), source.ledger().timeZone);
-      item.text = statusText(spend);
+      item.text = statusText(spend, budget.level);
       const tooltip = new vscode.MarkdownString(
         statusTooltipMarkdown(workspace.name, spend, budget, simulatedNotice(services.settings().apiBaseUrl)),
         true,

@@ -1,12 +1,14 @@
 import { formatUsd } from '../../core/format.js';
 import type { SpendTotals } from '../../core/ledger/index.js';
-import type { BudgetView } from '../../protocol/dashboard.js';
+import type { BudgetLevel, BudgetView } from '../../protocol/dashboard.js';
 
 // Pure text for the spend status bar item, so what the user reads is unit-tested. Amounts use
 // the budgets' format (cents, sub-cent amounts with their significant digits).
 
-export function statusText(spend: SpendTotals): string {
-  return `$(graph) ${formatUsd(spend.today.usd)} today`;
+/** The icon carries the budget state too, so it shows where colours do not (high-contrast themes). */
+export function statusText(spend: SpendTotals, level: BudgetLevel = 'none'): string {
+  const icon = level === 'exceeded' ? '$(error)' : level === 'warning' ? '$(warning)' : '$(graph)';
+  return `${icon} ${formatUsd(spend.today.usd)} today`;
 }
 
 function ofLimit(spent: number, limit: number | null): string {
