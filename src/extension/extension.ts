@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { ChatSession } from './chat/chatSession.js';
 import { ChatPanel, CHAT_VIEW_TYPE } from './chat/chatPanel.js';
+import { EditorContext, readMentionedFile } from './chat/editorContext.js';
 import { EstimateStatus, showEstimatePick } from './estimateStatus.js';
 import type { EditorPrompt } from './selectionEstimate.js';
 import { seedDemoConversation, simulatedNotice } from './demo.js';
@@ -24,6 +25,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const servicesReady = performance.now();
 
   let session: Promise<ChatSession> | undefined;
+  const editors = new EditorContext();
+  context.subscriptions.push(editors);
   const chat = new ChatPanel(context.extensionUri, () => (session ??= createSession()), log);
 
   async function createSession(): Promise<ChatSession> {
@@ -45,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): void {
       sendingBlocked: () => sendingBlocked(services),
       stack,
       models: () => services.settings().models,
-      readAttachment: readEditorAttachment,
+      readAttachment: (kind) => editors.read(kind),
+      readMention: readMentionedFile,
       runCommand: (command) => void vscode.commands.executeCommand(command),
       apiNote: () => simulatedNotice(services.settings().apiBaseUrl),
       now: Date.now,
@@ -113,20 +117,4 @@ let gateway: GatewayRegistration | undefined;
 /** In-flight gateway requests finish and are recorded before the extension host goes. */
 export async function deactivate(): Promise<void> {
   await gateway?.stop();
-}
-
-async function readEditorAttachment(kind: 'file' | 'selection') {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor) return 'Open a file in the editor first: attachments come from the active editor.';
-  const relative = vscode.workspace.asRelativePath(editor.document.uri);
-  if (kind === 'file') {
-    const text = editor.document.getText();
-    if (text.trim() === '') return `${relative} is empty: nothing to attach.`;
-    return { path: relative, label: relative, kind, text };
-  }
-  const selection = editor.selection;
-  const text = editor.document.getText(selection);
-  if (selection.isEmpty || text.trim() === '') return 'Select some text in the editor first, or attach the whole file.';
-  const lines = `${selection.start.line + 1}-${selection.end.line + 1}`;
-  return { path: `${relative}:${lines}`, label: `${relative}:${lines}`, kind, text };
 }

@@ -74,7 +74,13 @@ describe('npm run demo from a clean clone, with no key', { timeout: 20 * 60_000 
 
   after(async () => {
     await vs?.stop();
-    if (demo && demo.child.exitCode === null && demo.child.pid) process.kill(-demo.child.pid, 'SIGKILL');
+    if (demo?.child.pid && demo.child.exitCode === null && demo.child.signalCode === null) {
+      try {
+        process.kill(-demo.child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     if (cloneDir) rmSync(join(cloneDir, '..'), { recursive: true, force: true });
     console.log(`demo timings (s): ${JSON.stringify(timings)}`);
   });

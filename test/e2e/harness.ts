@@ -15,8 +15,12 @@ export const RESULTS_DIR = join(REPO_ROOT, 'test-results/e2e');
 export const VSIX_PATH = process.env.TALLY_E2E_VSIX ?? join(REPO_ROOT, 'dist/tally.vsix');
 export const API_KEY = 'sk-ant-e2e-test-key';
 
-export type Theme = 'light' | 'dark';
-const THEME_NAMES: Record<Theme, string> = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+export type Theme = 'light' | 'dark' | 'high-contrast';
+const THEME_NAMES: Record<Theme, string> = {
+  light: 'Default Light Modern',
+  dark: 'Default Dark Modern',
+  'high-contrast': 'Default High Contrast',
+};
 
 export interface E2eTools {
   nodeBinDir: string;
@@ -461,14 +465,16 @@ export class VsCodeSession {
   async answerInputBox(text: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
+    const title = this.page.locator('.quick-input-widget .quick-input-title');
+    const asked = await title.innerText().catch(() => '');
     await input.fill(text);
     await input.press('Enter');
-    await this.page
-      .locator('.quick-input-widget')
-      .waitFor({ state: 'hidden', timeout: 10_000 })
-      .catch(() => {
-        throw new Error(`the input box did not accept "${text}"`);
-      });
+    // Accepted: the box closes, or the menu it came from comes back (another title).
+    await waitUntil(
+      `the input box to accept "${text}"`,
+      async () => !(await this.page.locator('.quick-input-widget').isVisible()) || (await title.innerText().catch(() => '')) !== asked,
+      10_000,
+    );
   }
 
   /** The status bar entry whose text matches `pattern`. */

@@ -34,6 +34,7 @@ export interface Frame {
   url(): string;
   locator(selector: string): Locator;
   isDetached(): boolean;
+  evaluate<R>(fn: () => R): Promise<R>;
 }
 
 export interface Page {
@@ -46,6 +47,7 @@ export interface Page {
     insertText(text: string): Promise<void>;
   };
   screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
+  setViewportSize(size: { width: number; height: number }): Promise<void>;
   close(): Promise<void>;
 }
 

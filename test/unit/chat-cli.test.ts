@@ -118,7 +118,7 @@ test('by default (auto TTL) the cache outlives a ten-minute pause once the conve
     .map((line) => JSON.parse(line) as Record<string, unknown>);
   assert.ok((lines[2]!['cacheReadTokens'] as number) > 0, 'after the coffee the prompt is still read from cache');
   assert.ok(
-    (lines[2]!['reasons'] as string[]).some((reason) => /1h/.test(reason)),
+    (lines[2]!['reasons'] as string[]).some((reason) => /1 hour/.test(reason)),
     String(lines[2]!['reasons']),
   );
 });

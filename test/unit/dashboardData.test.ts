@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDashboardData } from '../../src/extension/spend/dashboardData.js';
 import { readSpendHistory } from '../../src/extension/spend/spendHistory.js';
-import { axisUsd, isEmpty, modelColours, monthProgress, rangeView } from '../../src/webview/dashboard/chartData.js';
+import { axisUsd, isEmpty, modelColours, monthProgress, rangeView, savingStat } from '../../src/webview/dashboard/chartData.js';
 import { DashboardDataSchema, parseFromDashboard, parseToDashboard } from '../../src/protocol/dashboard.js';
 import * as v from 'valibot';
 import { OTHER_WORKSPACE, table, testLedger, WORKSPACE } from './spendTestLedger.js';
@@ -181,4 +181,19 @@ test('each model takes its tier’s colour, so the model and tier charts agree',
     { key: 'my-gateway-model', usd: [] },
   ];
   assert.deepEqual(modelColours(series, tiers, ['yellow', 'red']), ['blue', 'purple', 'yellow', 'red']);
+});
+
+test('a saving that is really a cost is said as a cost, with the baseline it is measured against', () => {
+  const usd = (n: number) => `$${n.toFixed(4)}`;
+  const saved = savingStat('cache', 0.5, usd);
+  assert.equal(saved.label, 'Saved by caching');
+  assert.match(saved.definition, /no prompt caching/);
+  const cacheCost = savingStat('cache', -0.00141, usd);
+  assert.equal(cacheCost.label, 'Caching cost extra');
+  assert.equal(cacheCost.value, '+$0.0014');
+  assert.doesNotMatch(cacheCost.value, /-/);
+  const routed = savingStat('routing', -0.0216, usd);
+  assert.equal(routed.label, 'Routing chose a higher tier');
+  assert.equal(routed.value, '+$0.0216');
+  assert.match(routed.definition, /default tier/);
 });

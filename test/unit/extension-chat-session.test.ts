@@ -75,6 +75,7 @@ function setup(
   const client = options.client ?? new FakeClient();
   const store = options.store ?? new MapStore();
   const posted: HostMessage[] = [];
+  const mentionReads: string[] = [];
   const ledger = openLedger(dir, { priceTable: table });
   // The stack prices drafts (as the extension's does); the engine it would build is replaced by one on a fake client.
   const stack = createChatStack({
@@ -122,6 +123,12 @@ function setup(
     stack,
     models: () => settings.models,
     readAttachment: async (kind) => ({ path: 'src/big.ts', label: 'src/big.ts', kind, text: 'export const x = 1;\n'.repeat(2000) }),
+    readMention: async (path) => {
+      mentionReads.push(path);
+      return path === 'src/cart.ts'
+        ? { path, label: path, kind: 'file', text: 'export const cart = [];\n'.repeat(300) }
+        : `${path} could not be read: no such file`;
+    },
     runCommand: () => {},
     now: () => Date.parse('2026-11-29T12:00:00Z'),
     newId: () => `id-${++ids}`,
@@ -131,7 +138,7 @@ function setup(
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const of = <T extends HostMessage['type']>(type: T) => posted.filter((m): m is Extract<HostMessage, { type: T }> => m.type === type);
   const lastTurn = (): Turn => of('turn').at(-1)!.turn;
-  return { session, client, store, posted, of, lastTurn, cleanup };
+  return { session, client, store, posted, of, lastTurn, cleanup, mentionReads };
 }
 
 test('a sent message streams into the panel, then shows the model, its reasons and the actual cost', async (t) => {
@@ -305,6 +312,31 @@ test("attached context shows its token and cost weight per tier, and is in every
   assert.ok(after - before >= attachment.tokens.sonnet, `the request grew by ${after - before}`);
   await s.session.handle({ type: 'detach', attachmentId: attachment.id });
   assert.deepEqual(s.of('attachments').at(-1)!.attachments, []);
+});
+
+test('#file:path in the prompt attaches that file as soon as the mention is finished, and is priced before sending', async (t) => {
+  const s = setup();
+  t.after(s.cleanup);
+  await s.session.handle({ type: 'ready' });
+  await s.session.handle({ type: 'draft', seq: 1, text: 'review #file:src/ca', choice: 'auto' });
+  await s.session.handle({ type: 'draft', seq: 2, text: 'review #file:src/cart.ts', choice: 'auto' });
+  assert.deepEqual(s.mentionReads, [], 'a mention still being typed is not looked up');
+  await s.session.handle({ type: 'draft', seq: 3, text: 'review #file:src/cart.ts for bugs', choice: 'auto' });
+  await s.session.handle({ type: 'draft', seq: 4, text: 'review #file:src/cart.ts for bugs, and #file:nope.ts ', choice: 'auto' });
+  await s.session.handle({ type: 'draft', seq: 5, text: 'review #file:src/cart.ts for bugs, and #file:nope.ts please', choice: 'auto' });
+  assert.deepEqual(s.mentionReads, ['src/cart.ts', 'nope.ts'], 'each mention is read once');
+  const attachments = s.of('attachments').at(-1)!.attachments;
+  assert.deepEqual(
+    attachments.map((a) => a.label),
+    ['src/cart.ts'],
+  );
+  const sonnet = s
+    .of('estimates')
+    .at(-1)!
+    .estimates.tiers.find((f) => f.tier === 'sonnet')!;
+  assert.ok(sonnet.inputTokens > attachments[0]!.tokens.sonnet, 'the draft estimate carries the mentioned file');
+  const notices = s.of('notice').filter((m) => m.notice?.message.includes('nope.ts'));
+  assert.equal(notices.length, 1, 'an unreadable mention is said once');
 });
 
 test('workspace rules win over the classifier, and the recommendation says so', async (t) => {

@@ -186,7 +186,7 @@ function report(io: CliIO, result: TurnResult, json: boolean, table: PriceTable)
   const input = result.usage ? billedInputUsd(table, estimate.model, result.usage, result.estimate.nowMs) : null;
   io.stdout(
     `turn ${result.turn}: ${result.model} ${formatUsd(result.usd)}, cache read ${formatTokens(result.cacheReadTokens)} ` +
-      `write ${formatTokens(result.cacheWriteTokens)}, saved ${formatUsd(result.savedUsd)}\n` +
+      `write ${formatTokens(result.cacheWriteTokens)}, ${cacheEffect(result.savedUsd)}\n` +
       `  before sending: input ${formatUsd(estimate.usd.input)} (${estimate.exact ? "Anthropic's count" : 'offline estimate'}${input === null ? '' : `, billed ${formatUsd(input)}`}), ` +
       `answer ${formatUsd(estimate.usd.low - estimate.usd.input)}-${formatUsd(estimate.usd.high - estimate.usd.input)} for ${formatTokens(estimate.output.low)}-${formatTokens(estimate.output.high)} tokens\n` +
       `  why: ${result.reasons.join('; ')}\n`,
@@ -208,4 +208,9 @@ function estimateJson(result: TurnResult) {
     outputHigh: estimate.output.high,
     exact: estimate.exact,
   };
+}
+
+/** What caching did to a turn: a saving, or the write premium paid for the turns that read it later. */
+function cacheEffect(savedUsd: number): string {
+  return savedUsd >= 0 ? `saved ${formatUsd(savedUsd)}` : `cache write +${formatUsd(-savedUsd)} (paid back when read)`;
 }

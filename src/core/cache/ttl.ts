@@ -44,11 +44,11 @@ const PRIOR_SHORT = 1.5;
 export function chooseTtls(inputs: TtlInputs): TtlChoice {
   switch (inputs.setting) {
     case '5m':
-      return { prefix: '5m', turn: '5m', reason: 'cache TTL 5m (setting)' };
+      return { prefix: '5m', turn: '5m', reason: 'cached for 5 minutes (your tally.cacheTtl setting)' };
     case '1h':
-      return { prefix: '1h', turn: '1h', reason: 'cache TTL 1h (setting)' };
+      return { prefix: '1h', turn: '1h', reason: 'cached for 1 hour (your tally.cacheTtl setting)' };
     case '1h+5m':
-      return { prefix: '1h', turn: '5m', reason: 'cache TTL 1h on system+context, 5m on the turn (setting)' };
+      return { prefix: '1h', turn: '5m', reason: 'prompt cached for 1 hour, this turn for 5 minutes (your tally.cacheTtl setting)' };
     case 'auto':
       return chooseAutoTtls(inputs);
   }
@@ -75,11 +75,15 @@ export function chooseAutoTtls(inputs: TtlInputs): TtlChoice {
       pLapse * (rates.cacheWrite5m - rates.cacheRead) * inputs.protectedTokens;
   const ttl: Ttl = oneHour ? '1h' : '5m';
   const observed = inputs.thinkTimesMs.length;
-  const why =
-    observed === 0
-      ? 'no pause observed yet'
-      : `${Math.round(pLapse * 100)}% of pauses expected to outlive 5 min (${lapsesObserved} of ${observed} so far)`;
-  return { prefix: ttl, turn: ttl, reason: `cache TTL ${ttl} (auto: ${why})` };
+  const why = !inputs.coldPrefix
+    ? oneHour
+      ? 'a short turn on a warm prompt: an hour of cache costs little more'
+      : 'a long turn you are likely to follow up at once'
+    : oneHour
+      ? 'the conversation is under way: a lapse would rewrite the whole prompt'
+      : 'a first question never pays the 1-hour premium';
+  const pauses = observed === 0 ? '' : `; ${lapsesObserved} of your last ${observed} pauses outlasted 5 minutes`;
+  return { prefix: ttl, turn: ttl, reason: `auto cache: ${ttl === '1h' ? '1 hour' : '5 minutes'} (${why}${pauses})` };
 }
 
 export interface ThinkTimeStats {

@@ -25,6 +25,7 @@ import { buildLedgerEntry, uncachedUsd, type Ledger, type LedgerSource } from '.
 import { priceTokens, priceUsage, roundUsd, splitUsage, utcDate, type Usage } from '../prices/cost.js';
 import { resolveModel, type PriceTable } from '../prices/priceTable.js';
 import { TIERS, type ModelInfo, type TokenizerFamily } from '../prices/schema.js';
+import { tierLabel } from '../tiers.js';
 import type { CacheChoiceInput } from '../router/cacheAware.js';
 import type { RouteDecision, RouteInput, TaskClass } from '../router/types.js';
 import { messageFrameTokens } from '../tokens/estimator.js';
@@ -369,8 +370,11 @@ export class ChatEngine {
     const wanted = (request.model ?? 'auto').trim();
     if (wanted.toLowerCase() !== 'auto') {
       const model = resolveModel(table, wanted);
-      const how = (TIERS as readonly string[]).includes(wanted.toLowerCase()) ? `tier ${wanted}` : wanted;
-      return { model, reasons: [`model set for this turn: ${how}`] };
+      const isTier = (TIERS as readonly string[]).includes(wanted.toLowerCase());
+      const chosen = isTier ? tierLabel(wanted) : model.id;
+      const recommended = tierLabel(decision.tier);
+      const note = isTier && wanted.toLowerCase() === decision.tier ? 'also the recommendation' : `${recommended} was recommended`;
+      return { model, reasons: [`you chose ${chosen} for this turn (${note})`] };
     }
     const tokensOf = this.tokenCounter(this.defaultModel.family);
     const layout = conversation.layout(request.user, tokensOf, messageFrameTokens(this.defaultModel.family));

@@ -87,7 +87,7 @@ function explain(tier: RoutedTier, hits: SignalHit[]): string[] {
       tier === 'haiku' ? hit.signal.weight < 0 : tier === 'opus' ? hit.signal.weight > 0 && hit.signal.kind !== 'coding' : true,
     )
     .sort((a, b) => Math.abs(b.signal.weight) - Math.abs(a.signal.weight));
-  const reasons = aligned.slice(0, MAX_REASONS).map((hit) => hit.signal.reason(hit.match));
+  const reasons = mergeSameReasons(aligned.map((hit) => hit.signal.reason(hit.match))).slice(0, MAX_REASONS);
   if (tier === 'sonnet') {
     const pulledDown = aligned.some((hit) => hit.signal.weight < 0);
     const pulledUp = aligned.some((hit) => hit.signal.weight > 0);
@@ -116,4 +116,21 @@ function followUp(previousTier: RoutedTier, hits: SignalHit[]): Classification {
     taskClass: previousTier === 'haiku' ? 'lookup' : previousTier === 'opus' ? 'design' : 'write',
     hits,
   };
+}
+
+/**
+ * Two signals can say the same thing ("money at stake (refund)", "money at stake (wrong total)"):
+ * one line, with both matches, reads better than the same reason twice.
+ */
+export function mergeSameReasons(reasons: readonly string[]): string[] {
+  const merged = new Map<string, string[]>();
+  for (const reason of reasons) {
+    const open = reason.indexOf(' (');
+    const head = open > 0 && reason.endsWith(')') ? reason.slice(0, open) : reason;
+    const detail = head === reason ? [] : [reason.slice(open + 2, -1)];
+    const seen = merged.get(head);
+    if (seen) seen.push(...detail.filter((d) => !seen.includes(d)));
+    else merged.set(head, detail);
+  }
+  return [...merged].map(([head, details]) => (details.length > 0 ? `${head} (${details.join(', ')})` : head));
 }

@@ -6,6 +6,7 @@ import { BudgetPrompts } from './budgetPrompts.js';
 import { conversationTitle } from '../../core/format.js';
 import type { ConversationStore, StoredConversation } from './conversationStore.js';
 import { DraftPricing, attachmentIdOf, type AttachedContext } from './draftPricing.js';
+import { fileMentions } from './mentions.js';
 import { coreView, emptyConversation, storedSummary, visibleConversation, type CoreView } from './storedConversation.js';
 import { applyResult, noticesFor } from './turnOutcome.js';
 
@@ -31,6 +32,8 @@ export interface ChatSessionDeps {
   models(): Record<RoutedTier, string>;
   /** Reads the active editor's file or selection; a string is a message for the user. */
   readAttachment(kind: 'file' | 'selection'): Promise<AttachmentSource | string>;
+  /** Reads a workspace file named by `#file:path` in the prompt; a string is a message for the user. */
+  readMention?(path: string): Promise<AttachmentSource | string>;
   runCommand(command: NoticeCommand): void;
   /** A line the header keeps while answers are not real (the demo's simulated API), or undefined. */
   apiNote?(): string | undefined;
@@ -48,6 +51,8 @@ export class ChatSession {
   /** The last draft the webview showed, so figures can be sent again when what they depend on changes. */
   private draft = { seq: 0, text: '', choice: 'auto' as TierChoice };
   private showingBlockedNotice = false;
+  /** `#file:` paths of the current draft already looked up. */
+  private readonly mentioned = new Set<string>();
 
   constructor(private readonly deps: ChatSessionDeps) {
     const activeId = deps.store.activeId();
@@ -71,8 +76,11 @@ export class ChatSession {
         return this.postInit();
       case 'draft':
         this.draft = { seq: message.seq, text: message.text, choice: message.choice };
+        await this.attachMentions(message.text, false);
         return this.postEstimates();
       case 'send':
+        await this.attachMentions(message.text, true);
+        this.mentioned.clear();
         return this.send(message.text, message.choice);
       case 'stop':
         this.prompts.declineAll();
@@ -137,11 +145,24 @@ export class ChatSession {
 
   async attachFromEditor(kind: 'file' | 'selection'): Promise<void> {
     const source = await this.deps.readAttachment(kind);
+    if (source === '') return; // the user dismissed the file picker
     if (typeof source === 'string') {
       this.notice({ kind: 'warning', message: source, action: null });
       return;
     }
     this.attach(source);
+  }
+
+  /** Attaches each file the prompt mentions with `#file:`, once per draft; one it cannot read is said once. */
+  private async attachMentions(text: string, finished: boolean): Promise<void> {
+    if (!this.deps.readMention) return;
+    for (const path of fileMentions(text, finished)) {
+      if (this.mentioned.has(path)) continue;
+      this.mentioned.add(path);
+      const source = await this.deps.readMention(path);
+      if (typeof source === 'string') this.notice({ kind: 'warning', message: source, action: null });
+      else this.attach(source);
+    }
   }
 
   /** A prompt written in the editor goes to the composer, not straight to the API: the user sees its cost first. */

@@ -1,5 +1,5 @@
 import { formatTokens, formatUsd } from '../../core/format.js';
-import { budgetSummary, isEmpty, monthProgress, rangeView, type RangeView } from './chartData.js';
+import { budgetSummary, isEmpty, monthProgress, rangeView, savingStat, type RangeView, type SavingStat } from './chartData.js';
 import { byTierConfig, dailyByModelConfig, drawChart, monthProgressConfig, readPalette, savingsConfig, type Palette } from './charts.mjs';
 import { el, table } from './dom.js';
 import { parseToDashboard, RANGE_DAYS, type DashboardData, type FromDashboard, type RangeDays } from '../../protocol/dashboard.js';
@@ -109,14 +109,18 @@ function emptyState(): HTMLElement {
   );
 }
 
-function stat(label: string, value: string, testId: string, note?: string): HTMLElement {
+function stat(label: string, value: string, testId: string, note?: string, definition?: string): HTMLElement {
   return el(
     'div',
-    { class: 'stat' },
+    { class: 'stat', ...(definition ? { title: definition } : {}) },
     el('div', { class: 'label' }, label),
     el('div', { class: 'value', 'data-testid': testId }, value),
     note ? el('div', { class: 'note' }, note) : null,
   );
+}
+
+function savingCard(saving: SavingStat, testId: string): HTMLElement {
+  return stat(saving.label, saving.value, testId, saving.note, saving.definition);
 }
 
 function totals(d: DashboardData, view: RangeView): HTMLElement {
@@ -137,8 +141,8 @@ function totals(d: DashboardData, view: RangeView): HTMLElement {
     ),
     stat(`Last ${range} days`, formatUsd(view.usd), 'total-spend', `${view.requests} request${view.requests === 1 ? '' : 's'}`),
     stat('Requests', String(view.requests), 'total-requests'),
-    stat('Saved by caching', formatUsd(view.cacheSavedUsd), 'total-cache-saved'),
-    stat('Saved by routing', formatUsd(view.routingSavedUsd), 'total-routing-saved'),
+    savingCard(savingStat('cache', view.cacheSavedUsd, formatUsd), 'total-cache-saved'),
+    savingCard(savingStat('routing', view.routingSavedUsd, formatUsd), 'total-routing-saved'),
   );
 }
 

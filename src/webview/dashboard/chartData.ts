@@ -140,3 +140,40 @@ export function modelColours(
     return spare[next++ % spare.length]!;
   });
 }
+
+/** A savings figure as the user reads it: what it is compared with, and a cost said as a cost. */
+export interface SavingStat {
+  label: string;
+  value: string;
+  note: string;
+  /** The baseline in full, for the tooltip. */
+  definition: string;
+}
+
+const BASELINES = {
+  cache: 'Caching: what these requests would have cost sent with no prompt caching, minus what they cost.',
+  routing:
+    'Routing: what the same tokens would have cost on your default tier (Sonnet, tally.models.sonnet), minus what they cost on the tier chosen.',
+} as const;
+
+export function savingStat(kind: 'cache' | 'routing', usd: number, formatUsd: (usd: number) => string): SavingStat {
+  const definition = BASELINES[kind];
+  if (kind === 'cache') {
+    return usd >= 0
+      ? { label: 'Saved by caching', value: formatUsd(usd), note: 'vs. no prompt caching', definition }
+      : {
+          label: 'Caching cost extra',
+          value: `+${formatUsd(-usd)}`,
+          note: 'cache writes not yet read back',
+          definition: `${definition} Writing a prompt to the cache costs more than sending it; the next requests that read it pay that back.`,
+        };
+  }
+  return usd >= 0
+    ? { label: 'Saved by routing', value: formatUsd(usd), note: 'vs. your default tier', definition }
+    : {
+        label: 'Routing chose a higher tier',
+        value: `+${formatUsd(-usd)}`,
+        note: 'vs. your default tier, for prompts that needed it',
+        definition: `${definition} A higher tier was chosen (by the router or by you) for some prompts; each request's reasons are in the chat.`,
+      };
+}

@@ -27,6 +27,11 @@ export function table(caption: string, header: string[], rows: string[][], testI
     { 'data-testid': testId },
     el('caption', {}, caption),
     el('thead', {}, el('tr', {}, ...header.map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, ...rows.map((cells) => el('tr', { 'data-testid': rowTestId }, ...cells.map((c) => el('td', {}, c))))),
+    el(
+      'tbody',
+      {},
+      // data-label names each cell's column where a narrow layout shows cells without the header.
+      ...rows.map((cells) => el('tr', { 'data-testid': rowTestId }, ...cells.map((c, i) => el('td', { 'data-label': header[i] }, c)))),
+    ),
   );
 }

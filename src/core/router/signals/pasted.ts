@@ -8,7 +8,7 @@ export const PASTED_SIGNALS: readonly Signal[] = [
     weight: 0.5,
     kind: 'structural',
     detect: (prompt) => (prompt.codeLines >= 3 ? `${prompt.codeLines} lines` : undefined),
-    reason: (m) => `code pasted (${m})`,
+    reason: (m) => `${m} of code in the prompt`,
   },
   {
     id: 'stack-trace',

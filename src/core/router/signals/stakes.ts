@@ -764,7 +764,7 @@ export const STAKES_SIGNALS: readonly Signal[] = [
         /rounding (errors?|differences)/,
       ]),
     ),
-    reason: (m) => `wrong money is at stake (${quoted(m)})`,
+    reason: (m) => `money at stake (${quoted(m)})`,
   },
   {
     id: 'is-it-safe',
