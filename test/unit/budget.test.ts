@@ -12,7 +12,10 @@ test('over the daily budget a request is refused with what was spent and what it
   const decision = checkBudget({ budget: budget({ dailyUsd: 5 }), spentTodayUsd: 4.98, spentMonthUsd: 4.98, estimateUsd: 0.05 });
   assert.equal(decision.action, 'refuse');
   assert.equal(decision.limit, 'daily');
-  assert.equal(decision.message, 'daily budget $5.00 reached ($4.98 spent + ~$0.05 this request); send anyway to override');
+  assert.equal(
+    decision.message,
+    'this request would exceed the daily budget $5.00 ($4.98 spent + ~$0.05 this request); send anyway to override',
+  );
   assert.equal(decision.dailyLeftUsd, -0.03);
   const error = budgetRefusal(decision);
   assert.equal(error.exitCode, 3);
@@ -27,7 +30,7 @@ test('the monthly budget refuses too, and a request that fits exactly is allowed
     estimateUsd: 0.2,
   });
   assert.equal(monthly.action, 'refuse');
-  assert.match(monthly.message, /^monthly budget \$50\.00 reached \(\$49\.90 spent \+ ~\$0\.20 this request\)/);
+  assert.match(monthly.message, /^this request would exceed the monthly budget \$50\.00 \(\$49\.90 spent \+ ~\$0\.20 this request\)/);
   const exact = checkBudget({ budget: budget({ dailyUsd: 1, warnAt: 1 }), spentTodayUsd: 0.75, spentMonthUsd: 0.75, estimateUsd: 0.25 });
   assert.notEqual(exact.action, 'refuse');
 });

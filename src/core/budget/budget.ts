@@ -75,7 +75,10 @@ export function checkBudget(input: BudgetCheckInput): BudgetDecision {
         ...base,
         action: 'refuse',
         limit,
-        message: `${limit} budget ${formatUsd(cap)} reached (${formatUsd(spent)} spent + ~${formatUsd(estimateUsd)} this request); send anyway to override`,
+        message:
+          spent >= cap
+            ? `${limit} budget ${formatUsd(cap)} reached (${formatUsd(spent)} spent; this request ~${formatUsd(estimateUsd)}); send anyway to override`
+            : `this request would exceed the ${limit} budget ${formatUsd(cap)} (${formatUsd(spent)} spent + ~${formatUsd(estimateUsd)} this request); send anyway to override`,
       });
     }
   }
