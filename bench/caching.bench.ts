@@ -8,7 +8,7 @@ import { createMessagesClient } from '../src/core/anthropic/client.js';
 import { CACHE_TTL_SETTINGS, type CacheTtlSetting } from '../src/core/cache/ttl.js';
 import { priceTokens, splitUsage, utcDate } from '../src/core/prices/cost.js';
 import { bundledPriceTable, resolveModel } from '../src/core/prices/priceTable.js';
-import type { SpendTotals } from '../src/core/ledger/index.js';
+import { emptyTotals, type SpendTotals } from '../src/core/ledger/index.js';
 import { estimateTextTokens } from '../src/core/tokens/estimator.js';
 import { startFakeAnthropic } from '../src/simulator/server.js';
 
@@ -84,21 +84,7 @@ const stubRouter: ChatRouter = {
 };
 
 /** A ledger's spend with nothing in it (for an engine whose ledger only takes entries). */
-export const noSpend: SpendTotals = (() => {
-  const zero = {
-    requests: 0,
-    failed: 0,
-    inputTokens: 0,
-    cacheWriteTokens: 0,
-    cacheReadTokens: 0,
-    outputTokens: 0,
-    usd: 0,
-    baselineUsd: 0,
-    cacheSavingsUsd: 0,
-    routingSavingsUsd: 0,
-  };
-  return { date: '', today: zero, thisMonth: zero, problems: { count: 0, examples: [] } };
-})();
+export const noSpend: SpendTotals = { date: '', today: emptyTotals(), thisMonth: emptyTotals(), problems: { count: 0, examples: [] } };
 
 /** Runs `script` with one TTL setting against a fresh fake whose clock is the engine's. */
 export async function runPattern(script: ChatScript, setting: CacheTtlSetting, options: { router?: ChatRouter } = {}): Promise<PatternRun> {

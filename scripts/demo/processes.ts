@@ -39,7 +39,8 @@ async function anyFreePort(): Promise<number> {
   });
 }
 
-function accepts(port: number): Promise<boolean> {
+/** Whether something listens on loopback `port` (also used by the e2e harness). */
+export function portAccepts(port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect(port, '127.0.0.1');
     socket.once('connect', () => {
@@ -106,7 +107,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     signalGroup('SIGKILL'); // anything of its group that outlived it (a pty host, a watcher)
   };
   const deadline = Date.now() + 90_000;
-  while (!(await accepts(port))) {
+  while (!(await portAccepts(port))) {
     if (child.exitCode !== null || child.signalCode !== null) {
       const tail = readFileSync(logPath, 'utf8').trim().split('\n').slice(-20).join('\n');
       throw new Error(`code-server exited before it listened on port ${port}:\n${tail}`);

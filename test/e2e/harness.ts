@@ -5,9 +5,10 @@
 // and killed on process exit as a last resort, so a failed journey never leaves a server behind.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { portAccepts } from '../../scripts/demo/processes';
 import { loadPlaywright, type Browser, type Frame, type Locator, type Page } from './playwright';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -148,17 +149,6 @@ export async function waitUntil<T>(
     }
     await new Promise((done) => setTimeout(done, 250));
   }
-}
-
-async function portAccepts(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
 }
 
 export interface FakeAnthropic {

@@ -6,7 +6,7 @@ import { ExactTokenCounts } from '../../src/core/estimate/index.js';
 import { createMessagesClient } from '../../src/core/anthropic/client.js';
 import { ChatEngine, type ChatRouter } from '../../src/core/chat/engine.js';
 import { Conversation } from '../../src/core/chat/conversation.js';
-import type { SpendTotals } from '../../src/core/ledger/index.js';
+import { emptyTotals, type SpendTotals } from '../../src/core/ledger/index.js';
 import { bundledPriceTable } from '../../src/core/prices/priceTable.js';
 import { startFakeAnthropic } from '../../src/simulator/server.js';
 
@@ -15,19 +15,7 @@ const router: ChatRouter = {
   route: () => ({ tier: 'sonnet', model: MODEL, score: 0.5, reasons: ['test'], maxTokens: 1024, taskClass: 'explain' }),
   chooseWithCache: ({ decision }) => ({ model: decision.model, tier: decision.tier, reasons: decision.reasons }),
 };
-const zero = {
-  requests: 0,
-  failed: 0,
-  inputTokens: 0,
-  cacheWriteTokens: 0,
-  cacheReadTokens: 0,
-  outputTokens: 0,
-  usd: 0,
-  baselineUsd: 0,
-  cacheSavingsUsd: 0,
-  routingSavingsUsd: 0,
-};
-const noSpend: SpendTotals = { date: '', today: zero, thisMonth: zero, problems: { count: 0, examples: [] } };
+const noSpend: SpendTotals = { date: '', today: emptyTotals(), thisMonth: emptyTotals(), problems: { count: 0, examples: [] } };
 
 let now = Date.parse('2026-11-20T09:00:00Z');
 let fake: Awaited<ReturnType<typeof startFakeAnthropic>>;

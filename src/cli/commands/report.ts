@@ -2,7 +2,15 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { formatTable, formatTokens, formatUsd } from '../../core/format.js';
-import { openLedger, resolveLedgerDir, SUMMARY_DIMENSIONS, type Summary, type SummaryDimension } from '../../core/ledger/index.js';
+import {
+  openLedger,
+  resolveLedgerDir,
+  SUMMARY_DIMENSIONS,
+  TOTAL_FIELDS,
+  type Summary,
+  type SummaryDimension,
+} from '../../core/ledger/index.js';
+import { roundUsd } from '../../core/prices/cost.js';
 import { parseDateFlag, parseFlags, writeJson, type Command, cliTimeZone } from '../command.js';
 import type { CliIO } from '../io.js';
 import { loadPriceTable } from '../priceTable.js';
@@ -97,24 +105,15 @@ function renderTable(summary: Summary): string {
   );
 }
 
-const CSV_FIELDS = [
-  'requests',
-  'failed',
-  'inputTokens',
-  'cacheWriteTokens',
-  'cacheReadTokens',
-  'outputTokens',
-  'usd',
-  'baselineUsd',
-  'cacheSavingsUsd',
-  'routingSavingsUsd',
-] as const;
+// Every total the ledger keeps, in its order; amounts without binary floating-point noise.
+const CSV_FIELDS = TOTAL_FIELDS;
+const csvValue = (field: (typeof TOTAL_FIELDS)[number], value: number) => (/usd$/i.test(field) ? roundUsd(value) : value);
 
 function renderCsv(summary: Summary): string {
   const header: (string | number)[] = [summary.by, 'label', ...CSV_FIELDS];
   const lines = [
-    ...summary.rows.map((row) => [row.key, row.label, ...CSV_FIELDS.map((field) => row[field])]),
-    ['total', '', ...CSV_FIELDS.map((field) => summary.total[field])],
+    ...summary.rows.map((row) => [row.key, row.label, ...CSV_FIELDS.map((field) => csvValue(field, row[field]))]),
+    ['total', '', ...CSV_FIELDS.map((field) => csvValue(field, summary.total[field]))],
   ];
   return [header, ...lines].map((cells) => cells.map(csvCell).join(',')).join('\n') + '\n';
 }

@@ -34,7 +34,7 @@ export { defaultLedgerDir, resolveLedgerDir } from './paths.js';
 export { nodeFileSystem } from './fileSystem.js';
 export type { LedgerFileSystem } from './fileSystem.js';
 export type { LineProblem } from './reader.js';
-export { entryDay, entryTotals } from './totals.js';
+export { emptyTotals, entryDay, entryTotals, TOTAL_FIELDS } from './totals.js';
 export type { Totals } from './totals.js';
 export { sharedLedger } from './shared.js';
 export type { SharedLedger } from './shared.js';
