@@ -34,7 +34,10 @@ export async function seedDemoConversation(env: NodeJS.ProcessEnv, state: KeyVal
   if (!file || state.get(SEEDED_KEY) === file) return;
   try {
     // Loaded only in the demo, so an ordinary activation pays for none of it.
-    const [v, { ConversationStore, StoredConversationSchema }] = await Promise.all([import('valibot'), import('./chat/conversationStore.js')]);
+    const [v, { ConversationStore, StoredConversationSchema }] = await Promise.all([
+      import('valibot'),
+      import('./chat/conversationStore.js'),
+    ]);
     const store = new ConversationStore(state);
     const parsed = v.safeParse(StoredConversationSchema, JSON.parse(await readFile(file, 'utf8')));
     if (!parsed.success) {

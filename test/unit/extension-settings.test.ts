@@ -151,6 +151,7 @@ test('the manifest declares every command under the Tally category', () => {
     'Tally:tally.estimateSelection',
     'Tally:tally.exportSpend',
     'Tally:tally.openChat',
+    'Tally:tally.openChatView',
     'Tally:tally.openDashboard',
     'Tally:tally.sendSelectionToChat',
     'Tally:tally.setApiKey',
