@@ -15,8 +15,12 @@ export const RESULTS_DIR = join(REPO_ROOT, 'test-results/e2e');
 export const VSIX_PATH = process.env.TALLY_E2E_VSIX ?? join(REPO_ROOT, 'dist/tally.vsix');
 export const API_KEY = 'sk-ant-e2e-test-key';
 
-export type Theme = 'light' | 'dark';
-const THEME_NAMES: Record<Theme, string> = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+export type Theme = 'light' | 'dark' | 'high-contrast';
+const THEME_NAMES: Record<Theme, string> = {
+  light: 'Default Light Modern',
+  dark: 'Default Dark Modern',
+  'high-contrast': 'Default High Contrast',
+};
 
 export interface E2eTools {
   nodeBinDir: string;

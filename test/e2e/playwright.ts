@@ -12,7 +12,7 @@ export interface Locator {
   first(): Locator;
   last(): Locator;
   nth(index: number): Locator;
-  filter(options: { hasText?: string | RegExp }): Locator;
+  filter(options: { hasText?: string | RegExp; has?: Locator }): Locator;
   locator(selector: string): Locator;
   count(): Promise<number>;
   click(options?: { timeout?: number }): Promise<void>;
@@ -27,12 +27,14 @@ export interface Locator {
   isVisible(): Promise<boolean>;
   waitFor(options?: WaitOptions): Promise<void>;
   evaluate<R>(fn: (element: Element) => R): Promise<R>;
+  evaluateAll<R>(fn: (elements: Element[]) => R): Promise<R>;
 }
 
 export interface Frame {
   url(): string;
   locator(selector: string): Locator;
   isDetached(): boolean;
+  evaluate<R>(fn: () => R): Promise<R>;
 }
 
 export interface Page {
@@ -44,6 +46,7 @@ export interface Page {
     type(text: string, options?: { delay?: number }): Promise<void>;
     insertText(text: string): Promise<void>;
   };
+  mouse: { move(x: number, y: number): Promise<void> };
   screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
   close(): Promise<void>;
 }
