@@ -277,6 +277,7 @@ for (const theme of THEMES) {
           },
           30_000,
         );
+        console.log(`screenshot: ${await vs.screenshot('selection-tooltip')}`);
         assert.match(tooltip, /config\.ts/, 'names the file');
         for (const tier of ['Haiku', 'Sonnet', 'Opus']) assert.match(tooltip, new RegExp(`${tier}[^$]*\\$\\d`), `${tier} is priced`);
         assert.match(tooltip, /This month/, 'the spend breakdown is still there');
@@ -318,9 +319,14 @@ for (const theme of THEMES) {
         const cost = chat.locator(byTestId('tier-cost-sonnet'));
         await waitUntil('a cost for the side bar draft', async () => /\$\d/.test(await cost.innerText()), 15_000);
         const requestsBefore = (await messagesRequests(vs.fake)).length;
+        const turnsBefore = await chat.locator(byTestId('turn')).count();
         await input.press('Enter');
-        const turn = chat.locator(byTestId('turn')).last();
-        await waitUntil('the side bar turn to finish', async () => (await turn.getAttribute('data-status')) === 'ok', 60_000);
+        const turn = chat.locator(byTestId('turn')).nth(turnsBefore);
+        await waitUntil(
+          'the side bar turn to finish',
+          async () => (await turn.getAttribute('data-status', { timeout: 1_000 }).catch(() => null)) === 'ok',
+          60_000,
+        );
         assert.match(await turn.locator(byTestId('turn-model')).innerText(), /claude-/);
         assert.equal((await messagesRequests(vs.fake)).length - requestsBefore, 1, 'one request reached the API');
         // The editor tab (behind the dashboard by now) shows it too once brought forward.
