@@ -3,7 +3,7 @@ import type { EstimateSummary } from '../estimateSummary.js';
 import type { TallyServices } from '../services.js';
 import { budgetView } from './budgetStatus.js';
 import type { SpendSource } from './spendSource.js';
-import { statusAccessibilityLabel, statusText, statusTooltipMarkdown } from './statusBarText.js';
+import { escapeMarkdown, statusAccessibilityLabel, statusText, statusTooltipMarkdown } from './statusBarText.js';
 
 /** The selection's estimate, which this item carries in its tooltip (Tally has one status bar item). */
 export interface SelectionEstimate {
@@ -50,7 +50,7 @@ export function createSpendStatusBar(services: TallyServices, source: SpendSourc
             : undefined;
     } catch (error) {
       item.text = '$(graph) spend unavailable';
-      item.tooltip = tooltip(`Tally could not read the ledger: ${(error as Error).message}`, selection);
+      item.tooltip = tooltip(`Tally could not read the ledger: ${escapeMarkdown((error as Error).message)}`, selection);
       item.accessibilityInformation = { label: 'Tally spend unavailable: the ledger could not be read', role: 'button' };
       item.backgroundColor = undefined;
       services.log.warn(`spend: ${(error as Error).message}`);
