@@ -394,5 +394,32 @@ for (const theme of THEMES) {
         assert.ok(await chat.locator(byTestId('budget-send-anyway')).isVisible(), 'the dialog offers "Send anyway"');
         assert.equal((await messagesRequests(vs.fake)).length, requestsBefore, 'nothing was sent while the dialog is open');
       }));
+
+    test('the walkthrough lists its four steps; a step’s button runs its command and checks the step', () =>
+      journey(vs, 'walkthrough', async (vs) => {
+        await vs.runCommand('Welcome: Open Walkthrough...');
+        await vs.pickQuickItem('Get started with Tally');
+        const step = (title: string) => vs.page.locator('.getting-started-step').filter({ hasText: title }).first();
+        const checked = async (title: string) =>
+          (await step(title).locator('[data-done-step-id]').first().getAttribute('aria-checked', { timeout: 2_000 })) === 'true';
+        for (const title of ['Set an API key or point at a gateway', 'Set a budget', 'See an estimate before sending', 'Meter Claude Code'])
+          await step(title)
+            .waitFor({ state: 'attached', timeout: 20_000 })
+            .catch(() => {
+              throw new Error(`the walkthrough has no step "${title}"`);
+            });
+        // A step's own button runs its command, and that command is the step's completion event.
+        const budget = step('Set a budget');
+        await budget.click();
+        await vs.page
+          .locator('.getting-started-step a, .getting-started-step button')
+          .filter({ hasText: /^Set Budget$/ })
+          .first()
+          .click();
+        await vs.page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 10_000 });
+        await vs.page.keyboard.press('Escape');
+        await waitUntil('the walkthrough step "Set a budget" to be checked', async () => checked('Set a budget'), 15_000);
+        assert.ok(!(await checked('Meter Claude Code')), 'the gateway step is still to do');
+      }));
   });
 }
