@@ -4,11 +4,12 @@ import { formatTokens, formatUsd } from '../core/format.js';
 import { isPromptLikeDocument } from './promptFiles.js';
 import type { TallyServices } from './services.js';
 import type { RoutedTier } from '../core/tiers.js';
+import { estimateSummary, type EstimateSummary } from './estimateSummary.js';
 import type { ComputedEstimate, EditorPrompt } from './selectionEstimate.js';
 
-// The estimate status bar item: `≈1.2k tok · $0.0040 Sonnet` while text is selected (or for
-// the whole active file when it is a prompt-like file). The estimator and router load on the
-// first selection, not at activation.
+// The estimate of what is selected (or of the whole active file when it is a prompt-like file),
+// shown in the spend status bar item's tooltip. The estimator and router load on the first
+// selection, not at activation.
 
 type Estimator = typeof EstimateWork;
 let estimator: Promise<Estimator> | undefined;
@@ -32,19 +33,23 @@ export function editorPrompt(editor: vscode.TextEditor | undefined): EditorPromp
 
 const fileKey = (uri: vscode.Uri) => `file:${uri.toString()}`;
 
+/**
+ * The estimate for what is selected, kept current as the selection and the text change. It has no
+ * status bar item of its own (one Tally item, VS Code's guideline): the spend item shows it in its
+ * tooltip (summary()) and listens to onDidChange.
+ */
 export class EstimateStatus implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('tally.estimate', vscode.StatusBarAlignment.Right, 101);
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private latest: ComputedEstimate | undefined;
   /** Token counts carried between keystrokes (loaded with the estimator). */
   private tokens: InstanceType<Estimator['PromptTokens']> | undefined;
 
   constructor(private readonly services: TallyServices) {
-    this.item.name = 'Tally: prompt estimate';
-    this.item.command = 'tally.estimateSelection';
     this.disposables.push(
-      this.item,
+      this.changed,
       vscode.window.onDidChangeTextEditorSelection(() => this.schedule()),
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
       vscode.workspace.onDidChangeTextDocument((event) => {
@@ -72,6 +77,11 @@ export class EstimateStatus implements vscode.Disposable {
     return work.computeEstimate(this.services, prompt, this.tokens);
   }
 
+  /** The latest estimate's tooltip section and screen-reader sentence, or undefined with nothing selected. */
+  summary(): EstimateSummary | undefined {
+    return this.latest && estimateSummary(this.latest);
+  }
+
   private schedule(): void {
     clearTimeout(this.timer);
     // Selection events fire per cursor move; a short pause keeps typing and dragging smooth.
@@ -81,58 +91,20 @@ export class EstimateStatus implements vscode.Disposable {
   private async update(): Promise<void> {
     // The document's text is read once per update (a 1 MB file is a 1 MB copy).
     const prompt = editorPrompt(vscode.window.activeTextEditor);
-    if (!prompt) {
-      this.item.hide();
-      return;
-    }
+    const before = this.latest;
     try {
-      this.latest = await this.current(prompt);
+      this.latest = prompt && (await this.current(prompt));
     } catch (error) {
       this.services.log.warn(`estimate: ${(error as Error).message}`);
       this.latest = undefined;
     }
-    const estimate = this.latest;
-    if (!estimate) {
-      this.item.hide();
-      return;
-    }
-    const work = await loadEstimator();
-    const shown = estimate.tiers.find((t) => t.tier === estimate.recommended) ?? estimate.tiers[1]!;
-    this.item.text = work.statusText(shown);
-    this.item.accessibilityInformation = {
-      label: `Tally estimate for the ${estimate.prompt.source}: about ${shown.inputTokens} tokens, ${formatUsd(shown.usd)} on ${shown.displayName}. Activate for every tier.`,
-      role: 'button',
-    };
-    this.item.tooltip = tooltip(estimate);
-    this.item.show();
+    if (before !== this.latest) this.changed.fire();
   }
 
   dispose(): void {
     clearTimeout(this.timer);
     this.disposables.forEach((d) => d.dispose());
   }
-}
-
-function tooltip(estimate: ComputedEstimate): vscode.MarkdownString {
-  const rows = estimate.tiers.map(
-    (t) =>
-      `| ${t.tier === estimate.recommended ? '**' + t.displayName + '** ★' : t.displayName} | ${formatTokens(t.inputTokens)} | ${formatUsd(t.usd)} |`,
-  );
-  const md = new vscode.MarkdownString(
-    [
-      `**Tally: cost of sending the ${estimate.prompt.source}** (${estimate.prompt.fileName})`,
-      '',
-      '| Model | Tokens | Cost |',
-      '|---|--:|--:|',
-      ...rows,
-      '',
-      `Recommended: ${estimate.recommended}, because ${estimate.reasons.join('; ') || 'it is the default tier'}.`,
-      '',
-      `Costs include a typical ${estimate.tiers[0]?.outputTokens ?? 0}-token answer, sent uncached. Click for options.`,
-    ].join('\n'),
-  );
-  md.isTrusted = false;
-  return md;
 }
 
 /** tally.estimateSelection: the estimate per tier; picking one sends the text to the chat on that tier. */

@@ -7,7 +7,6 @@ import { tierEstimatesFromCounts } from './selectionEstimate.js';
 // Loaded on the first selection (dynamic import): the estimator's word tables and the router
 // stay out of activation.
 
-export { statusText } from './selectionEstimate.js';
 export { PromptTokens } from './promptTokens.js';
 
 /** Counts come from `tokens` (recounting only what changed since its last call for this text). */

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { ChatSession } from './chat/chatSession.js';
+import { ChatOutlets } from './chat/chatOutlets.js';
 import { ChatPanel, CHAT_VIEW_TYPE } from './chat/chatPanel.js';
 import { EditorContext, readMentionedFile } from './chat/editorContext.js';
 import { EstimateStatus, showEstimatePick } from './estimateStatus.js';
@@ -13,6 +14,7 @@ import { registerGateway, type GatewayRegistration } from './gateway/index.js';
 import { registerClaudeCodeImport } from './import/index.js';
 import { registerSpendFeatures } from './spend/index.js';
 import { registerTelemetry } from './telemetry/index.js';
+import { registerWindowHome } from './views/register.js';
 
 // Activation does only cheap wiring: the chat engine, estimator tables and router load on
 // first use (dynamic imports), so startup pays for none of them.
@@ -27,7 +29,10 @@ export function activate(context: vscode.ExtensionContext): void {
   let session: Promise<ChatSession> | undefined;
   const editors = new EditorContext();
   context.subscriptions.push(editors);
-  const chat = new ChatPanel(context.extensionUri, () => (session ??= createSession()), log);
+  const getSession = () => (session ??= createSession());
+  // The one session shows in the editor tab and in the side bar view at once.
+  const outlets = new ChatOutlets();
+  const chat = new ChatPanel(context.extensionUri, getSession, outlets, log);
 
   async function createSession(): Promise<ChatSession> {
     const [{ ChatSession }, { ConversationStore }, { extensionChatStack, engineOrNotice, sendingBlocked, workspaceCacheMemory }] =
@@ -43,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
     );
     created = new ChatSession({
       store: new ConversationStore(context.workspaceState),
-      post: (message) => chat.post(message),
+      post: (message) => outlets.post(message),
       engine: () => engineOrNotice(stack, services),
       sendingBlocked: () => sendingBlocked(services),
       stack,
@@ -64,7 +69,8 @@ export function activate(context: vscode.ExtensionContext): void {
   }
 
   const sendToChat = async (prompt: EditorPrompt, tier: 'auto' | 'haiku' | 'sonnet' | 'opus' | null) => {
-    const opened = await chat.open();
+    // The chat the user has in view: the side bar's when it shows, else the editor tab.
+    const opened = chatView?.visible ? await chatView.reveal() : await chat.open();
     const editor = vscode.window.activeTextEditor;
     const promptLike = editor ? isPromptLikeDocument(editor.document.languageId, editor.document.fileName) : false;
     if (promptLike || prompt.source === 'file') {
@@ -76,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
 
+  let chatView: ReturnType<typeof registerWindowHome> | undefined;
   const estimate = new EstimateStatus(services);
   context.subscriptions.push(
     chat,
@@ -101,7 +108,8 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   const ownReady = performance.now();
-  registerSpendFeatures(context, services);
+  const spend = registerSpendFeatures(context, services, estimate);
+  chatView = registerWindowHome(context, services, { session: getSession, outlets, spend, log });
   gateway = registerGateway(context, services);
   registerClaudeCodeImport(context, services);
   registerTelemetry(context, services);

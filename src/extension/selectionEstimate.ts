@@ -1,11 +1,10 @@
 import { estimatePlainRequest } from '../core/estimate/index.js';
-import { formatTokens, formatUsd } from '../core/format.js';
 import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
 import type { TokenizerFamily } from '../core/prices/schema.js';
 import { estimateTextTokens } from '../core/tokens/estimator.js';
-import { ROUTED_TIERS, tierLabel, type RoutedTier } from '../core/tiers.js';
+import { ROUTED_TIERS, type RoutedTier } from '../core/tiers.js';
 
-// Pure: what the estimate status bar item and its quick pick show. No `vscode` import.
+// Pure: the selection's estimate per tier, for the status bar item's tooltip and the quick pick. No `vscode` import.
 
 export interface EditorPrompt {
   text: string;
@@ -66,9 +65,4 @@ export function tierEstimatesFromCounts(
       usdHigh: estimate.usd.high,
     };
   });
-}
-
-/** `≈1.2k tok · $0.0040 Sonnet` */
-export function statusText(estimate: TierEstimate): string {
-  return `≈${formatTokens(estimate.inputTokens)} tok · ${formatUsd(estimate.usd)} ${tierLabel(estimate.tier)}`;
 }

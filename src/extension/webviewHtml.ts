@@ -17,6 +17,8 @@ export interface WebviewPage extends WebviewAssets {
   extraImageSources?: readonly string[];
   /** An empty `<main id="app">` for the script to fill (the chat builds its own root). */
   mountPoint?: boolean;
+  /** Where the page shows (`data-outlet` on the body): the chat is laid out for an editor tab or the side bar. */
+  outlet?: 'panel' | 'view';
 }
 
 export function createNonce(): string {
@@ -46,13 +48,13 @@ export function webviewHtml(page: WebviewPage, nonce: string = createNonce()): s
 <link rel="stylesheet" href="${escapeAttribute(page.styleUri)}">
 <title>${escapeText(page.title)}</title>
 </head>
-<body>
+<body${page.outlet ? ` data-outlet="${page.outlet}"` : ''}>
 ${page.mountPoint ? '<main id="app"></main>\n' : ''}<script nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(page.scriptUri)}"></script>
 </body>
 </html>`;
 }
 
-export function chatHtml(assets: WebviewAssets, nonce?: string): string {
+export function chatHtml(assets: WebviewAssets & { outlet?: 'panel' | 'view' }, nonce?: string): string {
   return webviewHtml({ ...assets, title: 'Tally Chat' }, nonce);
 }
 

@@ -12,7 +12,7 @@ export interface Locator {
   first(): Locator;
   last(): Locator;
   nth(index: number): Locator;
-  filter(options: { hasText?: string | RegExp }): Locator;
+  filter(options: { hasText?: string | RegExp; has?: Locator }): Locator;
   locator(selector: string): Locator;
   count(): Promise<number>;
   click(options?: { timeout?: number }): Promise<void>;
@@ -28,6 +28,7 @@ export interface Locator {
   isVisible(): Promise<boolean>;
   waitFor(options?: WaitOptions): Promise<void>;
   evaluate<R>(fn: (element: Element) => R): Promise<R>;
+  evaluateAll<R>(fn: (elements: Element[]) => R): Promise<R>;
 }
 
 export interface Frame {
@@ -46,6 +47,7 @@ export interface Page {
     type(text: string, options?: { delay?: number }): Promise<void>;
     insertText(text: string): Promise<void>;
   };
+  mouse: { move(x: number, y: number): Promise<void> };
   screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
   setViewportSize(size: { width: number; height: number }): Promise<void>;
   close(): Promise<void>;

@@ -25,10 +25,14 @@ export async function journey(vs: VsCodeSession | undefined, name: string, walk:
   }
 }
 
+/** The chat in the editor tab (`panel`) or in the Tally side bar (`view`): the same page, told apart by its body. */
+export const inChat = (outlet: 'panel' | 'view', id: string) => `body[data-outlet="${outlet}"] ${byTestId(id)}`;
+
 /** Opens the chat panel from the command palette and types `text` into its composer, key by key. */
 export async function openChatAndType(vs: VsCodeSession, text: string): Promise<Frame> {
   await vs.runCommand('Tally: Open Chat');
-  const chat = await vs.webviewWith(byTestId('prompt-input'));
+  // The side bar may show the chat too: this is the editor tab's.
+  const chat = await vs.webviewWith(inChat('panel', 'prompt-input'));
   const input = chat.locator(byTestId('prompt-input'));
   await input.click();
   await input.fill('');

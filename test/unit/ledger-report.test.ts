@@ -130,7 +130,7 @@ test('an empty ledger says so and how it fills', async () => {
 
 test('bad flags get one clear line and exit code 2', async () => {
   const cases: [string[], RegExp][] = [
-    [['--by', 'week'], /--by expects one of day, model, tier, workspace, got "week"/],
+    [['--by', 'week'], /--by expects one of day, model, tier, workspace, client, got "week"/],
     [['--since', '2026-02-30'], /--since expects a calendar date as YYYY-MM-DD, got "2026-02-30"/],
     [['--since', '2026-11-05', '--until', '2026-11-01'], /--since 2026-11-05 is after --until 2026-11-01/],
     [['--json', '--csv'], /choose one of --json and --csv/],

@@ -418,3 +418,24 @@ test('a Windows workspace is the same workspace whichever case its drive letter 
   assert.equal(ledger.summarize('workspace').rows.length, 1);
   assert.equal(ledger.query({ workspace: 'C:\\Users\\ana\\app' }).entries.length, 2);
 });
+
+test('spend by client: the program where known, else the source; the same from saved running totals', () => {
+  const dir = newDir();
+  const clock = at('2026-11-20T12:00:00Z');
+  const writer = openLedger(dir, { now: clock, persistIndex: false });
+  for (let i = 0; i < 600; i++)
+    writer.append(entry({ client: i % 3 === 0 ? 'claude-code' : i % 3 === 1 ? 'tally' : null, source: i % 3 === 0 ? 'gateway' : 'chat' }));
+  const direct = openLedger(dir, { now: clock, persistIndex: false }).summarize('client');
+  assert.deepEqual(
+    direct.rows.map((r) => [r.key, r.requests]),
+    [
+      ['chat', 200],
+      ['claude-code', 200],
+      ['tally', 200],
+    ],
+  );
+  openLedger(dir, { now: clock }).spend(); // saves its running totals
+  assert.ok(readdirSync(join(dir, '.index')).length > 0, 'index saved');
+  const fromIndex = openLedger(dir, { now: clock }).summarize('client', { since: '2026-11-01' });
+  assert.deepEqual(fromIndex.rows, direct.rows);
+});

@@ -19,7 +19,7 @@ test('the status bar shows today’s workspace spend and the tooltip breaks it d
   assert.match(tooltip, /\| Budget left \| \$0\.08 \|/);
   assert.match(tooltip, /Saved by caching/);
   assert.match(tooltip, /Past 80% of a budget/);
-  assert.match(tooltip, /Click to open the spend dashboard/);
+  assert.match(tooltip, /Click to show spend in the Tally side bar/);
   const label = statusAccessibilityLabel(spend, view);
   assert.doesNotMatch(label, /\$\(/, 'no icon syntax read aloud');
   assert.match(label, /\$0\.42 spent today/);

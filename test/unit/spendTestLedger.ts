@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLedgerEntry, openLedger, type Ledger } from '../../src/core/ledger/index.js';
+import { buildLedgerEntry, openLedger, type Ledger, type LedgerSource } from '../../src/core/ledger/index.js';
 import type { Usage } from '../../src/core/prices/cost.js';
 import { bundledPriceTable, resolveModel } from '../../src/core/prices/priceTable.js';
 
@@ -19,7 +19,12 @@ export interface TestLedger {
     at: string,
     model: string,
     usage: Partial<Usage>,
-    options?: { workspace?: { path: string; name: string }; status?: 'ok' | 'error' | 'aborted' },
+    options?: {
+      workspace?: { path: string; name: string };
+      status?: 'ok' | 'error' | 'aborted';
+      source?: LedgerSource;
+      client?: string | null;
+    },
   ): void;
   dispose(): void;
 }
@@ -37,7 +42,8 @@ export function testLedger(nowIso: string): TestLedger {
         buildLedgerEntry(table, {
           startedAt: Date.parse(at),
           workspace: options.workspace ?? WORKSPACE,
-          source: 'chat',
+          source: options.source ?? 'chat',
+          client: options.client ?? null,
           conversationId: 'c1',
           model: resolveModel(table, model),
           defaultModel: resolveModel(table, 'sonnet'),

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 const EXTENSION_ID = 'tally-dev.tally';
 const COMMANDS = [
   'tally.openChat',
+  'tally.openChatView',
   'tally.openDashboard',
   'tally.estimateSelection',
   'tally.sendSelectionToChat',

@@ -17,7 +17,7 @@ import { loadPriceTable } from '../priceTable.js';
 import { csvCell } from '../../core/csv.js';
 
 const USAGE =
-  'tally report [--ledger DIR] [--workspace DIR] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|tier|workspace] [--json|--csv] [--prices FILE]';
+  'tally report [--ledger DIR] [--workspace DIR] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|tier|workspace|client] [--json|--csv] [--prices FILE]';
 
 /** How many skipped lines to name on stderr; the count covers all of them. */
 const SHOWN_PROBLEMS = 5;

@@ -8,7 +8,7 @@
  *   ledger.summarize('model', { since: '2026-11-01' }); // report, dashboard
  *   ledger.query({ workspace: workspace.path, limit: 50 }); // recent requests, export
  */
-export { modelLookup, openLedger, SUMMARY_DIMENSIONS } from './ledger.js';
+export { entryClient, modelLookup, openLedger, SUMMARY_DIMENSIONS } from './ledger.js';
 export type {
   AppendResult,
   Ledger,

@@ -45,7 +45,7 @@ export interface SpendTotals {
   problems: ProblemReport;
 }
 
-export const SUMMARY_DIMENSIONS = ['day', 'model', 'tier', 'workspace'] as const;
+export const SUMMARY_DIMENSIONS = ['day', 'model', 'tier', 'workspace', 'client'] as const;
 export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
 
 export interface LedgerFilter {
@@ -58,7 +58,7 @@ export interface LedgerFilter {
 }
 
 export interface SummaryRow extends Totals {
-  /** The day, model id, tier or workspace path. */
+  /** The day, model id, tier, workspace path or client. */
   key: string;
   /** What to show: same as key, except a workspace's name. */
   label: string;
@@ -87,7 +87,7 @@ export interface Ledger {
   checkWritable(): void;
   /** Today's and this month's spend, for one workspace or all; reads only bytes appended since the last call. */
   spend(workspacePath?: string): SpendTotals;
-  /** Totals grouped by day, model, tier or workspace over the filtered range. */
+  /** Totals grouped by day, model, tier, workspace or client over the filtered range. */
   summarize(by: SummaryDimension, filter?: LedgerFilter): Summary;
   /**
    * The entries themselves, oldest first. Without `limit` it reads every file in range; with it, it
@@ -166,7 +166,8 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
       state.lines = saved.lines;
       state.problemCount = saved.problemCount;
       state.problems = saved.problems.map((p) => ({ file: state!.file, ...p }));
-      for (const bucket of saved.buckets) state.buckets.set(bucketKey(bucket.day, bucket.workspacePath, bucket.model, bucket.tier), bucket);
+      for (const bucket of saved.buckets)
+        state.buckets.set(bucketKey(bucket.day, bucket.workspacePath, bucket.model, bucket.tier, bucket.client), bucket);
     }
     states.set(month, state);
     return state;
@@ -221,10 +222,19 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
   function addEntry(state: FileState, entry: LedgerEntry): void {
     const day = localDay(entry);
     const workspacePath = workspaceKey(entry.workspace.path);
-    const key = bucketKey(day, workspacePath, entry.model, entry.tier);
+    const client = entryClient(entry);
+    const key = bucketKey(day, workspacePath, entry.model, entry.tier, client);
     let bucket = state.buckets.get(key);
     if (!bucket) {
-      bucket = { day, workspacePath, workspaceName: entry.workspace.name, model: entry.model, tier: entry.tier, totals: emptyTotals() };
+      bucket = {
+        day,
+        workspacePath,
+        workspaceName: entry.workspace.name,
+        model: entry.model,
+        tier: entry.tier,
+        client,
+        totals: emptyTotals(),
+      };
       state.buckets.set(key, bucket);
     }
     bucket.workspaceName = entry.workspace.name;
@@ -310,7 +320,16 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
       for (const state of fileStates) {
         for (const bucket of state.buckets.values()) {
           if (!matches(bucket.day, bucket.workspacePath, filter)) continue;
-          const key = by === 'day' ? bucket.day : by === 'model' ? bucket.model : by === 'tier' ? bucket.tier : bucket.workspacePath;
+          const key =
+            by === 'day'
+              ? bucket.day
+              : by === 'model'
+                ? bucket.model
+                : by === 'tier'
+                  ? bucket.tier
+                  : by === 'client'
+                    ? bucket.client
+                    : bucket.workspacePath;
           let row = groups.get(key);
           if (!row) {
             row = { key, label: by === 'workspace' ? bucket.workspaceName || key : key, ...emptyTotals() };
@@ -322,7 +341,16 @@ export function openLedger(dir: string, options: LedgerOptions = {}): Ledger {
       }
       for (const entry of pendingMatching(filter)) {
         const day = localDay(entry);
-        const key = by === 'day' ? day : by === 'model' ? entry.model : by === 'tier' ? entry.tier : workspaceKey(entry.workspace.path);
+        const key =
+          by === 'day'
+            ? day
+            : by === 'model'
+              ? entry.model
+              : by === 'tier'
+                ? entry.tier
+                : by === 'client'
+                  ? entryClient(entry)
+                  : workspaceKey(entry.workspace.path);
         let row = groups.get(key);
         if (!row) groups.set(key, (row = { key, label: by === 'workspace' ? entry.workspace.name || key : key, ...emptyTotals() }));
         const totals = entryTotals(entry, models, table, entryDay(entry));
@@ -392,8 +420,13 @@ function writeFailure(dir: string, error: unknown): string {
   return `cannot write the ledger in ${dir}: ${known ? `${known} (${code})` : (error as Error).message}`;
 }
 
-function bucketKey(day: string, workspacePath: string, model: string, tier: string): string {
-  return `${day}\u0000${workspacePath}\u0000${model}\u0000${tier}`;
+function bucketKey(day: string, workspacePath: string, model: string, tier: string, client: string): string {
+  return `${day}\u0000${workspacePath}\u0000${model}\u0000${tier}\u0000${client}`;
+}
+
+/** Who sent a request, for spend by client: the program where known (claude-code, tally, ...), else its source. */
+export function entryClient(entry: LedgerEntry): string {
+  return entry.client || entry.source;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface Bucket {
   workspaceName: string;
   model: string;
   tier: string;
+  /** The program that sent the requests (entryClient). */
+  client: string;
   totals: Totals;
 }
 
@@ -26,7 +28,8 @@ export interface FileSnapshot {
   problems: { line: number; reason: string }[];
 }
 
-const SNAPSHOT_VERSION = 3;
+// 4: buckets split by client.
+const SNAPSHOT_VERSION = 4;
 const FINGERPRINT_BYTES = 64;
 const FINGERPRINT_SAMPLES = 16;
 
@@ -49,6 +52,7 @@ const SnapshotSchema = v.object({
       name: v.string(),
       model: v.string(),
       tier: v.string(),
+      client: v.string(),
       totals: v.pipe(v.array(v.number()), v.length(TOTAL_FIELDS.length)),
     }),
   ),
@@ -107,6 +111,7 @@ export function loadSnapshot(fs: LedgerFileSystem, file: string, ledgerFile: str
       workspaceName: b.name,
       model: b.model,
       tier: b.tier,
+      client: b.client,
       totals: Object.fromEntries(TOTAL_FIELDS.map((field, i) => [field, b.totals[i]!])) as unknown as Totals,
     })),
   };
@@ -164,6 +169,7 @@ export function saveSnapshot(
         name: b.workspaceName,
         model: b.model,
         tier: b.tier,
+        client: b.client,
         totals: TOTAL_FIELDS.map((field) => b.totals[field]),
       })),
     };

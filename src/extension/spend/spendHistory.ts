@@ -1,4 +1,4 @@
-import { modelLookup, type Ledger, type LedgerEntry, type SpendTotals } from '../../core/ledger/index.js';
+import { modelLookup, type Ledger, type LedgerEntry, type SpendTotals, type SummaryRow } from '../../core/ledger/index.js';
 import { entryDay, entryTotals } from '../../core/ledger/totals.js';
 import type { PriceTable } from '../../core/prices/priceTable.js';
 import { dayAxis } from '../../core/dates.js';
@@ -121,4 +121,35 @@ export function spendRows(entries: readonly LedgerEntry[], table: PriceTable): S
       ...(entry.sample ? { sample: true } : {}),
     };
   });
+}
+
+/** What the spend tree shows: today and this month, this month by client and by model, the latest requests. */
+export interface SpendBreakdown {
+  spend: SpendTotals;
+  /** This month, largest first (the ledger's order). */
+  byClient: SummaryRow[];
+  byModel: SummaryRow[];
+  /** Newest last (ledger order). */
+  recent: SpendRow[];
+  skippedLines: number;
+}
+
+/** This month's breakdowns straight from the ledger's running totals (no summing here). */
+export function readSpendBreakdown(
+  ledger: Ledger,
+  workspacePath: string,
+  options: { recentLimit: number; priceTable: PriceTable },
+): SpendBreakdown {
+  const spend = ledger.spend(workspacePath);
+  const month = { workspace: workspacePath, since: `${spend.date.slice(0, 7)}-01`, until: spend.date };
+  const byClient = ledger.summarize('client', month);
+  const byModel = ledger.summarize('model', month);
+  const recent = ledger.query({ workspace: workspacePath, limit: options.recentLimit }).entries;
+  return {
+    spend,
+    byClient: byClient.rows,
+    byModel: byModel.rows,
+    recent: spendRows(recent, options.priceTable),
+    skippedLines: Math.max(spend.problems.count, byClient.problems.count, byModel.problems.count),
+  };
 }

@@ -11,7 +11,8 @@ export function statusText(spend: SpendTotals, level: BudgetLevel = 'none'): str
   return `${icon} ${formatUsd(spend.today.usd)} today`;
 }
 
-function ofLimit(spent: number, limit: number | null): string {
+/** "$0.42 of $1.00 (42%)", or the amount alone without a limit. */
+export function ofLimit(spent: number, limit: number | null): string {
   if (limit === null) return formatUsd(spent);
   const percent = limit > 0 ? Math.round((spent / limit) * 100) : 100;
   return `${formatUsd(spent)} of ${formatUsd(limit)} (${percent}%)`;
@@ -44,7 +45,7 @@ export function statusTooltipMarkdown(workspaceName: string, spend: SpendTotals,
       '| | |',
       '|:--|--:|',
       ...rows.map(([label, value]) => `| ${label} | ${value} |`),
-    ].join('\n') + `${warning}${skipped}\n\nClick to open the spend dashboard.`
+    ].join('\n') + `${warning}${skipped}\n\nClick to show spend in the Tally side bar.`
   );
 }
 
@@ -54,9 +55,9 @@ export function statusAccessibilityLabel(spend: SpendTotals, budget: BudgetView)
   if (budget.level === 'exceeded') parts.push('budget reached');
   else if (budget.level === 'warning') parts.push(`past ${Math.round(budget.warnAt * 100)} percent of budget`);
   if (budget.leftUsd !== null) parts.push(`${formatUsd(budget.leftUsd)} left`);
-  return parts.join(', ') + '. Open spend dashboard.';
+  return parts.join(', ') + '. Show spend in the Tally side bar.';
 }
 
-function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

@@ -127,7 +127,8 @@ export function createComposer(
             testid: `tier-estimate-${figure.tier}`,
             attrs: { 'data-recommended': String(figure.tier === recommended), 'data-selected': String(figure.tier === selected) },
           },
-          h('td', { text: `${tierLabel(figure.tier)}${figure.tier === recommended ? ' ★' : ''}` }),
+          // The model's name is also the tier cell's tooltip: a narrow side bar hides the Model column.
+          h('td', { text: `${tierLabel(figure.tier)}${figure.tier === recommended ? ' ★' : ''}`, attrs: { title: figure.displayName } }),
           h('td', { class: 'muted', text: figure.displayName }),
           h('td', { class: 'num', testid: `tier-tokens-${figure.tier}`, text: formatTokens(figure.inputTokens) }),
           h('td', {
