@@ -14,6 +14,7 @@ export type {
   MessageDeltaUsage,
   MessageParam,
   TextBlockParam,
+  Tool,
   ToolChoice,
   ToolUnion,
   Usage,
