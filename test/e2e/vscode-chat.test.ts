@@ -72,22 +72,27 @@ describe("Tally in VS Code's own Chat", { timeout: 12 * 60_000 }, () => {
         60_000,
       );
       await picker.click();
-      const list = vs.page.locator('.monaco-list-row, .action-widget .action-item, [role="menuitem"], [role="option"]');
+      const list = vs.page.locator('.monaco-list-row, [role="menuitem"], [role="option"], [role="treeitem"]');
+      const listed = async () => (await list.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim()).filter(Boolean);
+      await waitUntil(
+        'the model list to show Tally Auto',
+        async () => (await listed()).some((text) => text.startsWith('Tally Auto')),
+        20_000,
+      );
+      // The tiers are listed under "Other Models" (collapsed at first).
+      const others = list.filter({ hasText: 'Other Models' }).first();
+      if (await others.isVisible().catch(() => false)) await others.click();
       const names = await waitUntil(
-        'the model list to open with every Tally model',
+        'every Tally model in the list',
         async () => {
-          const texts = await list.allInnerTexts();
-          const all = texts.join('\n');
-          return ['Tally Auto', 'Tally Haiku', 'Tally Sonnet', 'Tally Opus'].every((name) => all.includes(name)) ? texts : undefined;
+          const texts = await listed();
+          return ['Tally Auto', 'Tally Haiku', 'Tally Sonnet', 'Tally Opus'].every((name) => texts.some((text) => text.startsWith(name)))
+            ? texts
+            : undefined;
         },
         20_000,
       );
-      console.log(
-        `model picker: ${names
-          .map((t) => t.replace(/\s+/g, ' ').trim())
-          .filter(Boolean)
-          .join(' | ')}`,
-      );
+      console.log(`model picker: ${names.join(' | ')}`);
       await vs.screenshot('vscode-chat-picker');
       await vs.page.keyboard.press('Escape');
     }));
@@ -96,9 +101,7 @@ describe("Tally in VS Code's own Chat", { timeout: 12 * 60_000 }, () => {
     journey(vs, 'vscode-chat-answer', async (vs) => {
       const before = ledgerEntries(vs).length;
       const sentBefore = (await messagesRequests(vs.fake)).length;
-      const input = vs.page
-        .locator('.interactive-input-part .monaco-editor textarea, .chat-input-container .monaco-editor textarea')
-        .first();
+      const input = vs.page.locator('.interactive-input-part .monaco-editor').first();
       await input.waitFor({ state: 'visible', timeout: 20_000 });
       await input.click();
       await vs.page.keyboard.type('@tally Explain what a JavaScript closure is in two sentences', { delay: 10 });

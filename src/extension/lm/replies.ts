@@ -22,7 +22,7 @@ export function answerFooter(turn: AnsweredTurn): string {
   if (turn.savedUsd > 0) parts.push(`cache saved ${formatUsd(turn.savedUsd)} (${formatTokens(turn.cacheReadTokens)} tokens read)`);
   if (turn.status === 'aborted') parts.push('stopped');
   const why = turn.reasons[0] ? `\n\n*Why:* ${turn.reasons[0]}` : '';
-  return `\n\n---\n$(pulse) Tally: ${parts.join(' · ')}${why}`;
+  return `\n\n---\nTally: ${parts.join(' · ')}${why}`;
 }
 
 export interface TierPrice {
