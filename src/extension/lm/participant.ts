@@ -5,20 +5,14 @@ import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ChatStack } from '../../core/chat/stack.js';
 import { Conversation, type ContextFile } from '../../core/chat/conversation.js';
-import { nextTier, ROUTED_TIERS, isRoutedTier, type RoutedTier, type TierChoice } from '../../core/tiers.js';
+import { ROUTED_TIERS, isRoutedTier, type RoutedTier, type TierChoice } from '../../core/tiers.js';
 import { systemTimeZone } from '../../core/dates.js';
 import { engineOrNotice } from '../chat/chatHost.js';
 import { SYSTEM_PROMPT } from '../chat/storedConversation.js';
 import type { TallyServices } from '../services.js';
 import { budgetView } from '../spend/budgetStatus.js';
+import type { TallyChatMetadata } from './followups.js';
 import { answerFooter, budgetReply, costReply, spendReply, type TierPrice } from './replies.js';
-
-/** What a reply remembers for the next turn and its follow-ups. */
-interface TallyChatMetadata {
-  prompt: string;
-  answer: string;
-  tier: string | null;
-}
 
 export function createChatHandler(services: TallyServices, stack: ChatStack): vscode.ChatRequestHandler {
   return async (request, context, stream, token) => {
@@ -66,16 +60,6 @@ export function createChatHandler(services: TallyServices, stack: ChatStack): vs
     }
   };
 }
-
-/** "Retry on <next tier>" under an answer, sending the same prompt with that tier's command. */
-export const tallyFollowups: vscode.ChatFollowupProvider = {
-  provideFollowups(result) {
-    const metadata = result.metadata as TallyChatMetadata | undefined;
-    if (!metadata?.tier || !isRoutedTier(metadata.tier)) return [];
-    const higher = nextTier(metadata.tier);
-    return higher ? [{ prompt: metadata.prompt, command: higher, label: `Retry on ${higher}` }] : [];
-  },
-};
 
 function reply(stream: vscode.ChatResponseStream, markdown: string): vscode.ChatResult {
   stream.markdown(markdown);

@@ -2,6 +2,7 @@
 // Activation only registers them; the pipeline, the chat stack and the SDK load on the first request.
 import * as vscode from 'vscode';
 import type { TallyServices } from '../services.js';
+import { tallyFollowups } from './followups.js';
 import { TallyLanguageModels } from './provider.js';
 import type { LmPipeline } from './send.js';
 
@@ -32,6 +33,6 @@ export function registerLanguageModelFeatures(context: vscode.ExtensionContext, 
     (await loadHandler())(request, chatContext, stream, token),
   );
   participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
-  void import('./participant.js').then(({ tallyFollowups }) => (participant.followupProvider = tallyFollowups));
+  participant.followupProvider = tallyFollowups;
   context.subscriptions.push(participant);
 }
