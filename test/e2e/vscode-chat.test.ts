@@ -127,6 +127,34 @@ describe("Tally in VS Code's own Chat", { timeout: 12 * 60_000 }, () => {
       await vs.screenshot('vscode-chat');
     }));
 
+  test('the follow-up under the answer retries the same prompt on the next tier up', () =>
+    journey(vs, 'vscode-chat-retry', async (vs) => {
+      const before = ledgerEntries(vs).length;
+      const retry = vs.page
+        .locator('.interactive-session .chat-followup, .interactive-session [class*="followup"] a, .interactive-session .monaco-button')
+        .filter({ hasText: /^Retry on (sonnet|opus)$/ })
+        .first();
+      await retry.waitFor({ state: 'visible', timeout: 20_000 });
+      const label = (await retry.innerText()).trim();
+      const tier = label.replace('Retry on ', '');
+      await retry.click();
+      const response = vs.page.locator('.interactive-response').last();
+      const text = await waitUntil(
+        `an answer on ${tier}`,
+        async () => {
+          const shown = await response.innerText().catch(() => '');
+          return new RegExp(`Tally: ${tier} `).test(shown) ? shown : undefined;
+        },
+        90_000,
+      );
+      console.log(`retry: ${text.replace(/\s+/g, ' ').slice(-160)}`);
+      await waitUntil('the retry ledger entry', () => ledgerEntries(vs).length > before, 15_000);
+      const added = ledgerEntries(vs).slice(before);
+      assert.equal(added.length, 1);
+      assert.equal(added[0]!.source, 'vscode-chat');
+      assert.ok(added[0]!.model.includes(tier), `answered on the ${tier} model: ${added[0]!.model}`);
+    }));
+
   test('another extension uses Tally through vscode.lm: an answer, a token count, and a tool call round trip', () =>
     journey(vs, 'vscode-chat-lm-client', async (vs) => {
       const before = ledgerEntries(vs).length;

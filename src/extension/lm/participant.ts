@@ -12,6 +12,7 @@ import { SYSTEM_PROMPT } from '../chat/storedConversation.js';
 import type { TallyServices } from '../services.js';
 import { budgetView } from '../spend/budgetStatus.js';
 import type { TallyChatMetadata } from './followups.js';
+import { LM_MODELS, LM_VENDOR } from './provider.js';
 import { answerFooter, budgetReply, costReply, spendReply, type TierPrice } from './replies.js';
 
 export function createChatHandler(services: TallyServices, stack: ChatStack): vscode.ChatRequestHandler {
@@ -32,7 +33,7 @@ export function createChatHandler(services: TallyServices, stack: ChatStack): vs
       if (engine.action) stream.button({ command: engine.action, title: engine.kind === 'noKey' ? 'Set API key' : 'Manage trust' });
       return { metadata: { prompt: request.prompt, answer: '', tier: null } satisfies TallyChatMetadata };
     }
-    const choice: TierChoice = command && isRoutedTier(command) ? command : 'auto';
+    const choice = tierFor(command, request.model);
     const abort = new AbortController();
     const cancelled = token.onCancellationRequested(() => abort.abort());
     try {
@@ -59,6 +60,13 @@ export function createChatHandler(services: TallyServices, stack: ChatStack): vs
       cancelled.dispose();
     }
   };
+}
+
+/** A tier command (/opus) wins; else the model picked in the Chat view when it is a Tally tier; else the router. */
+function tierFor(command: string | undefined, picked: vscode.LanguageModelChat | undefined): TierChoice {
+  if (command && isRoutedTier(command)) return command;
+  if (picked?.vendor !== LM_VENDOR) return 'auto';
+  return LM_MODELS.find((model) => model.id === picked.id)?.choice ?? 'auto';
 }
 
 function reply(stream: vscode.ChatResponseStream, markdown: string): vscode.ChatResult {

@@ -5,6 +5,9 @@ import type { TallyServices } from '../services.js';
 import { messageText, toAnthropicConversation, toAnthropicTools, type LmMessage } from './messages.js';
 import type { LmModelChoice, LmPipeline } from './send.js';
 
+/** The vendor VS Code knows Tally's models by (package.json's languageModelChatProviders). */
+export const LM_VENDOR = 'tally';
+
 /** The models Tally offers in VS Code's model picker: the router's choice, and each tier as mapped by tally.models.*. */
 export const LM_MODELS: ReadonlyArray<{ id: string; name: string; choice: LmModelChoice }> = [
   { id: 'tally-auto', name: 'Tally Auto', choice: 'auto' },

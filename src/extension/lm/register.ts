@@ -3,10 +3,9 @@
 import * as vscode from 'vscode';
 import type { TallyServices } from '../services.js';
 import { tallyFollowups } from './followups.js';
-import { TallyLanguageModels } from './provider.js';
+import { LM_VENDOR, TallyLanguageModels } from './provider.js';
 import type { LmPipeline } from './send.js';
 
-export const LM_VENDOR = 'tally';
 export const PARTICIPANT_ID = 'tally.tally';
 
 export function registerLanguageModelFeatures(context: vscode.ExtensionContext, services: TallyServices): void {
