@@ -12,6 +12,7 @@ import { isPromptLikeDocument } from './promptFiles.js';
 import { clearApiKey, promptForApiKey } from './secrets.js';
 import { registerGateway, type GatewayRegistration } from './gateway/index.js';
 import { registerClaudeCodeImport } from './import/index.js';
+import { registerLanguageModelFeatures } from './lm/register.js';
 import { registerSpendFeatures } from './spend/index.js';
 import { registerTelemetry } from './telemetry/index.js';
 import { registerWindowHome } from './views/register.js';
@@ -113,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): void {
   gateway = registerGateway(context, services);
   registerClaudeCodeImport(context, services);
   registerTelemetry(context, services);
+  registerLanguageModelFeatures(context, services);
   const done = performance.now();
   const ms = (from: number, to: number) => `${(to - from).toFixed(1)} ms`;
   log.info(

@@ -1,7 +1,7 @@
 // One ledger entry per request that reached the upstream, whatever happened after: priced from
 // the usage the server reported where it is sane, from Tally's estimate where it is not. An entry
 // the ledger cannot take is kept aside by the ledger itself (memory and a side file) and said so.
-import { buildLedgerEntry, type Ledger, type LedgerEntry, type LedgerStatus } from '../core/ledger/index.js';
+import { buildLedgerEntry, type Ledger, type LedgerEntry, type LedgerSource, type LedgerStatus } from '../core/ledger/index.js';
 import type { Usage } from '../core/prices/cost.js';
 import { resolveModel, type PriceTable } from '../core/prices/priceTable.js';
 import { TIERS, type ModelInfo, type Tier } from '../core/prices/schema.js';
@@ -38,6 +38,8 @@ export interface RecorderOptions {
   /** The model savings are measured against for routed requests (default: the sonnet tier). */
   defaultModel?: string;
   onProblem: (message: string) => void;
+  /** How entries are recorded: 'gateway' (default), or 'vscode-chat' for VS Code's own Chat through the same pipeline. */
+  source?: LedgerSource;
 }
 
 const ZERO: Usage = { input_tokens: 0, output_tokens: 0 };
@@ -54,7 +56,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       const entry = buildLedgerEntry(table, {
         startedAt: request.startedAt,
         workspace: request.workspace,
-        source: 'gateway',
+        source: options.source ?? 'gateway',
         client: request.client,
         messageId: request.reading.messageId,
         usageEstimated: estimated,

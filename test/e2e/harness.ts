@@ -217,6 +217,8 @@ export interface SessionOptions {
   workspaceSettings?: (dirs: { tempDir: string; workspaceDir: string }) => Record<string, unknown>;
   /** Files to create in the workspace folder, by relative path. */
   workspaceFiles?: Record<string, string>;
+  /** More .vsix files to install after Tally's (e.g. a test extension that uses Tally's API). */
+  extraVsix?: string[];
 }
 
 export class VsCodeSession {
@@ -298,6 +300,10 @@ export class VsCodeSession {
         throw new Error(
           `code-server --install-extension ${VSIX_PATH} failed (${install.status ?? install.signal}):\n${install.stdout}${install.stderr}`,
         );
+      }
+      for (const vsix of options.extraVsix ?? []) {
+        const extra = spawnSync(tools.codeServerBin, [...dirs, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
+        if (extra.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed:\n${extra.stdout}${extra.stderr}`);
       }
       phase('install .vsix');
 

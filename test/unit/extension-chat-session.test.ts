@@ -45,6 +45,7 @@ class FakeClient implements MessagesClient {
       stopReason: 'end_turn',
       usageEstimated: false,
       usageProblem: null,
+      toolUses: [],
     };
     if (this.fail) return { ...base, status: 'error', text: '', usage: null, error: this.fail };
     const half = Math.floor(this.reply.length / 2);

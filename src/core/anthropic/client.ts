@@ -1,4 +1,12 @@
-import { APIConnectionTimeoutError, APIError, MessagesApi, type MessageParam, type TextBlockParam } from './sdk.js';
+import {
+  APIConnectionTimeoutError,
+  APIError,
+  MessagesApi,
+  type MessageParam,
+  type TextBlockParam,
+  type ToolChoice,
+  type ToolUnion,
+} from './sdk.js';
 import { ApiError, InputError } from '../errors.js';
 import type { Usage } from '../prices/cost.js';
 import { bundledPriceTable } from '../prices/priceTable.js';
@@ -12,16 +20,30 @@ export interface MessagesRequest {
   system?: TextBlockParam[];
   messages: MessageParam[];
   max_tokens: number;
+  /** Tools the model may call; a call comes back as a ToolUse (onToolUse, `toolUses`). */
+  tools?: ToolUnion[];
+  tool_choice?: ToolChoice;
+}
+
+/** A tool call the model made, once its input JSON has arrived whole. */
+export interface ToolUse {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
 }
 
 export interface StreamCallbacks {
   onText?: (delta: string) => void;
+  /** Each tool call, when its content block ends (its input is streamed in pieces before that). */
+  onToolUse?: (call: ToolUse) => void;
   signal?: AbortSignal;
 }
 
 export interface MessagesResult {
   status: 'ok' | 'error' | 'aborted';
   text: string;
+  /** The tool calls the reply made, in order (complete ones only). */
+  toolUses: ToolUse[];
   /**
    * What to record, present whenever the server answered (null only when the request never reached
    * it). A stream's usage: input and cache fields from message_start, output_tokens from the last
@@ -101,16 +123,22 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
       messageId: null as string | null,
       requestId: null as string | null,
       stopReason: null as string | null,
+      toolUses: [] as ToolUse[],
+      /** The tool_use block being streamed, by content block index. */
+      openTool: null as { index: number; id: string; name: string; json: string } | null,
+      /** Tool names and input JSON received, for an output estimate when usage cannot be used. */
+      toolText: '',
     };
     const estimate = () => ({
       inputTokens: requestInputEstimate(request, familyOf(state.model)),
-      outputTokens: estimateTextTokens(state.text, familyOf(state.model)),
+      outputTokens: estimateTextTokens(state.text + state.toolText, familyOf(state.model)),
     });
     const finish = (status: MessagesResult['status'], error: ApiError | null): MessagesResult => {
       const reading = state.usage.started ? state.usage.reading(estimate) : null;
       return {
         status,
         text: state.text,
+        toolUses: state.toolUses,
         usage: reading?.usage ?? (state.rejected ? { input_tokens: 0, output_tokens: 0 } : null),
         usageEstimated: reading?.estimated ?? false,
         usageProblem: reading?.problem ?? null,
@@ -128,14 +156,23 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
     let stopCause: 'user' | 'timeout' | 'callback' | null = null;
     let callbackError: unknown;
     // A failing text handler stops the request but still returns a result, so the usage gets recorded.
-    const deliver = (delta: string) => {
+    const guarded = (call: () => void) => {
       try {
-        callbacks.onText?.(delta);
+        call();
       } catch (error) {
         callbackError = error;
         stopCause ??= 'callback';
         controller.abort();
       }
+    };
+    const deliver = (delta: string) => guarded(() => callbacks.onText?.(delta));
+    const closeTool = () => {
+      const open = state.openTool;
+      if (!open) return;
+      state.openTool = null;
+      const call: ToolUse = { id: open.id, name: open.name, input: parseToolInput(open.json) };
+      state.toolUses.push(call);
+      guarded(() => callbacks.onToolUse?.(call));
     };
     const onUserAbort = () => {
       stopCause ??= 'user';
@@ -165,11 +202,24 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
             state.messageId = event.message?.id ?? null;
             state.usage.start(event.message?.usage);
             break;
+          case 'content_block_start':
+            if (event.content_block.type === 'tool_use') {
+              const block = event.content_block;
+              state.openTool = { index: event.index, id: block.id, name: block.name, json: '' };
+              state.toolText += block.name;
+            }
+            break;
           case 'content_block_delta':
             if (event.delta.type === 'text_delta') {
               state.text += event.delta.text;
               deliver(event.delta.text);
+            } else if (event.delta.type === 'input_json_delta' && state.openTool?.index === event.index) {
+              state.openTool.json += event.delta.partial_json;
+              state.toolText += event.delta.partial_json;
             }
+            break;
+          case 'content_block_stop':
+            if (state.openTool?.index === event.index) closeTool();
             break;
           case 'message_delta':
             state.stopReason = event.delta?.stop_reason ?? state.stopReason;
@@ -234,6 +284,17 @@ export function createMessagesClient(options: MessagesClientOptions): MessagesCl
   }
 
   return { stream, countTokens };
+}
+
+/** A tool call's streamed input: `{}` when none came; a non-object or broken JSON is kept under `_raw` rather than lost. */
+function parseToolInput(json: string): Record<string, unknown> {
+  if (json.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { _raw: json };
+  } catch {
+    return { _raw: json };
+  }
 }
 
 /** Tally's own count of what a request sends, for when the server's usage cannot be used. */

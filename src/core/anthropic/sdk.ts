@@ -9,7 +9,16 @@ import type { MessageTokensCount, RawMessageStreamEvent } from '@anthropic-ai/sd
 // two calls is what runs (about 106 KB).
 
 export { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk/core/error';
-export type { MessageDeltaUsage, MessageParam, TextBlockParam, Usage } from '@anthropic-ai/sdk/resources/messages/messages';
+export type {
+  ContentBlockParam,
+  MessageDeltaUsage,
+  MessageParam,
+  TextBlockParam,
+  Tool,
+  ToolChoice,
+  ToolUnion,
+  Usage,
+} from '@anthropic-ai/sdk/resources/messages/messages';
 
 /** The SDK's base client with the two calls Tally makes. */
 export class MessagesApi extends BaseAnthropic {
