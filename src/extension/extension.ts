@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const chat = new ChatPanel(context.extensionUri, getSession, outlets, log);
 
   async function createSession(): Promise<ChatSession> {
-    const [{ ChatSession }, { ConversationStore }, { extensionChatStack, engineOrNotice, sendingBlocked, workspaceCacheMemory }] =
+    const [{ ChatSession }, { ConversationStore }, { extensionChatStack, engineOrNotice, sendingBlocked, windowCacheModel }] =
       await Promise.all([import('./chat/chatSession.js'), import('./chat/conversationStore.js'), import('./chat/chatHost.js')]);
     // The demo's earlier conversation goes in before the session reads the history.
     await seedDemoConversation(process.env, context.workspaceState, (line) => log.warn(line));
@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
       services,
       'chat',
       (decision) => created?.confirmBudget(decision.message) ?? Promise.resolve(false),
-      workspaceCacheMemory(context.workspaceState),
+      windowCacheModel(context.workspaceState),
     );
     created = new ChatSession({
       store: new ConversationStore(context.workspaceState),

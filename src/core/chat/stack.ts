@@ -49,6 +49,8 @@ export interface ChatHost {
   exactCounts?: boolean;
   /** Keeps the cache model across reloads, so the first estimate after one knows what is warm. */
   cacheMemory?: CacheMemory;
+  /** A cache model shared with other stacks of this process (every chat surface of a window); wins over cacheMemory. */
+  cache?: CacheModel;
 }
 
 export interface ChatStackSettings {
@@ -91,9 +93,7 @@ export interface EstimateTurnOptions {
 const HISTORY_DAYS = 30;
 
 export function createChatStack(host: ChatHost): ChatStack {
-  const memory = host.cacheMemory;
-  const cache: CacheModel = new CacheModel(memory ? () => memory.save(cache.snapshot(host.clock())) : undefined);
-  if (memory) cache.restore(parseCacheSnapshot(memory.load()), host.clock());
+  const cache = host.cache ?? rememberedCache(host.cacheMemory, host.clock);
   const memo = new TokenMemo();
   let built: { engine: ChatEngine; key: string; settings: ChatStackSettings; table: PriceTable; ledger: Ledger } | undefined;
   let history: { ledger: Ledger; answers: AnswerLengths; thinkTimesMs: number[] } | undefined;
@@ -207,4 +207,12 @@ function isOwnAnswer(entry: LedgerEntry): boolean {
 
 function pastAnswer(entry: LedgerEntry): PastAnswer {
   return { taskClass: (entry.taskClass as TaskClass | null) ?? null, model: entry.model, outputTokens: entry.usage.output_tokens };
+}
+
+/** A cache model restored from `memory` and saved back to it after every response (a plain one without memory). */
+export function rememberedCache(memory: CacheMemory | undefined, clock: () => number): CacheModel {
+  if (!memory) return new CacheModel();
+  const cache: CacheModel = new CacheModel(() => memory.save(cache.snapshot(clock())));
+  cache.restore(parseCacheSnapshot(memory.load()), clock());
+  return cache;
 }

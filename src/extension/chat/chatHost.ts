@@ -1,8 +1,8 @@
 import type { BudgetDecision } from '../../core/budget/index.js';
 import type { ChatEngine } from '../../core/chat/engine.js';
-import { createChatStack, type ChatStack, type ChatStackSettings } from '../../core/chat/stack.js';
+import { createChatStack, rememberedCache, type ChatStack, type ChatStackSettings } from '../../core/chat/stack.js';
 import type { LedgerSource } from '../../core/ledger/index.js';
-import type { CacheMemory } from '../../core/cache/memory.js';
+import type { CacheModel } from '../../core/cache/state.js';
 import type { Notice } from '../../protocol/chat.js';
 import { STORAGE_KEYS } from '../storageKeys.js';
 import type { KeyValueStore } from './conversationStore.js';
@@ -49,10 +49,10 @@ export function extensionChatStack(
   services: TallyServices,
   source: LedgerSource,
   confirm: (decision: BudgetDecision) => Promise<boolean>,
-  cacheMemory?: CacheMemory,
+  cache?: CacheModel,
 ): ChatStack {
   return createChatStack({
-    ...(cacheMemory ? { cacheMemory } : {}),
+    ...(cache ? { cache } : {}),
     apiKey: () => services.getApiKey(),
     settings: () => settingsForStack(services.settings()),
     priceTable: () => services.priceTable(),
@@ -77,10 +77,19 @@ export async function sendingBlocked(services: TallyServices): Promise<Notice | 
   return (await services.getApiKey()) ? undefined : missingKeyNotice();
 }
 
-/** The cache model kept in VS Code's workspace state: it survives a window reload. */
-export function workspaceCacheMemory(state: KeyValueStore): CacheMemory {
-  return {
-    load: () => state.get<unknown>(STORAGE_KEYS.cacheModel),
-    save: (entries) => void state.update(STORAGE_KEYS.cacheModel, entries),
-  };
+let windowCache: CacheModel | undefined;
+
+/**
+ * The window's one cache model: Tally's panel, its side bar view and @tally read and update the same
+ * picture of what is warm, kept in VS Code's workspace state so it survives a window reload.
+ */
+export function windowCacheModel(state: KeyValueStore): CacheModel {
+  windowCache ??= rememberedCache(
+    {
+      load: () => state.get<unknown>(STORAGE_KEYS.cacheModel),
+      save: (entries) => void state.update(STORAGE_KEYS.cacheModel, entries),
+    },
+    Date.now,
+  );
+  return windowCache;
 }

@@ -22,10 +22,15 @@ export function registerLanguageModelFeatures(context: vscode.ExtensionContext, 
     (handler ??= Promise.all([import('./participant.js'), import('../chat/chatHost.js')]).then(([{ createChatHandler }, host]) =>
       createChatHandler(
         services,
-        host.extensionChatStack(services, 'vscode-chat', async (decision) => {
-          const choice = await vscode.window.showWarningMessage(`Tally: ${decision.message}`, { modal: true }, 'Send anyway');
-          return choice === 'Send anyway';
-        }),
+        host.extensionChatStack(
+          services,
+          'vscode-chat',
+          async (decision) => {
+            const choice = await vscode.window.showWarningMessage(`Tally: ${decision.message}`, { modal: true }, 'Send anyway');
+            return choice === 'Send anyway';
+          },
+          host.windowCacheModel(context.workspaceState),
+        ),
       ),
     ));
   const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, async (request, chatContext, stream, token) =>
