@@ -98,6 +98,10 @@ export function activate(context: vscode.ExtensionContext): void {
       }
       await sendToChat(prompt.prompt, null);
     }),
+    // Settings filtered to Tally's (the gear in the chat and spend views and panels).
+    vscode.commands.registerCommand('tally.openSettings', () =>
+      vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`),
+    ),
     vscode.commands.registerCommand('tally.setApiKey', async () => {
       if (await promptForApiKey(context.secrets)) void session?.then((s) => s.checkCanSend());
     }),

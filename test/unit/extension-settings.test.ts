@@ -174,6 +174,21 @@ test('every setting the code validates is declared in package.json with a descri
   for (const id of validated) assert.ok(declared[id]!.description || declared[id]!.markdownDescription, `${id} has a description`);
 });
 
+test('each tier model setting offers every model of the price table in a dropdown, its own tier first', () => {
+  const table = bundledPriceTable();
+  for (const tier of ['haiku', 'sonnet', 'opus'] as const) {
+    const setting = packageJson.contributes.configuration.properties[`tally.models.${tier}`] as {
+      enum: string[];
+      enumItemLabels: string[];
+      default: string;
+    };
+    assert.deepEqual([...setting.enum].sort(), table.models.map((m) => m.id).sort(), `tally.models.${tier} lists the price table`);
+    assert.equal(table.models.find((m) => m.id === setting.enum[0])!.tier, tier);
+    assert.ok(setting.enum.includes(setting.default));
+    assert.equal(setting.enumItemLabels.length, setting.enum.length);
+  }
+});
+
 test('the manifest declares every command under the Tally category', () => {
   const commands = packageJson.contributes.commands.map((c: { command: string; category: string }) => `${c.category}:${c.command}`).sort();
   assert.deepEqual(commands, [
@@ -184,6 +199,7 @@ test('the manifest declares every command under the Tally category', () => {
     'Tally:tally.openChat',
     'Tally:tally.openChatView',
     'Tally:tally.openDashboard',
+    'Tally:tally.openSettings',
     'Tally:tally.sendSelectionToChat',
     'Tally:tally.setApiKey',
     'Tally:tally.setBudget',
