@@ -17,6 +17,7 @@ interface Entry {
   usd: number;
   status: string;
   routedReasons: string[];
+  conversationId: string;
 }
 
 function ledgerEntries(vs: VsCodeSession): Entry[] {
@@ -153,6 +154,7 @@ describe("Tally in VS Code's own Chat", { timeout: 12 * 60_000 }, () => {
       assert.equal(added.length, 1);
       assert.equal(added[0]!.source, 'vscode-chat');
       assert.ok(added[0]!.model.includes(tier), `answered on the ${tier} model: ${added[0]!.model}`);
+      assert.equal(added[0]!.conversationId, ledgerEntries(vs)[before - 1]!.conversationId, 'recorded as the same conversation');
     }));
 
   test('/cost prices the prompt on every tier without sending; /spend shows VS Code Chat among the clients', () =>
