@@ -17,6 +17,7 @@ interface Entry {
   usd: number;
   status: string;
   routedReasons: string[];
+  conversationId: string;
 }
 
 function ledgerEntries(vs: VsCodeSession): Entry[] {
@@ -153,6 +154,37 @@ describe("Tally in VS Code's own Chat", { timeout: 12 * 60_000 }, () => {
       assert.equal(added.length, 1);
       assert.equal(added[0]!.source, 'vscode-chat');
       assert.ok(added[0]!.model.includes(tier), `answered on the ${tier} model: ${added[0]!.model}`);
+      assert.equal(added[0]!.conversationId, ledgerEntries(vs)[before - 1]!.conversationId, 'recorded as the same conversation');
+    }));
+
+  test('/cost prices the prompt on every tier without sending; /spend shows VS Code Chat among the clients', () =>
+    journey(vs, 'vscode-chat-commands', async (vs) => {
+      const sentBefore = (await messagesRequests(vs.fake)).length;
+      const entriesBefore = ledgerEntries(vs).length;
+      const ask = async (text: string, expect: RegExp) => {
+        const input = vs.page.locator('.interactive-input-part .monaco-editor').first();
+        await input.click();
+        await vs.page.keyboard.press('Control+A');
+        await vs.page.keyboard.press('Backspace');
+        await vs.page.keyboard.type(text, { delay: 10 });
+        await vs.page.keyboard.press('Enter');
+        const response = vs.page.locator('.interactive-response').last();
+        return waitUntil(
+          `the reply to ${text}`,
+          async () => {
+            const shown = await response.innerText().catch(() => '');
+            return expect.test(shown) ? shown : undefined;
+          },
+          60_000,
+        );
+      };
+      const cost = await ask('@tally /cost Refactor the parser to report line numbers', /Nothing was sent[\s\S]*opus/);
+      for (const tier of ['haiku', 'sonnet', 'opus']) assert.match(cost, new RegExp(tier));
+      assert.match(cost, /router's pick/);
+      const spend = await ask('@tally /spend for this workspace', /this month/);
+      assert.match(spend, /VS Code Chat/);
+      assert.equal((await messagesRequests(vs.fake)).length, sentBefore, 'neither command sent a request');
+      assert.equal(ledgerEntries(vs).length, entriesBefore, 'nor recorded one');
     }));
 
   test('another extension uses Tally through vscode.lm: an answer, a token count, and a tool call round trip', () =>

@@ -21,7 +21,7 @@ export function createChatHandler(services: TallyServices, stack: ChatStack): vs
     if (command === 'spend') return reply(stream, spendMarkdown(services));
     if (command === 'budget') return reply(stream, budgetMarkdown(services));
     const files = await referencedFiles(request.references);
-    const conversation = conversationFrom(context.history);
+    const conversation = conversationFrom(context.history, request.prompt);
     if (command === 'cost') {
       conversation.attach(files, conversation.nextTurnNumber);
       return reply(stream, costMarkdown(stack, conversation, request.prompt, files));
@@ -75,10 +75,10 @@ function reply(stream: vscode.ChatResponseStream, markdown: string): vscode.Chat
 }
 
 /** Earlier @tally turns as the conversation (the answer text, not the footer), so the prefix is the same each turn and stays cached. */
-function conversationFrom(history: vscode.ChatContext['history']): Conversation {
+function conversationFrom(history: vscode.ChatContext['history'], prompt: string): Conversation {
   const first = history.find((turn): turn is vscode.ChatRequestTurn => turn instanceof vscode.ChatRequestTurn);
   const id = `vscode-chat-${createHash('sha256')
-    .update(first?.prompt ?? String(Date.now()))
+    .update(first?.prompt ?? prompt) // the first question names the conversation in the ledger, from its first turn on
     .digest('base64url')
     .slice(0, 12)}`;
   const conversation = new Conversation(id, SYSTEM_PROMPT);

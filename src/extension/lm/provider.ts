@@ -19,8 +19,9 @@ export const LM_MODELS: ReadonlyArray<{ id: string; name: string; choice: LmMode
 type TallyModelInfo = vscode.LanguageModelChatInformation & { choice: LmModelChoice };
 
 /** Tally as a language model provider (vendor `tally`): requests go through Tally's pipeline (./send.ts), loaded on first use. */
-export class TallyLanguageModels implements vscode.LanguageModelChatProvider<TallyModelInfo> {
+export class TallyLanguageModels implements vscode.LanguageModelChatProvider<TallyModelInfo>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
+  private readonly settingsChanged: vscode.Disposable;
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
 
   constructor(
@@ -28,7 +29,12 @@ export class TallyLanguageModels implements vscode.LanguageModelChatProvider<Tal
     private readonly pipeline: () => Promise<LmPipeline>,
   ) {
     // A changed tier mapping changes what each model is.
-    services.onDidChangeSettings(() => this.changed.fire());
+    this.settingsChanged = services.onDidChangeSettings(() => this.changed.fire());
+  }
+
+  dispose(): void {
+    this.settingsChanged.dispose();
+    this.changed.dispose();
   }
 
   provideLanguageModelChatInformation(): TallyModelInfo[] {

@@ -11,7 +11,8 @@ export const PARTICIPANT_ID = 'tally.tally';
 export function registerLanguageModelFeatures(context: vscode.ExtensionContext, services: TallyServices): void {
   let pipeline: Promise<LmPipeline> | undefined;
   const loadPipeline = () => (pipeline ??= import('./pipelineHost.js').then(({ createLmPipeline }) => createLmPipeline(services)));
-  context.subscriptions.push(vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, new TallyLanguageModels(services, loadPipeline)));
+  const models = new TallyLanguageModels(services, loadPipeline);
+  context.subscriptions.push(models, vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, models));
   // VS Code lists a provider's models in the Chat view's picker only once something asked for its vendor.
   void Promise.resolve(vscode.lm.selectChatModels({ vendor: LM_VENDOR })).catch((error: unknown) =>
     services.log.warn(`language models: ${(error as Error).message}`),
