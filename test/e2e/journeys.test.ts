@@ -420,6 +420,17 @@ for (const theme of THEMES) {
         await vs.page.keyboard.press('Escape');
         await waitUntil('the walkthrough step "Set a budget" to be checked', async () => checked('Set a budget'), 15_000);
         assert.ok(!(await checked('Meter Claude Code')), 'the gateway step is still to do');
+
+        // Ctrl+Shift+Alt+T brings the chat back from anywhere.
+        await vs.page.keyboard.press('Control+Shift+Alt+T');
+        await vs.page
+          .locator('.tabs-container .tab.active')
+          .filter({ hasText: 'Tally Chat' })
+          .first()
+          .waitFor({ state: 'visible', timeout: 10_000 })
+          .catch(() => {
+            throw new Error('Ctrl+Shift+Alt+T did not bring the Tally Chat tab forward');
+          });
       }));
   });
 }

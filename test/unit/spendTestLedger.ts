@@ -24,6 +24,8 @@ export interface TestLedger {
       status?: 'ok' | 'error' | 'aborted';
       source?: LedgerSource;
       client?: string | null;
+      /** Seeded by the demo. */
+      sample?: boolean;
     },
   ): void;
   dispose(): void;
@@ -38,8 +40,8 @@ export function testLedger(nowIso: string): TestLedger {
     dir,
     now,
     record(at, model, usage, options = {}) {
-      ledger.append(
-        buildLedgerEntry(table, {
+      ledger.append({
+        ...buildLedgerEntry(table, {
           startedAt: Date.parse(at),
           workspace: options.workspace ?? WORKSPACE,
           source: options.source ?? 'chat',
@@ -52,7 +54,8 @@ export function testLedger(nowIso: string): TestLedger {
           status: options.status ?? 'ok',
           durationMs: 1200,
         }),
-      );
+        ...(options.sample ? { sample: true } : {}),
+      });
     },
     dispose() {
       rmSync(dir, { recursive: true, force: true });

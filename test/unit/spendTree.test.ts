@@ -129,3 +129,12 @@ test('an empty ledger says so instead of showing empty groups', (t) => {
   assert.equal(find(tree, 'recent').description, 'none yet');
   assert.equal(find(tree, 'clients').description, 'none yet');
 });
+
+test('a request the demo seeded says it is a sample', (t) => {
+  const l = testLedger('2026-11-20T15:00:00Z');
+  t.after(() => l.dispose());
+  l.record('2026-11-20T09:00:00Z', 'sonnet', { input_tokens: 1000 }, { sample: true });
+  const [row] = find(nodes(l), 'recent').children!;
+  assert.equal(row?.description, '09:00 · chat · sample');
+  assert.match(row?.tooltip ?? '', /never billed/);
+});

@@ -141,12 +141,14 @@ function recentNode(row: SpendRow, index: number, input: SpendTreeInput): SpendN
   return {
     id: `recent/${row.requestId || `${row.ts}#${index}`}`,
     label: `${formatUsd(row.usd)} ${row.model}`,
-    description: `${when(row.time, input)} · ${row.source}${failed ? ` · ${row.status}` : ''}`,
+    // A request the demo made up says so, as every spend view does.
+    description: `${when(row.time, input)} · ${row.source}${failed ? ` · ${row.status}` : ''}${row.sample ? ' · sample' : ''}`,
     tooltip: [
       `${row.model} (${row.tier}) at ${row.ts}`,
       `${formatTokens(tokensIn)} tokens in (${formatTokens(row.cacheReadTokens)} from cache), ${formatTokens(row.outputTokens)} out`,
       `Cost ${formatUsd(row.usd)}, saved ${formatUsd(row.cacheSavedUsd + row.routingSavedUsd)}`,
       `Status: ${row.status}`,
+      ...(row.sample ? ['Sample spend seeded by the demo: never billed.'] : []),
     ].join('\n'),
     icon: failed ? 'error' : 'pass',
     ...(failed ? { iconColor: 'list.errorForeground' } : {}),
