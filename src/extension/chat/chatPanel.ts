@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatOutlets } from './chatOutlets.js';
 import type { ChatSession } from './chatSession.js';
-import { ChatWebview, chatWebviewOptions } from './chatWebview.js';
+import { ChatWebview, chatWebviewOptions, followHost } from './chatWebview.js';
 
 export const CHAT_VIEW_TYPE = 'tally.chat';
 
@@ -57,19 +57,12 @@ export class ChatPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
     const connection = new ChatWebview(panel.webview, 'panel', this.extensionUri, this.session, this.outlets, this.log);
     this.connection = connection;
-    const subscriptions = [
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) connection.hidden();
-      }),
-      panel.onDidDispose(() => {
-        subscriptions.forEach((d) => d.dispose());
-        connection.dispose();
-        if (this.panel === panel) {
-          this.panel = undefined;
-          this.connection = undefined;
-        }
-      }),
-    ];
+    followHost(connection, panel, panel.onDidChangeViewState, () => {
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.connection = undefined;
+      }
+    });
     await connection.attach();
   }
 }

@@ -97,3 +97,31 @@ export class ChatWebview implements ChatOutlet, vscode.Disposable {
     if (this.outlets.remove(this) === 0) void this.session().then((s) => s.declineBudgetPrompts());
   }
 }
+
+/** An editor tab or a side bar view: both tell when they are hidden and when they are gone. */
+export interface ChatWebviewHost {
+  readonly visible: boolean;
+  onDidDispose: vscode.Event<void>;
+}
+
+/**
+ * Keeps `connection` in step with its host: hidden when the host is, disposed with it; `gone` lets
+ * the owner forget the host. `visibilityChanged` is the host's own event (they are named differently).
+ */
+export function followHost(
+  connection: ChatWebview,
+  host: ChatWebviewHost,
+  visibilityChanged: vscode.Event<unknown>,
+  gone: () => void,
+): void {
+  const subscriptions = [
+    visibilityChanged(() => {
+      if (!host.visible) connection.hidden();
+    }),
+    host.onDidDispose(() => {
+      subscriptions.forEach((d) => d.dispose());
+      connection.dispose();
+      gone();
+    }),
+  ];
+}

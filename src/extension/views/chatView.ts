@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatOutlets } from '../chat/chatOutlets.js';
 import type { ChatSession } from '../chat/chatSession.js';
-import { ChatWebview, chatWebviewOptions } from '../chat/chatWebview.js';
+import { ChatWebview, chatWebviewOptions, followHost } from '../chat/chatWebview.js';
 
 export const CHAT_VIEW_ID = 'tally.chatView';
 
@@ -31,19 +31,12 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
     view.webview.options = chatWebviewOptions(this.extensionUri);
     const connection = new ChatWebview(view.webview, 'view', this.extensionUri, this.session, this.outlets, this.log);
     this.connection = connection;
-    const subscriptions = [
-      view.onDidChangeVisibility(() => {
-        if (!view.visible) connection.hidden();
-      }),
-      view.onDidDispose(() => {
-        subscriptions.forEach((d) => d.dispose());
-        connection.dispose();
-        if (this.view === view) {
-          this.view = undefined;
-          this.connection = undefined;
-        }
-      }),
-    ];
+    followHost(connection, view, view.onDidChangeVisibility, () => {
+      if (this.view === view) {
+        this.view = undefined;
+        this.connection = undefined;
+      }
+    });
     await connection.attach();
     this.resolved?.();
   }
