@@ -129,16 +129,10 @@ test('the protocol rejects malformed messages on both sides', () => {
 });
 
 test('chart axes label dollars in cents, and sub-cent steps with one significant digit', () => {
-  assert.deepEqual([0, 0.5, 4.5, 0.005, -1.03, 0.0005, 0.001, 0.0012].map(axisUsd), [
-    '$0',
-    '$0.50',
-    '$4.50',
-    '$0.005',
-    '-$1.03',
-    '$0.0005',
-    '$0.001',
-    '$0.0012',
-  ]);
+  assert.deepEqual(
+    [0, 0.5, 4.5, 0.005, -1.03, 0.0005, 0.001, 0.0012].map((value) => axisUsd(value)),
+    ['$0', '$0.50', '$4.50', '$0.005', '-$1.03', '$0.0005', '$0.001', '$0.0012'],
+  );
 });
 
 test('a redraw re-splits only the days whose totals changed, and sees late entries for past days', (t) => {
@@ -196,4 +190,13 @@ test('a saving that is really a cost is said as a cost, with the baseline it is 
   assert.equal(routed.label, 'Routing chose a higher tier');
   assert.equal(routed.value, '+$0.0216');
   assert.match(routed.definition, /default tier/);
+});
+
+test('axis ticks a half-cent apart print differently ($0.025, $0.030), never the same figure twice', () => {
+  const step = 0.005;
+  const labels = [0.01, 0.015, 0.02, 0.025, 0.03].map((value) => axisUsd(value, step));
+  assert.deepEqual(labels, ['$0.010', '$0.015', '$0.020', '$0.025', '$0.030']);
+  assert.equal(new Set([0.001, 0.0012, 0.0014].map((value) => axisUsd(value, 0.0002))).size, 3);
+  assert.equal(axisUsd(-0.01, 0.01), '-$0.01');
+  assert.equal(axisUsd(20, 5), '$20.00');
 });

@@ -112,11 +112,17 @@ export function isEmpty(data: DashboardData): boolean {
 }
 
 /** Axis labels: cents ($4.50, $0.50), sub-cent steps with one significant digit ($0.005). */
-export function axisUsd(value: number): string {
+export function axisUsd(value: number, step?: number): string {
   if (value === 0) return '$0';
   const abs = Math.abs(value);
-  // Two significant digits below a cent, so neighbouring ticks ($0.0010, $0.0012) never print the same.
-  const text = abs >= 0.01 ? abs.toFixed(2) : String(Number(abs.toPrecision(2)));
+  // As many decimals as the tick step needs, so neighbouring ticks ($0.025, $0.030) never print the same;
+  // without a step, two significant digits below a cent.
+  const text =
+    step !== undefined && step > 0
+      ? abs.toFixed(Math.min(8, Math.max(2, Math.ceil(-Math.log10(step) - 1e-9))))
+      : abs >= 0.01
+        ? abs.toFixed(2)
+        : String(Number(abs.toPrecision(2)));
   return `${value < 0 ? '-' : ''}$${text}`;
 }
 

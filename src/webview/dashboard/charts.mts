@@ -56,7 +56,11 @@ const shortDay = (day: string) => day.slice(5);
 function baseOptions(palette: Palette, stacked: boolean, horizontal = false): ChartConfiguration['options'] {
   const grid = { color: palette.grid };
   const ticks = { color: palette.foreground };
-  const money = { ...ticks, callback: (value: string | number) => axisUsd(Number(value)) };
+  const money = {
+    ...ticks,
+    callback: (value: string | number, _index: number, all: Array<{ value: number }>) =>
+      axisUsd(Number(value), all.length > 1 ? Math.abs(all[1]!.value - all[0]!.value) : undefined),
+  };
   return {
     animation: false,
     responsive: true,
