@@ -1,8 +1,7 @@
 // What @tally writes in VS Code's Chat: the line under an answer, /cost, /spend and /budget.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LedgerEntry, SpendTotals } from '../../src/core/ledger/index.js';
-import type { Totals } from '../../src/core/ledger/totals.js';
+import { emptyTotals, type LedgerEntry, type SpendTotals, type Totals } from '../../src/core/ledger/index.js';
 import { answerFooter, budgetReply, costReply, spendReply } from '../../src/extension/lm/replies.js';
 
 const turn = {
@@ -42,19 +41,7 @@ test('/cost: every tier priced, the router pick marked, the references named, no
   assert.match(text, /Router:\* writes code/);
 });
 
-const totals = (usd: number, requests: number): Totals =>
-  ({
-    requests,
-    failed: 0,
-    inputTokens: 0,
-    cacheWriteTokens: 0,
-    cacheReadTokens: 0,
-    outputTokens: 0,
-    usd,
-    baselineUsd: usd,
-    cacheSavingsUsd: 0.01,
-    routingSavingsUsd: 0,
-  }) as Totals;
+const totals = (usd: number, requests: number): Totals => ({ ...emptyTotals(), requests, usd, baselineUsd: usd, cacheSavingsUsd: 0.01 });
 const entry = (ts: string, source: string, usd: number, client: string | null = null) =>
   ({ ts, source, usd, client }) as unknown as LedgerEntry;
 
