@@ -107,6 +107,7 @@ for (const theme of THEMES) {
           15_000,
         );
 
+        assert.notEqual(await chat.locator(byTestId('tier-details')).getAttribute('open'), null, 'a wide chat shows the tier table');
         const costs: Record<string, number> = {};
         for (const tier of TIERS) {
           const cell = chat.locator(byTestId(`tier-cost-${tier}`));
@@ -316,8 +317,14 @@ for (const theme of THEMES) {
         assert.ok((await chat.locator(byTestId('turn')).count()) >= 1, 'the side bar shows the conversation of the editor tab');
         await input.click();
         await input.pressSequentially('Add a test for a line without "="', { delay: 5 });
-        const cost = chat.locator(byTestId('tier-cost-sonnet'));
-        await waitUntil('a cost for the side bar draft', async () => /\$\d/.test(await cost.innerText()), 15_000);
+        // The side bar folds the per-tier table into one line of costs, so the conversation keeps the room.
+        const summary = chat.locator(byTestId('tier-summary'));
+        await waitUntil(
+          'every tier priced for the side bar draft',
+          async () => /Haiku.*\$\d.*Sonnet.*\$\d.*Opus.*\$\d/.test(await summary.innerText()),
+          15_000,
+        );
+        assert.equal(await chat.locator(byTestId('tier-details')).getAttribute('open'), null, 'the tier table starts folded');
         const requestsBefore = (await messagesRequests(vs.fake)).length;
         const turnsBefore = await chat.locator(byTestId('turn')).count();
         await input.press('Enter');

@@ -79,6 +79,15 @@ export function createComposer(
     ),
     estimatesBody,
   );
+  // Every tier's cost in one line; the table behind it. A narrow side bar starts folded so the
+  // conversation keeps the room, a wide panel starts open; the user's toggle wins after that.
+  const tierSummary = h('span', { testid: 'tier-summary' });
+  const tierDetails = h(
+    'details',
+    { class: 'tier-details', testid: 'tier-details', attrs: { open: window.innerWidth >= 420 ? '' : undefined } },
+    h('summary', {}, tierSummary),
+    estimates,
+  );
   const basisNote = h('div', { class: 'muted', testid: 'estimate-basis' });
   const recommendation = h('div', { class: 'recommendation', testid: 'recommendation', attrs: { 'aria-live': 'polite' } });
   const attachmentList = h('ul', { class: 'attachments', testid: 'attachments', attrs: { 'aria-label': 'Attached context' } });
@@ -142,6 +151,10 @@ export function createComposer(
         ),
       ),
     );
+    tierSummary.textContent =
+      figures.length > 0
+        ? figures.map((f) => `${tierLabel(f.tier)}${f.tier === recommended ? ' ★' : ''} ${formatUsd(f.usd)}`).join(' · ')
+        : 'Cost on every tier';
     const shown = figures.find((f) => f.tier === selected);
     basisNote.textContent = shown
       ? `${shown.exact ? "Anthropic's count" : 'Offline estimate'}; ${formatUsd(shown.usdLow)}-${formatUsd(shown.usdHigh)} for a ${formatTokens(shown.outputLow)}-${formatTokens(shown.outputHigh)}-token answer.`
@@ -229,7 +242,7 @@ export function createComposer(
     ),
     warningBox,
     prompt,
-    estimates,
+    tierDetails,
     basisNote,
     recommendation,
     h(
