@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { CacheEntry } from './state.js';
+import { CacheModel, type CacheEntry } from './state.js';
 
 // What Tally knows about warm prompt caches outlives the process (a window reload, the next
 // `tally chat`): without it the first turn after a reload is estimated, and budgeted, cold.
@@ -25,4 +25,12 @@ export function parseCacheSnapshot(raw: unknown): CacheEntry[] {
     const parsed = v.safeParse(EntrySchema, item);
     return parsed.success ? [parsed.output] : [];
   });
+}
+
+/** A cache model restored from `memory` and saved back to it after every response (a plain one without memory). */
+export function rememberedCache(memory: CacheMemory | undefined, clock: () => number): CacheModel {
+  if (!memory) return new CacheModel();
+  const cache: CacheModel = new CacheModel(() => memory.save(cache.snapshot(clock())));
+  cache.restore(parseCacheSnapshot(memory.load()), clock());
+  return cache;
 }

@@ -1,7 +1,7 @@
 import { createMessagesClient, type MessagesClient } from '../anthropic/client.js';
 import type { Budget, BudgetDecision, BudgetGuard } from '../budget/index.js';
-import { parseCacheSnapshot, type CacheMemory } from '../cache/memory.js';
-import { CacheModel } from '../cache/state.js';
+import { rememberedCache, type CacheMemory } from '../cache/memory.js';
+import type { CacheModel } from '../cache/state.js';
 import type { CacheTtlSetting } from '../cache/ttl.js';
 import {
   answerLengthsFrom,
@@ -207,12 +207,4 @@ function isOwnAnswer(entry: LedgerEntry): boolean {
 
 function pastAnswer(entry: LedgerEntry): PastAnswer {
   return { taskClass: (entry.taskClass as TaskClass | null) ?? null, model: entry.model, outputTokens: entry.usage.output_tokens };
-}
-
-/** A cache model restored from `memory` and saved back to it after every response (a plain one without memory). */
-export function rememberedCache(memory: CacheMemory | undefined, clock: () => number): CacheModel {
-  if (!memory) return new CacheModel();
-  const cache: CacheModel = new CacheModel(() => memory.save(cache.snapshot(clock())));
-  cache.restore(parseCacheSnapshot(memory.load()), clock());
-  return cache;
 }

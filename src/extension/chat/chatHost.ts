@@ -1,6 +1,7 @@
 import type { BudgetDecision } from '../../core/budget/index.js';
 import type { ChatEngine } from '../../core/chat/engine.js';
-import { createChatStack, rememberedCache, type ChatStack, type ChatStackSettings } from '../../core/chat/stack.js';
+import { rememberedCache } from '../../core/cache/memory.js';
+import { createChatStack, type ChatStack, type ChatStackSettings } from '../../core/chat/stack.js';
 import type { LedgerSource } from '../../core/ledger/index.js';
 import type { CacheModel } from '../../core/cache/state.js';
 import type { Notice } from '../../protocol/chat.js';

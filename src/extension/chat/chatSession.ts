@@ -114,7 +114,7 @@ export class ChatSession {
       history: this.deps.store.list(),
       attachments: this.pricing.attachments(this.current.context),
       busy: this.busy,
-      ...withApiNote(this.deps.apiNote?.()),
+      apiNote: this.deps.apiNote?.(),
     });
     this.prompts.repost();
     void this.checkCanSend();
@@ -360,8 +360,4 @@ export class ChatSession {
       this.deps.log(`could not save the conversation: ${(error as Error).message}`);
     }
   }
-}
-
-function withApiNote(note: string | undefined): { apiNote?: string } {
-  return note ? { apiNote: note } : {};
 }

@@ -6,6 +6,7 @@ const MENTION = /(?:^|\s)#file:(\S+)(?=(\s|$))/g;
 
 /** Workspace-relative paths mentioned in `text`; `finished` also takes a mention at the very end. */
 export function fileMentions(text: string, finished: boolean): string[] {
+  if (!text.includes('#file:')) return []; // the common case, on every keystroke of a long prompt
   const paths = new Set<string>();
   for (const match of text.matchAll(MENTION)) {
     const atEnd = match.index + match[0].length === text.length;

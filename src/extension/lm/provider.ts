@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { resolveModel } from '../../core/prices/priceTable.js';
-import { estimateTextTokens, messageFrameTokens } from '../../core/tokens/estimator.js';
 import type { TallyServices } from '../services.js';
-import { messageText, toAnthropicConversation, toAnthropicTools, type LmMessage } from './messages.js';
+import type { LmMessage } from './messages.js';
 import type { LmModelChoice, LmPipeline } from './send.js';
 
 /** The vendor VS Code knows Tally's models by (package.json's languageModelChatProviders). */
@@ -73,7 +72,8 @@ export class TallyLanguageModels implements vscode.LanguageModelChatProvider<Tal
     const abort = new AbortController();
     const cancelled = token.onCancellationRequested(() => abort.abort());
     try {
-      const pipeline = await this.pipeline();
+      // The mapping and the pipeline load on the first request, not on activation.
+      const [pipeline, { toAnthropicConversation, toAnthropicTools }] = await Promise.all([this.pipeline(), import('./messages.js')]);
       const maxTokens = options.modelOptions?.['max_tokens'];
       const result = await pipeline.send({
         choice,
@@ -98,6 +98,11 @@ export class TallyLanguageModels implements vscode.LanguageModelChatProvider<Tal
     const table = this.services.priceTable();
     const tier = model.choice === 'auto' || !model.choice ? 'sonnet' : model.choice;
     const family = resolveModel(table, this.services.settings().models[tier]).family;
+    // The estimator's tables load when VS Code first asks for a count, not on activation.
+    const [{ estimateTextTokens, messageFrameTokens }, { messageText }] = await Promise.all([
+      import('../../core/tokens/estimator.js'),
+      import('./messages.js'),
+    ]);
     if (typeof text === 'string') return estimateTextTokens(text, family);
     return messageFrameTokens(family) + estimateTextTokens(messageText(text as LmMessage), family);
   }

@@ -10,7 +10,7 @@ export interface DashboardOptions {
   /** Days of history charted, ending today (UTC). */
   historyDays: number;
   /** The simulated-API line, when answers and costs are not real. */
-  apiNote?: string;
+  apiNote?: string | undefined;
 }
 
 /** The UTC days from `count - 1` days ago to today, oldest first. */

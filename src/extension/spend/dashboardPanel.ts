@@ -128,7 +128,7 @@ export class DashboardPanel implements vscode.Disposable {
         workspaceName: workspace.name,
         budget: this.services.settings().budget,
         historyDays: HISTORY_DAYS,
-        ...withNote(simulatedNotice(this.services.settings().apiBaseUrl)),
+        apiNote: simulatedNotice(this.services.settings().apiBaseUrl),
       });
       message = { type: 'data', data };
     } catch (error) {
@@ -143,8 +143,4 @@ export class DashboardPanel implements vscode.Disposable {
     this.subscription.dispose();
     this.panel?.dispose();
   }
-}
-
-function withNote(note: string | undefined): { apiNote?: string } {
-  return note ? { apiNote: note } : {};
 }
